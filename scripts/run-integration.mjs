@@ -1,0 +1,86 @@
+// Runs the integration suites inside real VS Code (code-server 4.100.3 + Debian Chromium):
+//  1. the development folder's suite (test/integration), then the activation time VS Code reports;
+//  2. the smoke suite against the packaged .vsix installed like a user installs it (test/smoke).
+// Exits non-zero when a test fails, the host crashes or a suite times out.
+import { join } from 'node:path';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { CodeServerHost, runSuiteInHost, readJsonIfExists, readActivationTimes, root } from './vscode-host.mjs';
+import { ensureHost } from './host.mjs';
+
+const only = process.argv.slice(2).find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const totals = { passes: 0, failures: 0, pending: 0 };
+let failed = false;
+
+function npmRun(script) {
+  execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
+}
+
+async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsPath, env = {}, afterRun }) {
+  const scratch = mkdtempSync(join(tmpdir(), `qovery-${name}-`));
+  const resultsFile = join(scratch, 'results.json');
+  const outputFile = join(scratch, 'output.txt');
+  const host = new CodeServerHost({ env: { QOVERY_TEST_RESULTS: resultsFile, QOVERY_TEST_OUTPUT: outputFile, ...env } });
+  try {
+    await setup?.(host);
+    await host.start();
+    process.stdout.write(`\n== ${name} suite, VS Code server on ${host.url}\n`);
+    const { code, page } = await runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile });
+    const results = readJsonIfExists(resultsFile);
+    if (results) {
+      totals.passes += results.passes;
+      totals.failures += results.failures;
+      totals.pending += results.pending;
+      process.stdout.write(`${name}: ${results.passes} passing, ${results.failures} failing inside VS Code ${results.vscodeVersion}\n`);
+    } else {
+      process.stdout.write(`${name}: the suite wrote no results (exit ${code}).\n`);
+    }
+    if (code !== 0 || !results || results.failures > 0) {
+      failed = true;
+    } else {
+      await afterRun?.(host, page);
+    }
+  } finally {
+    await host.dispose();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  ensureHost();
+  npmRun('package-bundle');
+  if (!only || only === 'integration') {
+    await runSuite('integration', {
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
+      afterRun: async (host) => {
+        const times = await readActivationTimes(host, { extensionDevelopmentPaths: [root], names: ['Qovery'] }).catch(() => ({}));
+        process.stdout.write(times.Qovery === undefined ? 'Activation time: not read from "Running Extensions".\n' : `Activation time, as VS Code reports it in "Running Extensions": ${times.Qovery} ms\n`);
+      },
+    });
+  }
+  if (!only || only === 'smoke') {
+    npmRun('package');
+    const vsix = join(root, 'dist', 'qovery.vsix');
+    if (!existsSync(vsix)) {
+      throw new Error('npm run package produced no dist/qovery.vsix');
+    }
+    await runSuite('smoke', {
+      setup: (host) => {
+        const installed = host.installVsix(vsix);
+        process.stdout.write(`\nInstalled ${installed.join(', ')} from ${vsix}\n`);
+      },
+      extensionDevelopmentPath: join(root, 'test', 'smoke', 'fixture'),
+      extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
+      env: { QOVERY_TEST_SUITE_DIR: join(root, 'out', 'test', 'smoke') },
+    });
+  }
+  process.stdout.write(`\nintegration: ${totals.passes} passed, ${totals.failures} failed\n`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
