@@ -1,0 +1,129 @@
+import { redact } from './token';
+
+export type ApiErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'notFound'
+  | 'conflict'
+  | 'badRequest'
+  | 'rateLimited'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'cancelled'
+  | 'invalidResponse'
+  | 'insecureUrl'
+  | 'invalidToken';
+
+export type NetworkCause = 'dns' | 'refused' | 'reset' | 'tls' | 'proxy' | 'unknown';
+
+export interface ApiErrorDetails {
+  status?: number;
+  retryAfterMs?: number;
+  networkCause?: NetworkCause;
+  origin?: string;
+  method?: string;
+  path?: string;
+}
+
+const HEADS: Record<ApiErrorKind, string> = {
+  unauthorized: 'Qovery rejected the token (401).',
+  forbidden: 'The token is not allowed to do this (403).',
+  notFound: 'Not found on Qovery (404).',
+  conflict: 'Conflict on Qovery (409).',
+  badRequest: 'Qovery refused the request.',
+  rateLimited: 'Too many requests to Qovery.',
+  server: 'Qovery had a server error.',
+  network: 'Could not reach the Qovery API.',
+  timeout: 'The Qovery API did not answer in time.',
+  cancelled: 'Cancelled.',
+  invalidResponse: 'Unexpected answer from the Qovery API.',
+  insecureUrl: 'Unsafe Qovery API URL.',
+  invalidToken: 'Invalid Qovery token.',
+};
+
+const CAUSES: Record<NetworkCause, string> = {
+  dns: 'the host name could not be resolved (DNS)',
+  refused: 'the connection was refused',
+  reset: 'the connection was reset',
+  tls: 'the TLS certificate could not be verified (check proxy or corporate CA settings)',
+  proxy: 'the proxy refused or failed the connection',
+  unknown: 'the connection failed',
+};
+
+export class QoveryApiError extends Error {
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly networkCause?: NetworkCause;
+  readonly origin?: string;
+  readonly method?: string;
+  readonly path?: string;
+
+  constructor(
+    readonly kind: ApiErrorKind,
+    message?: string,
+    details: ApiErrorDetails = {},
+  ) {
+    super(
+      message ||
+        (details.networkCause ? `${HEADS.network} ${cap(CAUSES[details.networkCause])}.` : HEADS[kind]),
+    );
+    // Copy only known fields so nothing else (headers, raw responses) can ride along.
+    const { status, retryAfterMs, networkCause, origin, method, path } = details;
+    Object.assign(this, { status, retryAfterMs, networkCause, origin, method, path });
+  }
+
+  toJSON(): Record<string, unknown> {
+    const { name, kind, message, status, retryAfterMs, networkCause, origin, method, path } = this;
+    return { name, kind, message, status, retryAfterMs, networkCause, origin, method, path };
+  }
+}
+
+// On the prototype so the stack header, captured inside Error(), already says QoveryApiError.
+Object.defineProperty(QoveryApiError.prototype, 'name', { value: 'QoveryApiError' });
+
+const cap = (s: string): string => s[0].toUpperCase() + s.slice(1);
+
+export const isApiError = (e: unknown): e is QoveryApiError => e instanceof QoveryApiError;
+
+export const isNetworkLike = (e: unknown): boolean =>
+  isApiError(e) && (e.kind === 'network' || e.kind === 'timeout');
+
+/** Turns server-provided text into a short, link-free, single-line message. */
+export function cleanMessage(text: string, max = 200): string {
+  const s = text
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\bcommand:\S*/gi, '')
+    .replace(/\b[a-z][a-z\d+.-]*:\/\/\S*/gi, '')
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .trim();
+  return s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s;
+}
+
+/** Picks the human text from an RFC 7807 style or `{error, message}` body. */
+export function problemText(body: unknown): string {
+  if (!body || typeof body !== 'object') {
+    return '';
+  }
+  const b = body as Record<string, unknown>;
+  for (const k of ['detail', 'message', 'error', 'title']) {
+    const v = b[k];
+    if (typeof v === 'string' && v.trim()) {
+      return v;
+    }
+  }
+  return '';
+}
+
+/** A short user-facing sentence for any thrown value. */
+export function describeError(e: unknown): string {
+  if (!isApiError(e)) {
+    return cleanMessage(redact(e instanceof Error ? e.message : typeof e === 'string' ? e : '', [])) || 'Unexpected error.';
+  }
+  const head = e.networkCause ? HEADS.network : HEADS[e.kind];
+  let s = e.message.startsWith(head) ? e.message : `${head} ${e.message}`;
+  if (e.retryAfterMs !== undefined) {
+    s += ` Try again in ${Math.ceil(e.retryAfterMs / 1000)} s.`;
+  }
+  return s;
+}

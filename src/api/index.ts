@@ -1,0 +1,7 @@
+export * from './client';
+export * from './errors';
+export * from './http';
+export * from './token';
+export * from './types';
+export * from './url';
+export * from './validate';

@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import type { SessionManager } from './session';
+import type { SignInFlow } from './signIn';
+import type { ConnectionInfo } from './tokenStore';
+
+export const AUTH_PROVIDER_ID = 'qovery';
+
+/**
+ * Qovery connections in VS Code's Accounts menu. Other extensions get the token with
+ * `vscode.authentication.getSession('qovery', [], { createIfNone: true })`.
+ */
+export class QoveryAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
+  readonly #changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  readonly onDidChangeSessions = this.#changed.event;
+  readonly #disposables: vscode.Disposable[] = [];
+  /** The sessions last announced, to tell what was added, removed or changed. */
+  #known = new Map<string, string>();
+
+  constructor(
+    private readonly session: SessionManager,
+    private readonly signIn: SignInFlow,
+    private readonly removeConnection: (connectionId: string) => Promise<void>,
+  ) {
+    this.#disposables.push(
+      vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Qovery', this, { supportsMultipleAccounts: false }),
+      session.store.onDidChange(() => void this.#announce()),
+    );
+    void this.#snapshot().then((sessions) => {
+      this.#known = new Map(sessions.map((s) => [s.id, s.accessToken]));
+    });
+  }
+
+  async #snapshot(): Promise<vscode.AuthenticationSession[]> {
+    const out: vscode.AuthenticationSession[] = [];
+    for (const connection of this.session.store.connections()) {
+      const token = await this.session.store.getToken(connection.id);
+      if (token) {
+        out.push(toSession(connection, token));
+      }
+    }
+    return out;
+  }
+
+  async #announce(): Promise<void> {
+    const now = await this.#snapshot();
+    const next = new Map(now.map((s) => [s.id, s.accessToken]));
+    const added = now.filter((s) => !this.#known.has(s.id));
+    const changed = now.filter((s) => this.#known.has(s.id) && this.#known.get(s.id) !== s.accessToken);
+    const removed = [...this.#known.keys()].filter((id) => !next.has(id));
+    const removedSessions = removed.map((id) => ({ id, accessToken: '', account: { id, label: id }, scopes: [] }));
+    this.#known = next;
+    if (added.length + changed.length + removed.length > 0) {
+      this.#changed.fire({ added, changed, removed: removedSessions });
+    }
+  }
+
+  async getSessions(): Promise<vscode.AuthenticationSession[]> {
+    const sessions = await this.#snapshot();
+    const activeId = this.session.store.active()?.id;
+    // The active connection first: VS Code hands other extensions the first session.
+    return sessions.sort((a, b) => Number(b.id === activeId) - Number(a.id === activeId));
+  }
+
+  async createSession(): Promise<vscode.AuthenticationSession> {
+    const connection = await this.signIn.addConnection();
+    const token = connection ? await this.session.store.getToken(connection.id) : undefined;
+    if (!connection || !token) {
+      throw new Error(vscode.l10n.t('Qovery sign-in was cancelled.'));
+    }
+    return toSession(connection, token);
+  }
+
+  async removeSession(sessionId: string): Promise<void> {
+    await this.removeConnection(sessionId);
+  }
+
+  dispose(): void {
+    for (const d of this.#disposables) {
+      d.dispose();
+    }
+    this.#changed.dispose();
+  }
+}
+
+function toSession(connection: ConnectionInfo, token: string): vscode.AuthenticationSession {
+  const organization = connection.organizationName && connection.organizationName !== connection.name ? ` (${connection.organizationName})` : '';
+  return { id: connection.id, accessToken: token, account: { id: connection.id, label: `${connection.name}${organization}` }, scopes: [] };
+}

@@ -1,0 +1,313 @@
+import * as vscode from 'vscode';
+import { QoveryApiError, QoveryClient, isApiError, type AuthScheme, type FetchLike, type Organization } from '../api';
+import { readSettings, type Settings } from '../config';
+import type { Logger } from '../logger';
+import type { ConnectionInfo, TokenStore } from './tokenStore';
+
+export type SessionStatus =
+  | 'signedOut'
+  | 'checking'
+  | 'signedIn'
+  | 'invalidToken'
+  | 'forbidden'
+  | 'unreachable'
+  | 'rateLimited'
+  | 'misconfigured';
+
+export interface SessionState {
+  status: SessionStatus;
+  connection?: ConnectionInfo;
+  organizations?: Organization[];
+  /** The failure behind a non signed-in status. */
+  error?: QoveryApiError;
+  /** Why the status is 'misconfigured' or why a connection has no token. */
+  problem?: string;
+  checkedAt?: number;
+  /** True when a user action asked for this check and shows its outcome itself (no background prompt). */
+  interactive?: boolean;
+  roundTripMs?: number;
+  scheme?: AuthScheme;
+  apiUrl?: string;
+}
+
+export interface Verification {
+  organizations: Organization[];
+  roundTripMs: number;
+  scheme: AuthScheme;
+  apiUrl: string;
+}
+
+const RECHECK_AFTER_MS = 5 * 60_000;
+
+/** Maps a failure to the status it means. Only a 401 says the token is invalid. */
+export function statusForError(error: unknown): SessionStatus {
+  if (!isApiError(error)) {
+    return 'unreachable';
+  }
+  switch (error.kind) {
+    case 'unauthorized':
+    case 'invalidToken':
+      return 'invalidToken';
+    case 'forbidden':
+      return 'forbidden';
+    case 'rateLimited':
+      return 'rateLimited';
+    case 'insecureUrl':
+      return 'misconfigured';
+    default:
+      return 'unreachable';
+  }
+}
+
+/**
+ * The auth state of the active connection, and the API client that goes with it.
+ * Checks are shared: many callers asking at once cause one request.
+ */
+export class SessionManager implements vscode.Disposable {
+  readonly #changed = new vscode.EventEmitter<SessionState>();
+  readonly onDidChange = this.#changed.event;
+  readonly #connectionChanged = new vscode.EventEmitter<void>();
+  /** Fires when the active connection (or its token) changes: cached data of the old one must go. */
+  readonly onDidChangeConnection = this.#connectionChanged.event;
+  #state: SessionState = { status: 'signedOut' };
+  #check: Promise<SessionState> | undefined;
+  #scheduled: ReturnType<typeof setTimeout> | undefined;
+  #interactive = false;
+  #client: { key: string; client: QoveryClient } | undefined;
+  readonly #disposables: vscode.Disposable[] = [];
+  /** Incremented on every connection switch, so late answers for the old connection are dropped. */
+  epoch = 0;
+
+  constructor(
+    readonly store: TokenStore,
+    private readonly log: Logger,
+    private readonly fetchImpl?: FetchLike,
+  ) {
+    this.#state = { status: store.active() ? 'checking' : 'signedOut', connection: store.active() };
+    this.#disposables.push(
+      store.onDidChange((change) => {
+        const active = store.active();
+        if (active?.id !== this.#state.connection?.id || change.tokens.includes(active?.id ?? '')) {
+          this.#connectionSwitched();
+          this.#scheduleCheck();
+        }
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (['qovery.apiUrl', 'qovery.authScheme', 'qovery.requestTimeoutSeconds'].some((key) => event.affectsConfiguration(key))) {
+          this.#client = undefined;
+          this.#connectionSwitched();
+          this.#scheduleCheck();
+        }
+      }),
+      vscode.window.onDidChangeWindowState((windowState) => {
+        const last = this.#state.checkedAt ?? 0;
+        if (windowState.focused && this.store.active() && Date.now() - last > RECHECK_AFTER_MS) {
+          void this.check();
+        }
+      }),
+    );
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  #set(state: SessionState): void {
+    this.#state = { ...state, interactive: this.#interactive || undefined };
+    void vscode.commands.executeCommand('setContext', 'qovery.signedIn', state.status === 'signedIn');
+    void vscode.commands.executeCommand('setContext', 'qovery.state', state.status);
+    void vscode.commands.executeCommand('setContext', 'qovery.hasConnections', this.store.connections().length > 0);
+    this.#changed.fire(this.#state);
+  }
+
+  #connectionSwitched(): void {
+    this.epoch++;
+    this.#client = undefined;
+    this.#check = undefined;
+    const connection = this.store.active();
+    this.#set({ status: connection ? 'checking' : 'signedOut', connection, apiUrl: readSettings().apiUrl });
+    this.#connectionChanged.fire();
+  }
+
+  /** A client for any token, with the current settings. Throws a typed error when a setting is wrong. */
+  clientFor(token: string, settings: Settings = readSettings()): QoveryClient {
+    if (!settings.apiUrl) {
+      throw new QoveryApiError('insecureUrl', settings.apiUrlProblem);
+    }
+    this.log.protect(token);
+    return new QoveryClient({
+      baseUrl: settings.apiUrl,
+      token,
+      authScheme: settings.authScheme,
+      timeoutMs: settings.timeoutMs,
+      fetch: this.fetchImpl,
+      userAgent: 'vscode-qovery',
+      onRequest: (info) => {
+        const line = `${info.method} ${info.path} -> ${info.status ?? info.error ?? '?'} in ${Math.round(info.durationMs)} ms${info.attempt > 1 ? ` (attempt ${info.attempt})` : ''}`;
+        if (info.error || (info.status ?? 0) >= 400) {
+          this.log.warn(line);
+        } else {
+          this.log.debug(line);
+        }
+      },
+    });
+  }
+
+  /** The client of the active connection, or undefined when signed out or the token is missing. */
+  async client(): Promise<QoveryClient | undefined> {
+    const connection = this.store.active();
+    if (!connection) {
+      return undefined;
+    }
+    const token = await this.store.getToken(connection.id);
+    if (!token) {
+      return undefined;
+    }
+    const settings = readSettings();
+    const key = `${connection.id}\n${settings.apiUrl}\n${settings.authScheme}\n${settings.timeoutMs}\n${token}`;
+    if (this.#client?.key !== key) {
+      this.#client = { key, client: this.clientFor(token, settings) };
+    }
+    return this.#client.client;
+  }
+
+  /** Checks a token against the API (`GET /organization`), as the Qovery CLI's `auth status` does. */
+  async verify(token: string, signal?: AbortSignal): Promise<Verification> {
+    const client = this.clientFor(token);
+    const started = performance.now();
+    const organizations = await client.listOrganizations({ signal });
+    return { organizations, roundTripMs: Math.round(performance.now() - started), scheme: client.scheme, apiUrl: client.baseUrl };
+  }
+
+  /** Checks soon, unless a flow that just verified the token hands its result over first. */
+  #scheduleCheck(): void {
+    clearTimeout(this.#scheduled);
+    this.#scheduled = setTimeout(() => {
+      this.#scheduled = undefined;
+      void this.check();
+    }, 0);
+  }
+
+  /**
+   * Checks the active connection; concurrent calls share one request. `interactive` marks a check
+   * whose outcome the caller reports itself, so no background prompt doubles it.
+   */
+  check(options: { interactive?: boolean } = {}): Promise<SessionState> {
+    if (options.interactive) {
+      this.#interactive = true;
+    }
+    this.#check ??= this.#runCheck().finally(() => {
+      this.#check = undefined;
+      this.#interactive = false;
+    });
+    return this.#check;
+  }
+
+  async #runCheck(): Promise<SessionState> {
+    const epoch = this.epoch;
+    const connection = this.store.active();
+    const settings = readSettings();
+    const apiUrl = settings.apiUrl;
+    if (!connection) {
+      this.#set({ status: 'signedOut', apiUrl });
+      return this.#state;
+    }
+    if (!settings.apiUrl) {
+      this.#set({ status: 'misconfigured', connection, problem: settings.apiUrlProblem, apiUrl });
+      return this.#state;
+    }
+    const token = await this.store.getToken(connection.id);
+    if (!token) {
+      this.#set({
+        status: 'signedOut',
+        connection,
+        apiUrl,
+        problem: this.store.storageProblem ?? vscode.l10n.t('The token of "{0}" is no longer in VS Code\'s secret storage.', connection.name),
+      });
+      return this.#state;
+    }
+    this.#set({ ...this.#state, status: 'checking', connection, apiUrl });
+    try {
+      const verification = await this.verify(token);
+      if (epoch !== this.epoch) {
+        return this.#state;
+      }
+      this.#signedIn(connection, verification);
+    } catch (error) {
+      if (epoch !== this.epoch) {
+        return this.#state;
+      }
+      const status = statusForError(error);
+      this.log.error(`Authentication check for "${connection.name}" failed`, error);
+      this.#set({
+        status,
+        connection,
+        apiUrl,
+        error: isApiError(error) ? error : new QoveryApiError('network', error instanceof Error ? error.message : undefined),
+        checkedAt: Date.now(),
+        organizations: this.#state.organizations,
+      });
+    }
+    return this.#state;
+  }
+
+  #signedIn(connection: ConnectionInfo, verification: Verification): void {
+    const single = verification.organizations.length === 1 ? verification.organizations[0] : undefined;
+    const patch: Partial<ConnectionInfo> = {
+      verifiedAt: Date.now(),
+      organizationCount: verification.organizations.length,
+      organizationId: single?.id ?? connection.organizationId,
+      organizationName: single?.name ?? connection.organizationName,
+    };
+    void this.store.update(connection.id, patch);
+    this.#set({
+      status: 'signedIn',
+      connection: { ...connection, ...patch },
+      organizations: verification.organizations,
+      checkedAt: Date.now(),
+      roundTripMs: verification.roundTripMs,
+      scheme: verification.scheme,
+      apiUrl: verification.apiUrl,
+    });
+  }
+
+  /** Takes a verification made elsewhere (sign in) so it is not repeated. */
+  acceptVerification(connection: ConnectionInfo, verification: Verification): void {
+    clearTimeout(this.#scheduled);
+    this.#scheduled = undefined;
+    this.#signedIn(connection, verification);
+  }
+
+  /**
+   * Called by views when a request fails. A 401 is confirmed with a fresh check before the token is
+   * called invalid; a 403 or 404 on one resource never changes the auth state.
+   */
+  reportFailure(error: unknown): void {
+    if (!isApiError(error) || this.#state.status === 'checking') {
+      return;
+    }
+    if (error.kind === 'unauthorized') {
+      void this.check();
+    } else if ((error.kind === 'network' || error.kind === 'timeout') && this.#state.status === 'signedIn') {
+      this.#set({ ...this.#state, status: 'unreachable', error });
+    } else if (error.kind === 'rateLimited' && this.#state.status === 'signedIn') {
+      this.#set({ ...this.#state, status: 'rateLimited', error });
+    }
+  }
+
+  /** Called by views when a request succeeds: an 'unreachable' or 'rate limited' state is over. */
+  reportSuccess(): void {
+    if (this.#state.status === 'unreachable' || this.#state.status === 'rateLimited') {
+      void this.check();
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.#scheduled);
+    for (const d of this.#disposables) {
+      d.dispose();
+    }
+    this.#changed.dispose();
+    this.#connectionChanged.dispose();
+  }
+}

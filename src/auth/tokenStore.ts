@@ -1,0 +1,173 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../logger';
+
+export type TokenSource = 'pasted' | 'environment' | 'created' | 'rotated';
+
+/** What is known about a connection besides its token. Never holds the token itself. */
+export interface ConnectionInfo {
+  id: string;
+  name: string;
+  source: TokenSource;
+  /** Name of the environment variable the token came from, when source is 'environment'. */
+  sourceVariable?: string;
+  addedAt: number;
+  verifiedAt?: number;
+  organizationId?: string;
+  organizationName?: string;
+  organizationCount?: number;
+  tokenId?: string;
+  tokenName?: string;
+  tokenCreatedAt?: string;
+  roleId?: string;
+  roleName?: string;
+}
+
+const CONNECTIONS_KEY = 'qovery.connections';
+const ACTIVE_KEY = 'qovery.activeConnection';
+const SECRET_PREFIX = 'qovery.token.';
+
+export const secretKeyFor = (connectionId: string): string => `${SECRET_PREFIX}${connectionId}`;
+
+export interface TokenStoreChange {
+  /** Connection ids whose token changed (added, replaced or removed). */
+  tokens: string[];
+  /** True when the change came from another window (SecretStorage changed behind this one). */
+  external: boolean;
+}
+
+/**
+ * Connections and their tokens. Tokens live only in SecretStorage; when SecretStorage fails
+ * (Linux without a keyring), they are kept in this process's memory for the session and nowhere else.
+ */
+export class TokenStore implements vscode.Disposable {
+  readonly #changed = new vscode.EventEmitter<TokenStoreChange>();
+  readonly onDidChange = this.#changed.event;
+  readonly #memory = new Map<string, string>();
+  readonly #ownWrites = new Set<string>();
+  readonly #subscription: vscode.Disposable;
+  /** Set when SecretStorage failed: the words to show the user. */
+  storageProblem: string | undefined;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly state: vscode.Memento,
+    private readonly log: Logger,
+  ) {
+    this.#subscription = secrets.onDidChange((event) => {
+      if (!event.key.startsWith(SECRET_PREFIX)) {
+        return;
+      }
+      const id = event.key.slice(SECRET_PREFIX.length);
+      const external = !this.#ownWrites.delete(event.key);
+      if (external) {
+        this.log.info(`The token of connection ${id} changed in another window.`);
+      }
+      this.#changed.fire({ tokens: [id], external });
+    });
+  }
+
+  connections(): ConnectionInfo[] {
+    const list = this.state.get<unknown>(CONNECTIONS_KEY, []);
+    return Array.isArray(list) ? list.filter((c): c is ConnectionInfo => typeof c === 'object' && c !== null && typeof (c as ConnectionInfo).id === 'string') : [];
+  }
+
+  get(id: string): ConnectionInfo | undefined {
+    return this.connections().find((c) => c.id === id);
+  }
+
+  active(): ConnectionInfo | undefined {
+    const id = this.state.get<string>(ACTIVE_KEY);
+    const all = this.connections();
+    return id === undefined ? undefined : all.find((c) => c.id === id);
+  }
+
+  async setActive(id: string | undefined): Promise<void> {
+    await this.state.update(ACTIVE_KEY, id);
+    this.#changed.fire({ tokens: [], external: false });
+  }
+
+  async getToken(id: string): Promise<string | undefined> {
+    const remembered = this.#memory.get(id);
+    if (remembered !== undefined) {
+      return remembered;
+    }
+    try {
+      return await this.secrets.get(secretKeyFor(id));
+    } catch (error) {
+      this.#storageFailed('read', error);
+      return undefined;
+    }
+  }
+
+  /** Stores the token first, then the facts about it, so a connection never lacks its token. */
+  async save(info: ConnectionInfo, token: string, options: { activate?: boolean } = {}): Promise<void> {
+    await this.storeToken(info.id, token);
+    const others = this.connections().filter((c) => c.id !== info.id);
+    await this.state.update(CONNECTIONS_KEY, [...others, info]);
+    if (options.activate ?? true) {
+      await this.state.update(ACTIVE_KEY, info.id);
+    }
+    this.#changed.fire({ tokens: [info.id], external: false });
+  }
+
+  async update(id: string, patch: Partial<Omit<ConnectionInfo, 'id'>>): Promise<ConnectionInfo | undefined> {
+    const all = this.connections();
+    const index = all.findIndex((c) => c.id === id);
+    if (index < 0) {
+      return undefined;
+    }
+    all[index] = { ...all[index], ...patch };
+    await this.state.update(CONNECTIONS_KEY, all);
+    return all[index];
+  }
+
+  /** Writes a token to SecretStorage, or to memory for this session when SecretStorage fails. */
+  async storeToken(id: string, token: string): Promise<void> {
+    const key = secretKeyFor(id);
+    this.#ownWrites.add(key);
+    try {
+      await this.secrets.store(key, token);
+      this.#memory.delete(id);
+    } catch (error) {
+      this.#ownWrites.delete(key);
+      this.#storageFailed('store', error);
+      this.#memory.set(id, token);
+    }
+  }
+
+  async deleteToken(id: string): Promise<void> {
+    this.#memory.delete(id);
+    const key = secretKeyFor(id);
+    this.#ownWrites.add(key);
+    try {
+      await this.secrets.delete(key);
+    } catch (error) {
+      this.#ownWrites.delete(key);
+      this.#storageFailed('delete', error);
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.deleteToken(id);
+    const rest = this.connections().filter((c) => c.id !== id);
+    await this.state.update(CONNECTIONS_KEY, rest);
+    if (this.state.get<string>(ACTIVE_KEY) === id) {
+      await this.state.update(ACTIVE_KEY, undefined);
+    }
+    this.#changed.fire({ tokens: [id], external: false });
+  }
+
+  #storageFailed(operation: string, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.log.error(`SecretStorage failed to ${operation} a token; tokens are kept in memory for this session only.`, error);
+    this.storageProblem = vscode.l10n.t(
+      'VS Code could not use its secret storage ({0}). Your token is kept in memory for this session only and will be asked again after a restart. On Linux, install a keyring (GNOME Keyring or KWallet) or set "password-store" in VS Code\'s runtime arguments (Preferences: Configure Runtime Arguments).',
+      reason.slice(0, 120),
+    );
+  }
+
+  dispose(): void {
+    this.#subscription.dispose();
+    this.#changed.dispose();
+  }
+}

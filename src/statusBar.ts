@@ -1,0 +1,178 @@
+import * as vscode from 'vscode';
+import { describeError } from './api';
+import { describeSource } from './commands/auth';
+import type { SessionManager, SessionState, SessionStatus } from './auth/session';
+import { readSettings } from './config';
+import type { Ui } from './ui';
+
+interface Look {
+  text: string;
+  background?: string;
+}
+
+export function formatAge(from: number, now = Date.now()): string {
+  const days = Math.floor((now - from) / 86_400_000);
+  if (days >= 1) {
+    return vscode.l10n.t('{0} day(s)', days);
+  }
+  const hours = Math.floor((now - from) / 3_600_000);
+  if (hours >= 1) {
+    return vscode.l10n.t('{0} hour(s)', hours);
+  }
+  return vscode.l10n.t('{0} minute(s)', Math.max(0, Math.floor((now - from) / 60_000)));
+}
+
+function look(state: SessionState): Look {
+  const name = state.connection?.organizationName ?? state.connection?.name ?? '';
+  switch (state.status) {
+    case 'signedOut':
+      return { text: vscode.l10n.t('$(sign-in) Qovery: Sign In') };
+    case 'checking':
+      return { text: vscode.l10n.t('$(sync~spin) Qovery') };
+    case 'signedIn':
+      return { text: `$(cloud) Qovery: ${name}` };
+    case 'invalidToken':
+      return { text: vscode.l10n.t('$(error) Qovery: invalid token'), background: 'statusBarItem.errorBackground' };
+    case 'forbidden':
+      return { text: vscode.l10n.t('$(warning) Qovery: no permission'), background: 'statusBarItem.warningBackground' };
+    case 'unreachable':
+      return { text: vscode.l10n.t('$(cloud-offline) Qovery: unreachable') };
+    case 'rateLimited':
+      return { text: vscode.l10n.t('$(watch) Qovery: rate limited'), background: 'statusBarItem.warningBackground' };
+    case 'misconfigured':
+      return { text: vscode.l10n.t('$(gear) Qovery: check settings'), background: 'statusBarItem.warningBackground' };
+  }
+}
+
+const SUMMARY: Record<SessionStatus, string> = {
+  signedOut: 'Signed out.',
+  checking: 'Checking the token…',
+  signedIn: 'Signed in.',
+  invalidToken: 'The token was rejected (401): it is wrong or was revoked.',
+  forbidden: 'The token\'s role lacks a permission (403).',
+  unreachable: 'The Qovery API cannot be reached.',
+  rateLimited: 'Qovery is rate limiting this token.',
+  misconfigured: 'A Qovery setting is not valid.',
+};
+
+/** The plain-text tooltip: what a user needs to know about the connection at a glance. */
+export function tooltipText(state: SessionState, extra: string[] = []): string {
+  const c = state.connection;
+  const lines = [vscode.l10n.t(SUMMARY[state.status])];
+  if (state.problem) {
+    lines.push(state.problem);
+  } else if (state.error && state.status !== 'signedIn') {
+    lines.push(describeError(state.error));
+  }
+  lines.push(...extra);
+  if (c) {
+    lines.push(vscode.l10n.t('Connection: {0}', c.name));
+    const organization = state.organizations && state.organizations.length > 1 ? state.organizations.map((o) => o.name).join(', ') : c.organizationName;
+    lines.push(vscode.l10n.t('Organization: {0}', organization ?? vscode.l10n.t('unknown')));
+    lines.push(vscode.l10n.t('Token role: {0}', c.roleName ?? vscode.l10n.t('unknown')));
+    const created = c.tokenCreatedAt ? Date.parse(c.tokenCreatedAt) : c.addedAt;
+    lines.push(vscode.l10n.t('Token age: {0} ({1})', formatAge(created), describeSource(c.source, c.sourceVariable)));
+    lines.push(vscode.l10n.t('Last verified: {0}', c.verifiedAt ? new Date(c.verifiedAt).toLocaleString() : vscode.l10n.t('never')));
+  }
+  lines.push(vscode.l10n.t('API: {0}', state.apiUrl ?? readSettings().apiUrl ?? vscode.l10n.t('not set')));
+  return lines.join('\n');
+}
+
+interface Action extends vscode.QuickPickItem {
+  command: string;
+  args?: unknown[];
+}
+
+function actionsFor(state: SessionState, hasConnections: boolean): Action[] {
+  const a = (label: string, command: string, ...args: unknown[]): Action => ({ label, command, args });
+  const signIn = a(vscode.l10n.t('$(sign-in) Sign In'), 'qovery.signIn');
+  const update = a(vscode.l10n.t('$(key) Update Token'), 'qovery.updateToken');
+  const test = a(vscode.l10n.t('$(pass) Test Authentication'), 'qovery.testAuthentication');
+  const refresh = a(vscode.l10n.t('$(refresh) Refresh'), 'qovery.refresh');
+  const switchTo = a(vscode.l10n.t('$(arrow-swap) Switch Connection'), 'qovery.switchConnection');
+  const add = a(vscode.l10n.t('$(add) Add Connection'), 'qovery.addConnection');
+  const signOut = a(vscode.l10n.t('$(sign-out) Sign Out'), 'qovery.signOut');
+  const settings = a(vscode.l10n.t('$(gear) Open Settings'), 'workbench.action.openSettings', 'qovery');
+  const log = a(vscode.l10n.t('$(output) Show Log'), 'qovery.showLog');
+  const rotate = a(vscode.l10n.t('$(sync) Rotate Token'), 'qovery.rotateToken');
+  const list: Action[] = (() => {
+    switch (state.status) {
+      case 'signedOut':
+        return [signIn, ...(hasConnections ? [switchTo] : [])];
+      case 'checking':
+        return [];
+      case 'signedIn':
+        return [test, refresh, rotate, switchTo, add, signOut];
+      case 'invalidToken':
+        return [update, switchTo, signOut];
+      case 'forbidden':
+        return [update, test, switchTo, signOut];
+      case 'unreachable':
+      case 'rateLimited':
+        return [test, settings, switchTo];
+      case 'misconfigured':
+        return [settings, test];
+    }
+  })();
+  return [...list, log];
+}
+
+/** The status bar item: the auth state at a glance, and the actions that fit it on click. */
+export class StatusBar implements vscode.Disposable {
+  readonly item: vscode.StatusBarItem;
+  readonly #disposables: vscode.Disposable[] = [];
+  /** Extra tooltip lines and text decorations from other features (the rotation reminder). */
+  readonly notes = new Map<string, { tooltip: string; badge?: string }>();
+
+  constructor(
+    private readonly session: SessionManager,
+    private readonly ui: Ui,
+  ) {
+    this.item = vscode.window.createStatusBarItem('qovery.status', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = vscode.l10n.t('Qovery');
+    this.item.command = 'qovery.statusBarActions';
+    this.#disposables.push(
+      this.item,
+      session.onDidChange(() => this.update()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('qovery')) {
+          this.update();
+        }
+      }),
+      vscode.commands.registerCommand('qovery.statusBarActions', () => this.pickAction()),
+    );
+    this.update();
+  }
+
+  update(): void {
+    const state = this.session.state;
+    const { text, background } = look(state);
+    const badges = [...this.notes.values()].map((n) => n.badge).filter(Boolean);
+    this.item.text = badges.length > 0 && state.status === 'signedIn' ? `${text} ${badges.join(' ')}` : text;
+    this.item.backgroundColor = background ? new vscode.ThemeColor(background) : undefined;
+    this.item.tooltip = tooltipText(state, [...this.notes.values()].map((n) => n.tooltip));
+    this.item.accessibilityInformation = { label: this.item.tooltip.split('\n').slice(0, 2).join(' ') };
+    if (readSettings().showStatusBar) {
+      this.item.show();
+    } else {
+      this.item.hide();
+    }
+  }
+
+  async pickAction(): Promise<void> {
+    const state = this.session.state;
+    const picked = await this.ui.prompter.quickPick(actionsFor(state, this.session.store.connections().length > 0), {
+      title: vscode.l10n.t('Qovery'),
+      placeHolder: tooltipText(state).split('\n')[0],
+    });
+    if (picked) {
+      await vscode.commands.executeCommand(picked.command, ...(picked.args ?? []));
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.#disposables) {
+      d.dispose();
+    }
+  }
+}

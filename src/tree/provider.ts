@@ -1,0 +1,312 @@
+import * as vscode from 'vscode';
+import { isApiError, type QoveryClient, type ServiceStatus, type EnvironmentServiceStatuses } from '../api';
+import type { SessionManager } from '../auth/session';
+import type { Logger } from '../logger';
+import { readSettings } from '../config';
+import { EnvironmentNode, ErrorNode, InfoNode, OrganizationNode, ProjectNode, ServiceNode, StaleNode, type QoveryNode } from './nodes';
+
+export const VIEW_ID = 'qovery.organizations';
+const ROOT = 'root';
+
+interface Level {
+  nodes: QoveryNode[];
+  loadedAt: number;
+}
+
+/** Kinds of failure after which the rows of the last success stay useful (marked stale). */
+const KEEP_STALE_ON = new Set(['network', 'timeout', 'server', 'rateLimited', 'invalidResponse']);
+
+/**
+ * Organizations -> projects -> environments -> services. Each level loads when expanded, with
+ * one list call and one status call; loads of the same level share one request.
+ */
+export class OrganizationsTreeProvider implements vscode.TreeDataProvider<QoveryNode>, vscode.Disposable {
+  readonly #changed = new vscode.EventEmitter<QoveryNode | undefined>();
+  readonly onDidChangeTreeData = this.#changed.event;
+  readonly #levels = new Map<string, Level>();
+  /** The last successful load of each level, kept to show (marked stale) when a reload fails. */
+  readonly #stale = new Map<string, Level>();
+  readonly #inflight = new Map<string, Promise<QoveryNode[]>>();
+  readonly #nodes = new Map<string, QoveryNode>();
+  readonly #parents = new Map<string, string>();
+  readonly #disposables: vscode.Disposable[] = [];
+  #epoch = 0;
+  #refresh: { promise: Promise<void>; startedAt: number; pending: boolean } | undefined;
+  #autoRefresh: ReturnType<typeof setInterval> | undefined;
+  view: vscode.TreeView<QoveryNode> | undefined;
+  /** Whole-tree refreshes asked within this window of the last one join it. */
+  coalesceMs = 1000;
+  concurrency = 8;
+
+  constructor(
+    private readonly session: SessionManager,
+    private readonly log: Logger,
+  ) {
+    this.#disposables.push(
+      session.onDidChangeConnection(() => this.clear()),
+      session.onDidChange((state) => {
+        if (state.status !== 'checking') {
+          this.#changed.fire(undefined);
+        }
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('qovery.autoRefreshSeconds')) {
+          this.#scheduleAutoRefresh();
+        }
+      }),
+      vscode.window.onDidChangeWindowState(() => this.#scheduleAutoRefresh()),
+    );
+  }
+
+  attach(view: vscode.TreeView<QoveryNode>): void {
+    this.view = view;
+    this.#disposables.push(view.onDidChangeVisibility(() => this.#scheduleAutoRefresh()));
+    this.#scheduleAutoRefresh();
+  }
+
+  /** Forgets everything at once: another account's rows must never show under this one. */
+  clear(): void {
+    this.#epoch++;
+    this.#levels.clear();
+    this.#stale.clear();
+    this.#inflight.clear();
+    this.#nodes.clear();
+    this.#parents.clear();
+    this.#refresh = undefined;
+    this.#changed.fire(undefined);
+  }
+
+  getTreeItem(node: QoveryNode): vscode.TreeItem {
+    return node.toTreeItem();
+  }
+
+  getParent(node: QoveryNode): QoveryNode | undefined {
+    const parent = this.#parents.get(node.key);
+    return parent ? this.#nodes.get(parent) : undefined;
+  }
+
+  nodeByKey(key: string): QoveryNode | undefined {
+    return this.#nodes.get(key);
+  }
+
+  getChildren(node?: QoveryNode): Promise<QoveryNode[]> | QoveryNode[] {
+    if (!node) {
+      return this.#root();
+    }
+    if (node instanceof ErrorNode) {
+      return node.children();
+    }
+    if (node instanceof OrganizationNode) {
+      const orgId = node.organization.id;
+      return this.#load(node.key, vscode.l10n.t('projects'), vscode.l10n.t('No projects'), async (client, signal) =>
+        (await client.listProjects(orgId, { signal })).sort(byName).map((p) => new ProjectNode(orgId, p)),
+      );
+    }
+    if (node instanceof ProjectNode) {
+      const { organizationId } = node;
+      const projectId = node.project.id;
+      return this.#load(node.key, vscode.l10n.t('environments'), vscode.l10n.t('No environments'), async (client, signal) => {
+        const [environments, statuses] = await Promise.all([
+          client.listEnvironments(projectId, { signal }),
+          client.listEnvironmentStatuses(projectId, { signal }).catch((error: unknown) => this.#partial('environment states', error)),
+        ]);
+        const byId = new Map((statuses ?? []).map((s) => [s.id, s]));
+        return environments.sort(byName).map((e) => new EnvironmentNode(organizationId, projectId, e, byId.get(e.id)));
+      });
+    }
+    if (node instanceof EnvironmentNode) {
+      const { organizationId, projectId } = node;
+      const environmentId = node.environment.id;
+      return this.#load(node.key, vscode.l10n.t('services'), vscode.l10n.t('No services'), async (client, signal) => {
+        const [services, statuses] = await Promise.all([
+          client.listServices(environmentId, { signal }),
+          client.getServiceStatuses(environmentId, { signal }).catch((error: unknown) => this.#partial('service states', error)),
+        ]);
+        const byId = indexStatuses(statuses);
+        return services.sort(byName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id)));
+      });
+    }
+    return [];
+  }
+
+  /** States are secondary: when only their call fails, the rows show without them. */
+  #partial(what: string, error: unknown): undefined {
+    this.log.error(`Loading ${what} failed; showing the rows without them`, error);
+    if (isApiError(error) && error.kind === 'cancelled') {
+      throw error;
+    }
+    return undefined;
+  }
+
+  async #root(): Promise<QoveryNode[]> {
+    const epoch = this.#epoch;
+    let state = this.session.state;
+    if (state.status === 'checking') {
+      state = await this.#withProgress(() => this.session.check());
+    }
+    if (epoch !== this.#epoch) {
+      return [];
+    }
+    void vscode.commands.executeCommand('setContext', 'qovery.noOrganizations', state.status === 'signedIn' && (state.organizations ?? []).length === 0);
+    if (state.status === 'signedIn') {
+      const nodes = (state.organizations ?? []).slice().sort(byName).map((o) => new OrganizationNode(o));
+      this.#remember(ROOT, nodes);
+      const level = { nodes, loadedAt: state.checkedAt ?? Date.now() };
+      this.#levels.set(ROOT, level);
+      this.#stale.set(ROOT, level);
+      return nodes;
+    }
+    const previous = this.#stale.get(ROOT);
+    if (previous && (state.status === 'unreachable' || state.status === 'rateLimited')) {
+      return [new StaleNode(ROOT, previous.loadedAt, state.error), ...previous.nodes];
+    }
+    // Every other state has a welcome view that says what is wrong and what to do.
+    return [];
+  }
+
+  #load(key: string, what: string, emptyLabel: string, loader: (client: QoveryClient, signal: AbortSignal) => Promise<QoveryNode[]>): Promise<QoveryNode[]> {
+    const done = this.#levels.get(key);
+    if (done) {
+      return Promise.resolve(done.nodes.length > 0 ? done.nodes : [new InfoNode(`${key}:empty`, emptyLabel)]);
+    }
+    const running = this.#inflight.get(key);
+    if (running) {
+      return running;
+    }
+    const epoch = this.#epoch;
+    const controller = new AbortController();
+    const load = async (): Promise<QoveryNode[]> => {
+      try {
+        const client = await this.session.client();
+        if (!client) {
+          return [];
+        }
+        const nodes = await this.#withProgress(() => loader(client, controller.signal));
+        if (epoch !== this.#epoch) {
+          return [];
+        }
+        const level = { nodes, loadedAt: Date.now() };
+        this.#levels.set(key, level);
+        this.#stale.set(key, level);
+        this.#remember(key, nodes);
+        this.session.reportSuccess();
+        return nodes.length > 0 ? nodes : [new InfoNode(`${key}:empty`, emptyLabel)];
+      } catch (error) {
+        if (epoch !== this.#epoch) {
+          return [];
+        }
+        this.log.error(`Loading ${what} failed`, error);
+        this.session.reportFailure(error);
+        const previous = this.#stale.get(key);
+        if (previous && isApiError(error) && KEEP_STALE_ON.has(error.kind)) {
+          return [new StaleNode(key, previous.loadedAt, error), ...previous.nodes];
+        }
+        const node = new ErrorNode(key, what, error);
+        this.#remember(key, [node]);
+        return [node];
+      }
+    };
+    const promise = load().finally(() => {
+      if (this.#inflight.get(key) === promise) {
+        this.#inflight.delete(key);
+      }
+    });
+    this.#inflight.set(key, promise);
+    return promise;
+  }
+
+  #remember(parentKey: string, nodes: QoveryNode[]): void {
+    for (const node of nodes) {
+      this.#nodes.set(node.key, node);
+      this.#parents.set(node.key, parentKey);
+    }
+  }
+
+  #withProgress<T>(task: () => Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, task));
+  }
+
+  /**
+   * Reloads the whole tree. Refreshes asked while one runs, or within `coalesceMs` of its start,
+   * join it instead of sending the requests again.
+   */
+  refresh(): Promise<void> {
+    const current = this.#refresh;
+    if (current && (current.pending || Date.now() - current.startedAt < this.coalesceMs)) {
+      return current.promise;
+    }
+    this.#levels.clear();
+    const epoch = this.#epoch;
+    const entry = { startedAt: Date.now(), pending: true, promise: Promise.resolve() };
+    entry.promise = this.session
+      .check()
+      .then(() => {
+        if (epoch === this.#epoch) {
+          this.#changed.fire(undefined);
+        }
+      })
+      .finally(() => {
+        entry.pending = false;
+      });
+    this.#refresh = entry;
+    return entry.promise;
+  }
+
+  /** Reloads one row's children. */
+  refreshNode(node: QoveryNode | string): void {
+    const key = typeof node === 'string' ? node : node.key;
+    if (key === ROOT) {
+      this.#refresh = undefined;
+      void this.refresh();
+      return;
+    }
+    this.#forget(key);
+    this.#changed.fire(this.#nodes.get(key));
+  }
+
+  #forget(key: string): void {
+    this.#levels.delete(key);
+    for (const [child, parent] of this.#parents) {
+      if (parent === key) {
+        this.#forget(child);
+      }
+    }
+  }
+
+  #scheduleAutoRefresh(): void {
+    clearInterval(this.#autoRefresh);
+    this.#autoRefresh = undefined;
+    const seconds = readSettings().autoRefreshSeconds;
+    // Only while someone can see it: no polling for a hidden view or an unfocused window.
+    if (seconds > 0 && this.view?.visible && vscode.window.state.focused) {
+      this.#autoRefresh = setInterval(() => {
+        if (this.session.state.status === 'signedIn' || this.session.state.status === 'unreachable') {
+          void this.refresh();
+        }
+      }, seconds * 1000);
+    }
+  }
+
+  dispose(): void {
+    clearInterval(this.#autoRefresh);
+    for (const d of this.#disposables) {
+      d.dispose();
+    }
+    this.#changed.dispose();
+  }
+}
+
+const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
+
+function indexStatuses(statuses: EnvironmentServiceStatuses | undefined): Map<string, ServiceStatus> {
+  const out = new Map<string, ServiceStatus>();
+  if (!statuses) {
+    return out;
+  }
+  for (const group of [statuses.applications, statuses.containers, statuses.jobs, statuses.databases, statuses.helms, statuses.terraforms]) {
+    for (const s of group ?? []) {
+      out.set(s.id, s);
+    }
+  }
+  return out;
+}

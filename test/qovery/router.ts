@@ -1,0 +1,265 @@
+// The API itself: routes, access rules and handlers, as a pure function from a request to a reply.
+import { STATUS_CODES } from 'node:http';
+import type { OrganizationApiTokenCreate } from 'qovery-typescript-axios';
+import { authenticate, canManageApiTokens, canRead, type Credentials, type Principal } from './auth';
+import type { EnvironmentRecord, OrganizationRecord, ProjectRecord, QoveryAccount } from './model';
+import {
+  accountJson,
+  apiTokenJson,
+  environmentJson,
+  environmentStatusJson,
+  environmentStatusesJson,
+  organizationJson,
+  projectJson,
+  roleJson,
+  serviceJson,
+} from './shapes';
+import type { ApiTokenStore } from './tokens';
+
+export type RequestBody = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'invalid'; text: string };
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  credentials: Credentials;
+  body: RequestBody;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ApiContext {
+  account: QoveryAccount;
+  tokens: ApiTokenStore;
+}
+
+/** RFC 7807 body, plus `message` as Qovery sends it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  message: string;
+}
+
+export function problem(status: number, detail: string, instance: string): Problem {
+  return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail, instance, message: detail };
+}
+
+class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+interface Call {
+  request: ApiRequest;
+  principal: Principal;
+  params: Record<string, string>;
+  context: ApiContext;
+}
+
+interface Route {
+  method: string;
+  template: string;
+  pattern: RegExp;
+  paramNames: string[];
+  handle(call: Call): Reply;
+}
+
+const ok = (body: unknown, status = 200): Reply => ({ status, body });
+const list = (results: unknown[]): Reply => ok({ results });
+
+function route(method: string, template: string, handle: (call: Call) => Reply): Route {
+  const paramNames: string[] = [];
+  const source = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    paramNames.push(name);
+    return '([^/]+)';
+  });
+  return { method, template, pattern: new RegExp(`^${source}$`), paramNames, handle };
+}
+
+function requireOrganization(call: Call, id: string): OrganizationRecord {
+  const org = call.context.account.organization(id);
+  if (!org) {
+    throw new ProblemError(404, `Organization ${id} not found.`);
+  }
+  if (!canRead(call.principal, org.id)) {
+    throw new ProblemError(403, 'This token has no access to this organization.');
+  }
+  return org;
+}
+
+function requireProject(call: Call): ProjectRecord {
+  const project = call.context.account.project(call.params.projectId);
+  if (!project) {
+    throw new ProblemError(404, `Project ${call.params.projectId} not found.`);
+  }
+  if (!canRead(call.principal, project.organizationId)) {
+    throw new ProblemError(403, 'This token has no access to this project.');
+  }
+  return project;
+}
+
+function requireEnvironment(call: Call): EnvironmentRecord {
+  const environment = call.context.account.environment(call.params.environmentId);
+  if (!environment) {
+    throw new ProblemError(404, `Environment ${call.params.environmentId} not found.`);
+  }
+  if (!canRead(call.principal, environment.organizationId)) {
+    throw new ProblemError(403, 'This token has no access to this environment.');
+  }
+  return environment;
+}
+
+function requireTokenManager(call: Call): OrganizationRecord {
+  const org = requireOrganization(call, call.params.organizationId);
+  if (!canManageApiTokens(call.principal, org.id)) {
+    throw new ProblemError(403, 'Your role does not allow managing API tokens of this organization.');
+  }
+  return org;
+}
+
+function createApiToken(call: Call): Reply {
+  const org = requireTokenManager(call);
+  const { body } = call.request;
+  if (body.kind === 'invalid') {
+    throw new ProblemError(400, 'The request body is not valid JSON.');
+  }
+  const input = body.kind === 'json' ? body.value : undefined;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ProblemError(400, 'The request body must be a JSON object with name and role_id.');
+  }
+  const fields = input as Record<string, unknown>;
+  if (typeof fields.name !== 'string' || fields.name.trim() === '') {
+    throw new ProblemError(400, 'name is required.');
+  }
+  if (fields.description !== undefined && fields.description !== null && typeof fields.description !== 'string') {
+    throw new ProblemError(400, 'description must be a string.');
+  }
+  if (fields.scope !== undefined && fields.scope !== null && fields.scope !== 'ADMIN') {
+    throw new ProblemError(400, 'scope is deprecated and only accepts ADMIN.');
+  }
+  if (typeof fields.role_id !== 'string' || fields.role_id === '') {
+    throw new ProblemError(400, 'role_id is required.');
+  }
+  const role = call.context.account.roles(org.id).find((candidate) => candidate.id === fields.role_id);
+  if (!role) {
+    throw new ProblemError(400, `role_id ${fields.role_id} is not an available role of this organization.`);
+  }
+  const result = call.context.tokens.create(org.id, {
+    name: fields.name,
+    description: typeof fields.description === 'string' ? fields.description : undefined,
+    role,
+  });
+  if ('conflict' in result) {
+    throw new ProblemError(409, `An API token named "${fields.name}" already exists in this organization.`);
+  }
+  const created: OrganizationApiTokenCreate = { ...apiTokenJson(result.created), token: result.created.secret };
+  return ok(created, 201);
+}
+
+const ROUTES: readonly Route[] = [
+  route('GET', '/organization', (call) => {
+    const { account } = call.context;
+    const orgs = call.principal.kind === 'user' ? account.organizations() : account.organizations().filter((org) => canRead(call.principal, org.id));
+    return list(orgs.map(organizationJson));
+  }),
+  route('GET', '/organization/{organizationId}', (call) => ok(organizationJson(requireOrganization(call, call.params.organizationId)))),
+  route('GET', '/organization/{organizationId}/project', (call) => {
+    const org = requireOrganization(call, call.params.organizationId);
+    return list(call.context.account.projects(org.id).map(projectJson));
+  }),
+  route('GET', '/project/{projectId}/environment', (call) => list(call.context.account.environments(requireProject(call).id).map(environmentJson))),
+  route('GET', '/project/{projectId}/environment/status', (call) => {
+    const { account } = call.context;
+    return list(account.environments(requireProject(call).id).map((environment) => environmentStatusJson(environment, account.services(environment.id))));
+  }),
+  route('GET', '/environment/{environmentId}/services', (call) => list(call.context.account.services(requireEnvironment(call).id).map(serviceJson))),
+  route('GET', '/environment/{environmentId}/statuses', (call) => {
+    const environment = requireEnvironment(call);
+    return ok(environmentStatusesJson(environment, call.context.account.services(environment.id)));
+  }),
+  route('GET', '/organization/{organizationId}/availableRole', (call) => {
+    const org = requireOrganization(call, call.params.organizationId);
+    return list(call.context.account.roles(org.id).map(roleJson));
+  }),
+  route('GET', '/organization/{organizationId}/apiToken', (call) => {
+    const org = requireOrganization(call, call.params.organizationId);
+    const nameFilter = call.request.query.get('name')?.toLowerCase();
+    const tokens = call.context.tokens.list(org.id).filter((token) => !nameFilter || token.name.toLowerCase().includes(nameFilter));
+    return list(tokens.map(apiTokenJson));
+  }),
+  route('POST', '/organization/{organizationId}/apiToken', createApiToken),
+  route('DELETE', '/organization/{organizationId}/apiToken/{apiTokenId}', (call) => {
+    const org = requireTokenManager(call);
+    if (!call.context.tokens.revoke(org.id, call.params.apiTokenId)) {
+      throw new ProblemError(404, `API token ${call.params.apiTokenId} not found.`);
+    }
+    return { status: 204 };
+  }),
+  route('GET', '/account', (call) => {
+    if (call.principal.kind !== 'user') {
+      // Undocumented for API tokens upstream; answering 403 makes clients treat it as optional.
+      throw new ProblemError(403, 'GET /account needs a user session (Bearer JWT); API tokens are not attached to a user.');
+    }
+    return ok(accountJson(call.principal.user));
+  }),
+];
+
+/** The spec path template a request path matches, e.g. '/project/{projectId}/environment'. */
+export function routeTemplate(method: string, path: string): string | undefined {
+  return ROUTES.find((candidate) => candidate.method === method && candidate.pattern.test(path))?.template;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export interface Outcome {
+  reply: Reply;
+  principal?: Principal;
+}
+
+export function handleRequest(request: ApiRequest, context: ApiContext): Outcome {
+  const principal = authenticate(request.credentials, context.account, context.tokens);
+  const candidates = ROUTES.map((candidate) => ({ candidate, match: candidate.pattern.exec(request.path) })).filter((entry) => entry.match);
+  if (candidates.length === 0) {
+    return { principal, reply: { status: 404, body: problem(404, `No route for ${request.method} ${request.path}.`, request.path) } };
+  }
+  const found = candidates.find((entry) => entry.candidate.method === request.method);
+  if (!found) {
+    const allow = [...new Set(candidates.map((entry) => entry.candidate.method))].join(', ');
+    return {
+      principal,
+      reply: { status: 405, headers: { allow }, body: problem(405, `${request.method} is not allowed on ${request.path}.`, request.path) },
+    };
+  }
+  if (!principal) {
+    return { reply: { status: 401, body: problem(401, 'The access token is missing, invalid, expired or revoked.', request.path) } };
+  }
+  const params: Record<string, string> = {};
+  found.candidate.paramNames.forEach((name, index) => {
+    params[name] = safeDecode(found.match![index + 1]);
+  });
+  try {
+    return { principal, reply: found.candidate.handle({ request, principal, params, context }) };
+  } catch (error) {
+    if (error instanceof ProblemError) {
+      return { principal, reply: { status: error.status, body: problem(error.status, error.detail, request.path) } };
+    }
+    throw error;
+  }
+}
