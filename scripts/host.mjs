@@ -65,12 +65,15 @@ export function ensureBrowser() {
   ensureAptPackages(APT_PACKAGES.slice(0, 1));
 }
 
-export function ensureHost() {
+/** Installs code-server once; `browser: false` skips Chromium (for `npm start`, which opens no browser). */
+export function ensureHost({ browser = true } = {}) {
   if (hostInstalled()) {
-    ensureBrowser();
+    if (browser) {
+      ensureBrowser();
+    }
     return;
   }
-  ensureAptPackages(APT_PACKAGES);
+  ensureAptPackages(browser ? APT_PACKAGES : APT_PACKAGES.slice(1));
   log(`installing code-server@${CODE_SERVER_VERSION} (VS Code 1.100.3 server) into ${cacheDir}; this takes a minute or two once`);
   rmSync(cacheDir, { recursive: true, force: true });
   mkdirSync(cacheDir, { recursive: true });

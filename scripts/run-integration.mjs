@@ -21,7 +21,10 @@ async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsP
   const scratch = mkdtempSync(join(tmpdir(), `qovery-${name}-`));
   const resultsFile = join(scratch, 'results.json');
   const outputFile = join(scratch, 'output.txt');
-  const host = new CodeServerHost({ env: { QOVERY_TEST_RESULTS: resultsFile, QOVERY_TEST_OUTPUT: outputFile, ...env } });
+  // Trace level: every line the extension logs reaches disk, where the last test looks for secrets.
+  const host = new CodeServerHost({ logLevel: 'trace', env: { QOVERY_TEST_RESULTS: resultsFile, QOVERY_TEST_OUTPUT: outputFile, ...env } });
+  // The folders VS Code writes to (user data, logs, extension storage): scanned for secrets at the end.
+  host.options.env.QOVERY_TEST_SCAN_DIR = host.base;
   try {
     await setup?.(host);
     await host.start();

@@ -44,7 +44,9 @@ async function waitForHttp(url, timeoutMs, isAlive) {
 
 /**
  * A code-server instance with its own user-data, extensions, config and XDG/TMP folders.
- * options.env is added to the server's environment (the extension host inherits it).
+ * options.env is added to the server's environment (the extension host inherits it); options.settings
+ * to the user settings; options.port fixes the port; options.baseDir keeps the folders (not removed);
+ * options.browser: false skips installing Chromium.
  */
 export class CodeServerHost {
   constructor(options = {}) {
@@ -88,7 +90,7 @@ export class CodeServerHost {
   }
 
   async start() {
-    ensureHost();
+    ensureHost({ browser: this.options.browser ?? true });
     this.port = this.options.port ?? (await freePort());
     const config = join(this.base, 'config.yaml');
     writeFileSync(config, 'auth: none\ncert: false\n');
@@ -114,7 +116,7 @@ export class CodeServerHost {
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--log', 'warn',
+      '--log', this.options.logLevel ?? 'warn',
     ];
     this.process = spawn(process.execPath, args, { env: this.childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = false;

@@ -385,7 +385,7 @@ describe('signing in', function () {
         store: () => Promise.reject(new Error('An OS keyring couldn\'t be identified')),
         delete: () => Promise.reject(new Error('An OS keyring couldn\'t be identified')),
         onDidChange: new vscode.EventEmitter<vscode.SecretStorageChangeEvent>().event,
-      } as unknown as vscode.SecretStorage;
+      };
       const memento = new Map<string, unknown>();
       const state = { get: (k: string, d?: unknown) => (memento.has(k) ? memento.get(k) : d), update: (k: string, v: unknown) => Promise.resolve(void memento.set(k, v)), keys: () => [...memento.keys()] } as vscode.Memento;
       const log = new Logger(vscode.window.createOutputChannel('Qovery test', { log: true }));

@@ -14,6 +14,7 @@ function routeReporterOutput(): (...args: unknown[]) => void {
   }
   const write = (...args: unknown[]) => fs.appendFileSync(outputFile, `${format(...args)}\n`);
   (Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void }).consoleLog = write;
+  console.log = write;
   return write;
 }
 

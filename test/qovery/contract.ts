@@ -201,11 +201,7 @@ export class Spec {
     return validate;
   }
 
-  /**
-   * OpenAPI 3.0 schema -> JSON Schema draft-07: `nullable` becomes a null type, discriminator mappings
-   * become if/then branches (Ajv ignores `mapping`), readOnly properties are not required in requests
-   * and writeOnly ones not in responses, and references point into the compiled components document.
-   */
+  /** OpenAPI 3.0 -> draft-07: nullable as a null type, discriminator mappings as if/then (Ajv ignores `mapping`). */
   private convert(node: unknown, direction: Direction, formats: Set<string>): unknown {
     if (!isObject(node)) {
       return node;
@@ -393,7 +389,7 @@ export function loadSpec(): Spec | undefined {
   }
   let spec = cache.get(file);
   if (!spec) {
-    const document = parse(readFileSync(file, 'utf8'), { maxAliasCount: -1 }) as unknown;
+    const document = parse(readFileSync(file, 'utf8'), { uniqueKeys: false, maxAliasCount: -1 }) as unknown;
     if (!isObject(document) || typeof document.openapi !== 'string') {
       throw new Error(`${file} is not an OpenAPI document`);
     }
@@ -403,7 +399,7 @@ export function loadSpec(): Spec | undefined {
   return spec;
 }
 
-export function matchOperation(spec: Spec, method: string, path: string): { pathTemplate: string; operation: OpenApiOperation } | undefined {
+export function matchOperation(spec: Spec, method: string, path: string): OperationMatch | undefined {
   return spec.match(method, path);
 }
 
@@ -487,10 +483,7 @@ function coerce(value: string, schema: unknown): unknown {
   return value;
 }
 
-/**
- * Checks a whole request, e.g. an entry of the fake server's request log: the operation exists,
- * path and query parameters are declared and well-formed, and the body fits the requestBody schema.
- */
+/** Checks a whole request (e.g. a request-log entry): operation, path and query parameters, and body. */
 export function validateRequest(spec: Spec, request: RequestToCheck): ValidationResult {
   const match = spec.match(request.method, request.path);
   if (!match) {

@@ -56,10 +56,7 @@ export interface LatencyFault extends FaultOptions {
 
 export type Fault = StatusFault | NonJsonFault | TruncateFault | ResetFault | RedirectFault | NeverEndFault | HangFault | LatencyFault;
 
-/**
- * A route is `METHOD /path`, `/path` (any method) or `* /path`; a path segment written `{name}` or `*`
- * matches any one segment. A RegExp is tested against `METHOD /path` (no query string).
- */
+/** `METHOD /path`, `/path` or `* /path` ({name} or * matches one segment), or a RegExp tested on `METHOD /path`. */
 export type FaultRoute = string | RegExp;
 
 interface Rule {

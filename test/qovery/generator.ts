@@ -1,5 +1,4 @@
-// Large synthetic accounts for load tests: every record is computed from its indexes when asked for,
-// so 50 organizations x 500 projects cost no memory until served.
+// Large synthetic accounts for load tests: records are computed from their indexes only when served.
 import type { EnvironmentModeEnum, PlanEnum, ServiceDeploymentStatusEnum, StateEnum } from 'qovery-typescript-axios';
 import { addHours, helmRepository, lastDeploymentDate, registry } from './catalog';
 import { seedApiTokens, seedUser } from './credentials';
@@ -12,6 +11,7 @@ import {
   type EnvironmentRecord,
   type OrganizationRecord,
   type ProjectRecord,
+  type QoveryAccount,
   type SeedApiToken,
   type ServiceRecord,
   type ServiceSource,
@@ -181,11 +181,8 @@ function checkSize(name: string, value: number, min: number): number {
   return value;
 }
 
-/**
- * A synthetic account of the given size, with the same seeded credentials as the demo account
- * (admin, viewer and deployer tokens in the first organization, the multi-organization user JWT).
- */
-export function generateLargeAccount(options: LargeAccountOptions): IndexedAccount {
+/** A synthetic account of the given size, with the demo account's seeded credentials. */
+export function generateLargeAccount(options: LargeAccountOptions): QoveryAccount {
   return new LargeAccount({
     organizations: checkSize('organizations', options.organizations, 1),
     projectsPerOrganization: checkSize('projectsPerOrganization', options.projectsPerOrganization, 0),

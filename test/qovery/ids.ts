@@ -1,5 +1,4 @@
-// Deterministic, random-looking UUIDs that encode what they name (kind, account, up to four indexes),
-// so an id can be resolved by decoding it: no index tables, even for an account of 100,000 services.
+// Deterministic, random-looking UUIDs that decode to what they name, so large accounts need no index tables.
 
 export const IdKind = {
   organization: 1,

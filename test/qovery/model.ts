@@ -147,10 +147,7 @@ export function rolesOf(account: number, organizationIndex: number): RoleRecord[
   return ROLE_TEMPLATES.map((template, index) => ({ ...template, id: encodeId(IdKind.role, account, organizationIndex, index) }));
 }
 
-/**
- * Shared lookup logic for accounts whose entities sit at (org, project, environment, service) indexes:
- * ids are decoded to indexes, so nothing is indexed up front.
- */
+/** Lookups for accounts addressed by (org, project, environment, service) indexes, decoded from ids. */
 export abstract class IndexedAccount implements QoveryAccount {
   abstract readonly summary: string;
   protected abstract readonly accountCode: number;

@@ -1,5 +1,4 @@
-// The demo account: two organizations whose projects cover every environment mode, service type and
-// a spread of states. Ids are derived from positions, so they are the same on every run.
+// The demo account: every environment mode, service type and many states, with ids fixed by position.
 import type {
   DatabaseModeEnum,
   DatabaseTypeEnum,
@@ -20,6 +19,7 @@ import {
   type EnvironmentRecord,
   type OrganizationRecord,
   type ProjectRecord,
+  type QoveryAccount,
   type SeedApiToken,
   type ServiceRecord,
   type ServiceSource,
@@ -391,7 +391,7 @@ function resolveSource(source: SeedSource, org: number): ServiceSource {
 }
 
 /** The demo account served by default: same data and ids on every run. */
-export function demoAccount(): IndexedAccount {
+export function demoAccount(): QoveryAccount {
   return new DemoAccount();
 }
 

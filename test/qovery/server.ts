@@ -1,5 +1,4 @@
-// HTTP transport of the fake Qovery API: node:http only, so it runs anywhere Node does (tests, the
-// extension host, the benchmark, the demo). Adds latency, fault injection and a request log.
+// HTTP transport of the fake Qovery API, node:http only so it also runs inside the extension host.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { authenticate, parseAuthorization, principalName, type AuthScheme } from './auth';

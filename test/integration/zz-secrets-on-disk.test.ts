@@ -1,0 +1,49 @@
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { extensionApi, usedTokens, waitFor } from './helpers';
+
+function* filesUnder(dir: string): Generator<string> {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      yield* filesUnder(full);
+    } else if (entry.isFile()) {
+      yield full;
+    }
+  }
+}
+
+// Runs last: everything VS Code and the extension wrote during the suite is on disk by now.
+describe('after the whole suite', () => {
+  it('no token used in the tests appears in any file VS Code or the extension wrote (logs, settings, state)', async function () {
+    const root = process.env.QOVERY_TEST_SCAN_DIR;
+    if (!root) {
+      this.skip();
+    }
+    assert.ok(usedTokens.size >= 5, `the suite used tokens (${usedTokens.size})`);
+    const api = await extensionApi();
+    // A control line: proves the scan reaches the extension's own log file.
+    const marker = `scan-marker-${Date.now()}`;
+    api.log.info(marker);
+    await waitFor(
+      'the log line on disk',
+      () => [...filesUnder(root)].some((f) => f.endsWith('.log') && fs.readFileSync(f, 'latin1').includes(marker)),
+      15_000,
+    );
+    const leaks: string[] = [];
+    let scanned = 0;
+    for (const file of filesUnder(root)) {
+      const text = fs.readFileSync(file, 'latin1');
+      scanned++;
+      for (const token of usedTokens) {
+        if (text.includes(token)) {
+          leaks.push(`${path.relative(root, file)} holds a token starting ${token.slice(0, 6)}`);
+        }
+      }
+    }
+    console.log(`      (scanned ${scanned} files under the VS Code data folders)`);
+    assert.ok(scanned > 10, `scanned ${scanned} files`);
+    assert.deepStrictEqual(leaks, []);
+  });
+});
