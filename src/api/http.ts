@@ -27,6 +27,8 @@ export interface HttpOptions {
   /** A server-requested wait above this fails at once with `retryAfterMs` set. */
   maxRetryWaitMs?: number;
   maxBodyBytes?: number;
+  /** Requests of this client in flight at once (default 8); the others wait their turn. */
+  maxConcurrent?: number;
   userAgent?: string;
   onRequest?: (info: RequestLogInfo) => void;
 }
@@ -109,6 +111,37 @@ function sleep(ms: number, signal: AbortSignal | undefined, onCancel: () => Erro
 }
 
 /** The single place that talks HTTP to Qovery: auth, timeouts, redirects, retries, size cap, error mapping. */
+/** Lets at most `max` tasks run at once; a waiter whose signal aborts leaves the queue. */
+class Limiter {
+  #running = 0;
+  readonly #queue: (() => void)[] = [];
+  constructor(readonly max: number) {}
+
+  async run<T>(task: () => Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
+    if (this.#running >= this.max) {
+      await new Promise<void>((resolve, reject) => {
+        const go = (): void => {
+          signal?.removeEventListener('abort', stop);
+          resolve();
+        };
+        const stop = (): void => {
+          this.#queue.splice(this.#queue.indexOf(go), 1);
+          reject(cancelled());
+        };
+        this.#queue.push(go);
+        signal?.addEventListener('abort', stop, { once: true });
+      });
+    }
+    this.#running++;
+    try {
+      return await task();
+    } finally {
+      this.#running--;
+      this.#queue.shift()?.();
+    }
+  }
+}
+
 export class HttpEngine {
   readonly baseUrl: string;
   readonly scheme: AuthScheme;
@@ -116,6 +149,7 @@ export class HttpEngine {
   readonly #token: string;
   readonly #fetch: FetchLike;
   readonly #o: HttpOptions;
+  readonly #limiter: Limiter;
 
   constructor(options: HttpOptions) {
     const url = parseApiUrl(options.baseUrl);
@@ -130,6 +164,7 @@ export class HttpEngine {
     this.#fetch = options.fetch ?? ((u, i) => fetch(u, i));
     // Keep options without the token so nothing else holds it in a public place.
     this.#o = { ...options, token: '' };
+    this.#limiter = new Limiter(Math.max(1, options.maxConcurrent ?? 8));
   }
 
   async request(method: HttpMethod, path: string, body?: unknown, opts: CallOptions = {}): Promise<unknown> {
@@ -148,7 +183,8 @@ export class HttpEngine {
       let result: { status: number; data: unknown } | undefined;
       let failure: QoveryApiError | undefined;
       try {
-        result = await this.#attempt(method, path, body, signal, err);
+        // The slot is taken before the attempt starts, so waiting in the queue never counts as a timeout.
+        result = await this.#limiter.run(() => this.#attempt(method, path, body, signal, err), signal, () => err('cancelled'));
       } catch (e) {
         failure = e instanceof QoveryApiError ? e : err('network', undefined, { networkCause: classifyNetworkError(e) });
       }

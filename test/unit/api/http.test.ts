@@ -368,10 +368,10 @@ describe('api/http', () => {
 
     it('retries a GET timeout exactly once, and a POST timeout never', async () => {
       srv.handle(() => undefined);
-      const e = await catchApiError(fastClient(srv.url, { timeoutMs: 100, maxRetries: 3 }).listOrganizations());
+      const e = await catchApiError(fastClient(srv.url, { timeoutMs: 400, maxRetries: 3 }).listOrganizations());
       assert.equal(e.kind, 'timeout');
       assert.equal(srv.requests.length, 2);
-      await catchApiError(fastClient(srv.url, { timeoutMs: 100 }).createApiToken('o', { name: 'n', role_id: 'r' }));
+      await catchApiError(fastClient(srv.url, { timeoutMs: 400 }).createApiToken('o', { name: 'n', role_id: 'r' }));
       assert.equal(srv.requests.length, 3);
     });
 
