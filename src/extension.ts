@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
 import { QoveryAuthenticationProvider } from './auth/authProvider';
 import { AuthNotifier } from './auth/notifier';
+import { RotationReminder } from './auth/reminder';
+import { TokenRotation } from './auth/rotation';
 import { SessionManager } from './auth/session';
 import { SignInFlow } from './auth/signIn';
 import { TokenStore } from './auth/tokenStore';
 import { registerAuthCommands, signOut } from './commands/auth';
+import { registerTokenCommands } from './commands/tokens';
 import { registerTreeCommands } from './commands/tree';
 import { readSettings } from './config';
 import { Logger } from './logger';
@@ -23,6 +26,9 @@ export interface QoveryExtensionApi {
   statusBar: StatusBar;
   authProvider: QoveryAuthenticationProvider;
   secrets: vscode.SecretStorage;
+  rotation: TokenRotation;
+  reminder: RotationReminder;
+  globalState: vscode.Memento;
 }
 
 export function activate(context: vscode.ExtensionContext): QoveryExtensionApi | undefined {
@@ -36,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   tree.attach(view);
   const statusBar = new StatusBar(session, ui);
   const authCommands = { session, signIn, ui, log };
+  const rotation = new TokenRotation(session, ui, log, context.globalState);
+  const reminder = new RotationReminder(session, statusBar, ui, log, context.globalState);
   const authProvider = new QoveryAuthenticationProvider(session, signIn, async (connectionId) => {
     await signOut(authCommands, { confirm: false, connectionId });
   });
@@ -52,6 +60,9 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     vscode.commands.registerCommand('qovery.showLog', () => log.show()),
     ...registerAuthCommands(authCommands),
     ...registerTreeCommands(tree),
+    rotation,
+    reminder,
+    ...registerTokenCommands({ session, ui, log, rotation, tree }),
   );
   for (const problem of readSettings().problems) {
     log.warn(problem);
@@ -59,7 +70,9 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   log.info(`Qovery extension ${String((context.extension.packageJSON as { version?: string }).version)} activated.`);
   // The first check runs after activation, in the background: activate itself sends nothing.
   setTimeout(() => void session.check(), 0);
-  const api = { log, ui, store, session, signIn, tree, statusBar, authProvider, secrets: context.secrets };
+  // A rotation that VS Code stopped in the middle is finished or rolled back, also in the background.
+  setTimeout(() => void rotation.recover().catch((error: unknown) => log.error('Finishing an interrupted token rotation failed', error)), 0);
+  const api = { log, ui, store, session, signIn, tree, statusBar, authProvider, secrets: context.secrets, rotation, reminder, globalState: context.globalState };
   return context.extensionMode === vscode.ExtensionMode.Test ? api : undefined;
 }
 

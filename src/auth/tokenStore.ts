@@ -25,8 +25,11 @@ export interface ConnectionInfo {
 const CONNECTIONS_KEY = 'qovery.connections';
 const ACTIVE_KEY = 'qovery.activeConnection';
 const SECRET_PREFIX = 'qovery.token.';
+const PENDING_PREFIX = 'qovery.pending.';
 
 export const secretKeyFor = (connectionId: string): string => `${SECRET_PREFIX}${connectionId}`;
+/** Where a rotation keeps the new token until it becomes the connection's token. */
+export const pendingKeyFor = (connectionId: string): string => `${PENDING_PREFIX}${connectionId}`;
 
 export interface TokenStoreChange {
   /** Connection ids whose token changed (added, replaced or removed). */
@@ -145,6 +148,38 @@ export class TokenStore implements vscode.Disposable {
       this.#ownWrites.delete(key);
       this.#storageFailed('delete', error);
     }
+  }
+
+  /** Replaces a connection's token in SecretStorage only: throws rather than keep it in memory. */
+  async replaceToken(info: ConnectionInfo, token: string): Promise<void> {
+    const key = secretKeyFor(info.id);
+    this.#ownWrites.add(key);
+    try {
+      await this.secrets.store(key, token);
+    } catch (error) {
+      this.#ownWrites.delete(key);
+      throw error;
+    }
+    this.#memory.delete(info.id);
+    const all = this.connections();
+    await this.state.update(
+      CONNECTIONS_KEY,
+      all.map((c) => (c.id === info.id ? info : c)),
+    );
+    this.#changed.fire({ tokens: [info.id], external: false });
+  }
+
+  /** Keeps a rotation's new token; throws when SecretStorage fails (memory would not survive a restart). */
+  async storePending(connectionId: string, token: string): Promise<void> {
+    await this.secrets.store(pendingKeyFor(connectionId), token);
+  }
+
+  async getPending(connectionId: string): Promise<string | undefined> {
+    return this.secrets.get(pendingKeyFor(connectionId));
+  }
+
+  async deletePending(connectionId: string): Promise<void> {
+    await this.secrets.delete(pendingKeyFor(connectionId));
   }
 
   async remove(id: string): Promise<void> {

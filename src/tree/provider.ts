@@ -4,6 +4,7 @@ import type { SessionManager } from '../auth/session';
 import type { Logger } from '../logger';
 import { readSettings } from '../config';
 import { EnvironmentNode, ErrorNode, InfoNode, OrganizationNode, ProjectNode, ServiceNode, StaleNode, type QoveryNode } from './nodes';
+import { ApiTokensNode, loadApiTokenNodes } from './tokens';
 
 export const VIEW_ID = 'qovery.organizations';
 const ROOT = 'root';
@@ -98,8 +99,16 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     }
     if (node instanceof OrganizationNode) {
       const orgId = node.organization.id;
+      const tokens = new ApiTokensNode(orgId);
+      this.#remember(node.key, [tokens]);
       return this.#load(node.key, vscode.l10n.t('projects'), vscode.l10n.t('No projects'), async (client, signal) =>
         (await client.listProjects(orgId, { signal })).sort(byName).map((p) => new ProjectNode(orgId, p)),
+      ).then((nodes) => [...nodes, tokens]);
+    }
+    if (node instanceof ApiTokensNode) {
+      const store = this.session.store;
+      return this.#load(node.key, vscode.l10n.t('API tokens'), vscode.l10n.t('No API tokens'), (client, signal) =>
+        loadApiTokenNodes(client, node.organizationId, store.connections(), store.active()?.id, signal),
       );
     }
     if (node instanceof ProjectNode) {

@@ -1,0 +1,149 @@
+import * as vscode from 'vscode';
+import { readSettings } from '../config';
+import type { Logger } from '../logger';
+import type { StatusBar } from '../statusBar';
+import type { Ui } from '../ui';
+import { localDay, rotationDue } from './rotationRules';
+import type { SessionManager } from './session';
+import type { ConnectionInfo } from './tokenStore';
+
+const LAST_PROMPT_KEY = 'qovery.rotationReminder.lastPrompt';
+const NOTE_KEY = 'rotation';
+
+export interface ReminderState {
+  due: boolean;
+  ageDays: number;
+  prompted: boolean;
+}
+
+/**
+ * Reminds the user to rotate a token older than `qovery.tokenRotationDays`: a status bar note
+ * while due, and at most one notification a day per connection.
+ */
+export class RotationReminder implements vscode.Disposable {
+  readonly #disposables: vscode.Disposable[] = [];
+  /** Connections whose token creation date was already looked up in this session. */
+  readonly #lookedUp = new Set<string>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly session: SessionManager,
+    private readonly statusBar: StatusBar,
+    private readonly ui: Ui,
+    private readonly log: Logger,
+    private readonly state: vscode.Memento,
+  ) {
+    this.#disposables.push(
+      session.onDidChange((s) => {
+        if (s.status !== 'checking') {
+          void this.evaluate();
+        }
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('qovery.tokenRotationDays')) {
+          void this.evaluate();
+        }
+      }),
+    );
+  }
+
+  /** Looks at the active connection; calls run one after another so a day never gets two prompts. */
+  evaluate(): Promise<ReminderState> {
+    const run = this.#queue.then(
+      () => this.#evaluate(),
+      () => this.#evaluate(),
+    );
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #evaluate(): Promise<ReminderState> {
+    const state = this.session.state;
+    const connection = state.connection ? this.session.store.get(state.connection.id) : undefined;
+    const days = readSettings().tokenRotationDays;
+    if (!connection || state.status !== 'signedIn' || days <= 0) {
+      this.#setNote(undefined);
+      return { due: false, ageDays: 0, prompted: false };
+    }
+    const createdAt = await this.#createdAt(connection);
+    const { due, ageDays } = rotationDue(createdAt, days, Date.now());
+    if (!due) {
+      this.#setNote(undefined);
+      return { due, ageDays, prompted: false };
+    }
+    this.#setNote({
+      tooltip: vscode.l10n.t('Token rotation due: the token is {0} days old (qovery.tokenRotationDays is {1}).', ageDays, days),
+      badge: '$(history)',
+    });
+    const today = localDay(new Date());
+    const last = this.#lastPrompts();
+    if (last[connection.id] === today) {
+      return { due, ageDays, prompted: false };
+    }
+    await this.state.update(LAST_PROMPT_KEY, { ...last, [connection.id]: today });
+    this.log.info(`The token of "${connection.name}" is ${ageDays} days old; rotation is due (every ${days} days).`);
+    const rotateNow = vscode.l10n.t('Rotate Now');
+    const later = vscode.l10n.t('Remind Me Later');
+    void this.ui.prompter
+      .info(vscode.l10n.t('Qovery: the token of "{0}" is {1} days old. Rotate it now?', connection.name, ageDays), {}, rotateNow, later)
+      .then(async (answer) => {
+        if (answer === rotateNow) {
+          await vscode.commands.executeCommand('qovery.rotateToken');
+        }
+      });
+    return { due, ageDays, prompted: true };
+  }
+
+  #lastPrompts(): Record<string, string> {
+    const value = this.state.get<unknown>(LAST_PROMPT_KEY, {});
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, string>) : {};
+  }
+
+  /** The token's creation date: from the token list when its id is known, else when it was added. */
+  async #createdAt(connection: ConnectionInfo): Promise<number | undefined> {
+    if (connection.tokenCreatedAt) {
+      const parsed = Date.parse(connection.tokenCreatedAt);
+      if (!Number.isNaN(parsed)) {
+        return parsed;
+      }
+    }
+    if (connection.tokenId && connection.organizationId && !this.#lookedUp.has(connection.id)) {
+      this.#lookedUp.add(connection.id);
+      try {
+        const client = await this.session.client();
+        const token = (await client?.listApiTokens(connection.organizationId))?.find((t) => t.id === connection.tokenId);
+        if (token) {
+          await this.session.store.update(connection.id, {
+            tokenCreatedAt: token.created_at,
+            tokenName: token.name ?? connection.tokenName,
+            roleId: token.role_id ?? connection.roleId,
+            roleName: token.role_name ?? connection.roleName,
+          });
+          return Date.parse(token.created_at);
+        }
+      } catch (error) {
+        this.log.error('Reading the creation date of the token failed', error);
+      }
+    }
+    return connection.addedAt;
+  }
+
+  #setNote(note: { tooltip: string; badge?: string } | undefined): void {
+    const before = this.statusBar.notes.get(NOTE_KEY);
+    if (before?.tooltip === note?.tooltip && before?.badge === note?.badge) {
+      return;
+    }
+    if (note) {
+      this.statusBar.notes.set(NOTE_KEY, note);
+    } else {
+      this.statusBar.notes.delete(NOTE_KEY);
+    }
+    this.statusBar.update();
+  }
+
+  dispose(): void {
+    for (const d of this.#disposables) {
+      d.dispose();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+// Rules of token rotation that need no VS Code: names, ages, and which failures are worth a retry.
+
+/** Where a rotation stands. Saved (without any secret) before each step that changes something. */
+export type RotationStep = 'creating' | 'created' | 'verified' | 'swapped' | 'rollingBack';
+
+export interface RotationJournal {
+  /** One id per rotation. */
+  id: string;
+  connectionId: string;
+  organizationId: string;
+  step: RotationStep;
+  /** The token being replaced; absent when the user chose not to revoke it. */
+  oldTokenId?: string;
+  oldTokenName?: string;
+  newTokenId?: string;
+  newTokenName?: string;
+  newTokenCreatedAt?: string;
+  roleId?: string;
+  roleName?: string;
+  /** Date.now() when the rotation started. */
+  startedAt: number;
+  /** The kind of failure that turned the rotation back, or that stopped the revocation. */
+  failure?: string;
+}
+
+const TRANSIENT = new Set(['network', 'timeout', 'server', 'rateLimited', 'invalidResponse', 'cancelled']);
+
+/** Failures that may pass by themselves: an unfinished step is kept for later instead of given up. */
+export function isTransient(kind: string | undefined): boolean {
+  return kind !== undefined && TRANSIENT.has(kind);
+}
+
+/** At most this many names are tried when Qovery answers 409 (name taken). */
+export const MAX_NAME_ATTEMPTS = 5;
+
+/** Lower case, ASCII letters, digits and dashes, at most 40 characters. */
+export function slug(text: string): string {
+  const s = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return s || 'qovery';
+}
+
+/** `2026-11-28` in UTC, so the same token gets the same name whatever the time zone. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** The local calendar day, for "once a day" reminders. */
+export function localDay(at: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
+/**
+ * Name of a rotated token: `vscode-<connection>-<day>`, then `-2`, `-3`... for later attempts.
+ * Names already taken (compared as Qovery does, case-insensitively) are skipped.
+ */
+export function rotatedTokenName(connectionName: string, at: Date, attempt: number, taken: Iterable<string> = []): string {
+  const used = new Set([...taken].map((n) => n.trim().toLowerCase()));
+  const base = `vscode-${slug(connectionName)}-${utcDay(at)}`;
+  let n = 1;
+  let skipped = 0;
+  for (;;) {
+    const name = n === 1 ? base : `${base}-${n}`;
+    if (!used.has(name)) {
+      if (skipped === attempt) {
+        return name;
+      }
+      skipped++;
+    }
+    n++;
+  }
+}
+
+/** Whole days from `from` to `now`. */
+export function ageInDays(from: number, now: number): number {
+  return Math.max(0, Math.floor((now - from) / 86_400_000));
+}
+
+/** When the token's age reaches `rotationDays` (0 turns the reminder off). */
+export function rotationDue(createdAt: number | undefined, rotationDays: number, now: number): { due: boolean; ageDays: number } {
+  if (createdAt === undefined || !Number.isFinite(createdAt) || rotationDays <= 0) {
+    return { due: false, ageDays: createdAt === undefined || !Number.isFinite(createdAt) ? 0 : ageInDays(createdAt, now) };
+  }
+  const ageDays = ageInDays(createdAt, now);
+  return { due: ageDays >= rotationDays, ageDays };
+}
+
+/** A token created by an interrupted rotation: its name, made no earlier than the rotation started (with some clock skew). */
+export function isTokenOfRotation(token: { name?: string | null; created_at?: string }, journal: Pick<RotationJournal, 'newTokenName' | 'startedAt'>, skewMs = 10 * 60_000): boolean {
+  if (!journal.newTokenName || (token.name ?? '').trim().toLowerCase() !== journal.newTokenName.trim().toLowerCase()) {
+    return false;
+  }
+  const created = token.created_at ? Date.parse(token.created_at) : NaN;
+  return Number.isNaN(created) || created >= journal.startedAt - skewMs;
+}
+
+/** Reads the journal list from storage, dropping anything that is not a journal. */
+export function parseJournals(value: unknown): RotationJournal[] {
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  const steps: RotationStep[] = ['creating', 'created', 'verified', 'swapped', 'rollingBack'];
+  return value.filter(
+    (j): j is RotationJournal =>
+      typeof j === 'object' &&
+      j !== null &&
+      typeof (j as RotationJournal).id === 'string' &&
+      typeof (j as RotationJournal).connectionId === 'string' &&
+      typeof (j as RotationJournal).organizationId === 'string' &&
+      steps.includes((j as RotationJournal).step) &&
+      typeof (j as RotationJournal).startedAt === 'number',
+  );
+}
