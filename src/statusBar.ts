@@ -11,15 +11,16 @@ interface Look {
 }
 
 export function formatAge(from: number, now = Date.now()): string {
+  const plural = (n: number, one: string, many: string): string => (n === 1 ? vscode.l10n.t(one, n) : vscode.l10n.t(many, n));
   const days = Math.floor((now - from) / 86_400_000);
   if (days >= 1) {
-    return vscode.l10n.t('{0} day(s)', days);
+    return plural(days, '{0} day', '{0} days');
   }
   const hours = Math.floor((now - from) / 3_600_000);
   if (hours >= 1) {
-    return vscode.l10n.t('{0} hour(s)', hours);
+    return plural(hours, '{0} hour', '{0} hours');
   }
-  return vscode.l10n.t('{0} minute(s)', Math.max(0, Math.floor((now - from) / 60_000)));
+  return plural(Math.max(0, Math.floor((now - from) / 60_000)), '{0} minute', '{0} minutes');
 }
 
 function look(state: SessionState): Look {

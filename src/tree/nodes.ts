@@ -70,7 +70,7 @@ export class ProjectNode extends QoveryNode {
     const t = item(this, p.name, true, 'qovery.project');
     t.iconPath = new vscode.ThemeIcon('project');
     const count = p.associated_environments_count;
-    t.description = count === undefined ? undefined : vscode.l10n.t('{0} environment(s)', count);
+    t.description = count === undefined ? undefined : count === 1 ? vscode.l10n.t('1 environment') : vscode.l10n.t('{0} environments', count);
     t.tooltip = tooltip(p.name, [
       [vscode.l10n.t('Project ID'), p.id],
       [vscode.l10n.t('Description'), p.description ?? undefined],

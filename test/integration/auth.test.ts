@@ -57,7 +57,7 @@ describe('signing in', function () {
       assert.strictEqual(item.text, '$(cloud) Qovery: Acme Corp');
       assert.strictEqual(item.backgroundColor, undefined);
       const tooltip = String(item.tooltip);
-      for (const part of ['Signed in.', 'Connection: Acme Corp', 'Organization: Acme Corp', 'Token role: unknown', 'Token age: 0 minute(s) (pasted)', 'Last verified:', `API: ${server.url}`]) {
+      for (const part of ['Signed in.', 'Connection: Acme Corp', 'Organization: Acme Corp', 'Token role: unknown', 'Token age: 0 minutes (pasted)', 'Last verified:', `API: ${server.url}`]) {
         assert.ok(tooltip.includes(part), `tooltip has "${part}":\n${tooltip}`);
       }
       assert.ok(!tooltip.includes(server.tokens.admin));

@@ -64,7 +64,7 @@ describe('the Organizations view', function () {
     const projects = (await rows(org.node)).filter((r) => r.item.contextValue === 'qovery.project');
     assert.deepStrictEqual(projects.map((p) => p.label), ['data-platform', 'internal-tools', 'sandbox', 'storefront']);
     const storefront = projects.find((p) => p.label === 'storefront')!;
-    assert.strictEqual(storefront.item.description, '4 environment(s)');
+    assert.strictEqual(storefront.item.description, '4 environments');
     assert.strictEqual(icon(storefront.item).id, 'project');
 
     const envs = await rows(storefront.node);
