@@ -739,14 +739,14 @@ describe('token rotation', function () {
       let list = await tokenRows();
       assert.deepStrictEqual(list.map((r) => r.label), ['ci-deployer', 'terraform-provider', 'vscode-demo-admin', 'vscode-demo-viewer']);
       assert.ok(list.every((r) => r.item.contextValue === 'qovery.apiToken'), 'a pasted token is not known, so none is marked');
-      assert.match(String(list[0].item.description), /^deployer · \d+ day\(s\)$/);
+      assert.match(String(list[0].item.description), /^deployer · \d+ days?$/);
       assert.match(String(list[0].item.tooltip), new RegExp(`Token ID: ${DEMO.apiTokens.deployer}`));
 
       const report = await rotate('vscode-demo-admin', 'Rotate');
       list = await tokenRows();
       const inUse = list.filter((r) => r.item.contextValue === 'qovery.apiToken.inUse');
       assert.deepStrictEqual(inUse.map((r) => r.label), [report.newToken!.name]);
-      assert.match(String(inUse[0].item.description), /^Admin · 0 minute\(s\) · in use$/);
+      assert.match(String(inUse[0].item.description), /^Admin · 0 minutes? · in use$/);
       assert.ok(!list.some((r) => r.label === 'vscode-demo-admin'), 'the revoked token is gone');
     });
 
