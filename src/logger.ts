@@ -21,6 +21,12 @@ export class Logger implements vscode.Disposable {
     return redact(message, [...this.#secrets]);
   }
 
+  /** Whether debug lines are written at all, so callers can skip building them. */
+  get debugEnabled(): boolean {
+    const level = this.channel.logLevel;
+    return level === vscode.LogLevel.Trace || level === vscode.LogLevel.Debug;
+  }
+
   trace(message: string): void {
     this.channel.trace(this.#clean(message));
   }

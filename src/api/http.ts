@@ -27,7 +27,7 @@ export interface HttpOptions {
   /** A server-requested wait above this fails at once with `retryAfterMs` set. */
   maxRetryWaitMs?: number;
   maxBodyBytes?: number;
-  /** Requests of this client in flight at once (default 8); the others wait their turn. */
+  /** Requests of this client in flight at once (default 16); the others wait their turn. */
   maxConcurrent?: number;
   userAgent?: string;
   onRequest?: (info: RequestLogInfo) => void;
@@ -164,7 +164,7 @@ export class HttpEngine {
     this.#fetch = options.fetch ?? ((u, i) => fetch(u, i));
     // Keep options without the token so nothing else holds it in a public place.
     this.#o = { ...options, token: '' };
-    this.#limiter = new Limiter(Math.max(1, options.maxConcurrent ?? 8));
+    this.#limiter = new Limiter(Math.max(1, options.maxConcurrent ?? 16));
   }
 
   async request(method: HttpMethod, path: string, body?: unknown, opts: CallOptions = {}): Promise<unknown> {

@@ -143,8 +143,12 @@ export class SessionManager implements vscode.Disposable {
       fetch: this.fetchImpl,
       userAgent: 'vscode-qovery',
       onRequest: (info) => {
+        const failed = info.error !== undefined || (info.status ?? 0) >= 400;
+        if (!failed && !this.log.debugEnabled) {
+          return;
+        }
         const line = `${info.method} ${info.path} -> ${info.status ?? info.error ?? '?'} in ${Math.round(info.durationMs)} ms${info.attempt > 1 ? ` (attempt ${info.attempt})` : ''}`;
-        if (info.error || (info.status ?? 0) >= 400) {
+        if (failed) {
           this.log.warn(line);
         } else {
           this.log.debug(line);
