@@ -46,7 +46,7 @@ async function waitForHttp(url, timeoutMs, isAlive) {
  * A code-server instance with its own user-data, extensions, config and XDG/TMP folders.
  * options.env is added to the server's environment (the extension host inherits it); options.settings
  * to the user settings; options.port fixes the port; options.baseDir keeps the folders (not removed);
- * options.browser: false skips installing Chromium.
+ * options.browser: false skips installing Chromium; options.logLevel is the server's log level (warn).
  */
 export class CodeServerHost {
   constructor(options = {}) {

@@ -31,7 +31,7 @@ function look(state: SessionState): Look {
     case 'checking':
       return { text: vscode.l10n.t('$(sync~spin) Qovery') };
     case 'signedIn':
-      return { text: `$(cloud) Qovery: ${name}` };
+      return { text: vscode.l10n.t('$(cloud) Qovery: {0}', name) };
     case 'invalidToken':
       return { text: vscode.l10n.t('$(error) Qovery: invalid token'), background: 'statusBarItem.errorBackground' };
     case 'forbidden':
@@ -45,21 +45,32 @@ function look(state: SessionState): Look {
   }
 }
 
-const SUMMARY: Record<SessionStatus, string> = {
-  signedOut: 'Signed out.',
-  checking: 'Checking the token…',
-  signedIn: 'Signed in.',
-  invalidToken: 'The token was rejected (401): it is wrong or was revoked.',
-  forbidden: 'The token\'s role lacks a permission (403).',
-  unreachable: 'The Qovery API cannot be reached.',
-  rateLimited: 'Qovery is rate limiting this token.',
-  misconfigured: 'A Qovery setting is not valid.',
-};
+/** The first tooltip line. Each text is a literal so that the l10n tooling can extract it. */
+function summary(status: SessionStatus): string {
+  switch (status) {
+    case 'signedOut':
+      return vscode.l10n.t('Signed out.');
+    case 'checking':
+      return vscode.l10n.t('Checking the token…');
+    case 'signedIn':
+      return vscode.l10n.t('Signed in.');
+    case 'invalidToken':
+      return vscode.l10n.t('The token was rejected (401): it is wrong or was revoked.');
+    case 'forbidden':
+      return vscode.l10n.t('The token\'s role lacks a permission (403).');
+    case 'unreachable':
+      return vscode.l10n.t('The Qovery API cannot be reached.');
+    case 'rateLimited':
+      return vscode.l10n.t('Qovery is rate limiting this token.');
+    case 'misconfigured':
+      return vscode.l10n.t('A Qovery setting is not valid.');
+  }
+}
 
 /** The plain-text tooltip: what a user needs to know about the connection at a glance. */
 export function tooltipText(state: SessionState, extra: string[] = []): string {
   const c = state.connection;
-  const lines = [vscode.l10n.t(SUMMARY[state.status])];
+  const lines = [summary(state.status)];
   if (state.problem) {
     lines.push(state.problem);
   } else if (state.error && state.status !== 'signedIn') {
