@@ -47,42 +47,33 @@ export class SignInFlow {
 
   /** Adds a named connection with a token and makes it active. */
   async addConnection(): Promise<ConnectionInfo | undefined> {
-    for (;;) {
-      const input = await this.#askToken(vscode.l10n.t('Qovery: Sign In'));
-      if (!input) {
-        return undefined;
-      }
-      const outcome = await this.#verify(input.token);
-      if (outcome.kind === 'retry') {
-        continue;
-      }
-      if (outcome.kind === 'cancel') {
-        return undefined;
-      }
-      const verification = outcome.kind === 'verified' ? outcome.verification : undefined;
-      const name = await this.#askName(verification);
-      if (name === undefined) {
-        return undefined;
-      }
-      const single = verification?.organizations.length === 1 ? verification.organizations[0] : undefined;
-      const info: ConnectionInfo = {
-        id: randomUUID(),
-        name,
-        source: input.source,
-        sourceVariable: input.sourceVariable,
-        addedAt: Date.now(),
-        organizationId: single?.id,
-        organizationName: single?.name,
-        organizationCount: verification?.organizations.length,
-      };
-      await this.session.store.save(info, input.token);
-      this.log.info(`Connection "${name}" added (${input.source}${input.sourceVariable ? ` ${input.sourceVariable}` : ''}, ${verification ? 'verified' : 'not verified'}).`);
-      if (verification) {
-        this.session.acceptVerification(info, verification);
-      }
-      this.#reportStorage();
-      return info;
+    const accepted = await this.#askCheckedToken(vscode.l10n.t('Qovery: Sign In'));
+    if (!accepted) {
+      return undefined;
     }
+    const { input, verification } = accepted;
+    const name = await this.#askName(verification);
+    if (name === undefined) {
+      return undefined;
+    }
+    const single = verification?.organizations.length === 1 ? verification.organizations[0] : undefined;
+    const info: ConnectionInfo = {
+      id: randomUUID(),
+      name,
+      source: input.source,
+      sourceVariable: input.sourceVariable,
+      addedAt: Date.now(),
+      organizationId: single?.id,
+      organizationName: single?.name,
+      organizationCount: verification?.organizations.length,
+    };
+    await this.session.store.save(info, input.token);
+    this.log.info(`Connection "${name}" added (${input.source}${input.sourceVariable ? ` ${input.sourceVariable}` : ''}, ${verification ? 'verified' : 'not verified'}).`);
+    if (verification) {
+      this.session.acceptVerification(info, verification);
+    }
+    this.#reportStorage();
+    return info;
   }
 
   /** Replaces the token of an existing connection, after the API accepted the new one. */
@@ -91,37 +82,49 @@ export class SignInFlow {
     if (!connection) {
       return undefined;
     }
+    const accepted = await this.#askCheckedToken(vscode.l10n.t('Qovery: New token for "{0}"', connection.name));
+    if (!accepted) {
+      return undefined;
+    }
+    const { input, verification } = accepted;
+    const updated: ConnectionInfo = {
+      ...connection,
+      source: input.source,
+      sourceVariable: input.sourceVariable,
+      addedAt: Date.now(),
+      verifiedAt: undefined,
+      tokenId: undefined,
+      tokenName: undefined,
+      tokenCreatedAt: undefined,
+      roleId: undefined,
+      roleName: undefined,
+    };
+    await this.session.store.save(updated, input.token);
+    this.log.info(`The token of "${connection.name}" was replaced.`);
+    if (verification) {
+      this.session.acceptVerification(updated, verification);
+    }
+    this.#reportStorage();
+    return updated;
+  }
+
+  /**
+   * Asks for a token until the API accepts one, the user saves one it could not check ("Save
+   * Anyway", then `verification` is undefined), or gives up (undefined).
+   */
+  async #askCheckedToken(title: string): Promise<{ input: TokenInput; verification?: Verification } | undefined> {
     for (;;) {
-      const input = await this.#askToken(vscode.l10n.t('Qovery: New token for "{0}"', connection.name));
+      const input = await this.#askToken(title);
       if (!input) {
         return undefined;
       }
       const outcome = await this.#verify(input.token);
-      if (outcome.kind === 'retry') {
-        continue;
-      }
       if (outcome.kind === 'cancel') {
         return undefined;
       }
-      const updated: ConnectionInfo = {
-        ...connection,
-        source: input.source,
-        sourceVariable: input.sourceVariable,
-        addedAt: Date.now(),
-        verifiedAt: undefined,
-        tokenId: undefined,
-        tokenName: undefined,
-        tokenCreatedAt: undefined,
-        roleId: undefined,
-        roleName: undefined,
-      };
-      await this.session.store.save(updated, input.token);
-      this.log.info(`The token of "${connection.name}" was replaced.`);
-      if (outcome.kind === 'verified') {
-        this.session.acceptVerification(updated, outcome.verification);
+      if (outcome.kind !== 'retry') {
+        return { input, verification: outcome.kind === 'verified' ? outcome.verification : undefined };
       }
-      this.#reportStorage();
-      return updated;
     }
   }
 
