@@ -38,6 +38,7 @@ export interface Verification {
 }
 
 const RECHECK_AFTER_MS = 5 * 60_000;
+const RECHECK_ON_SUCCESS_MS = 5_000;
 
 /** Maps a failure to the status it means. Only a 401 says the token is invalid. */
 export function statusForError(error: unknown): SessionStatus {
@@ -301,7 +302,9 @@ export class SessionManager implements vscode.Disposable {
 
   /** Called by views when a request succeeds: an 'unreachable' or 'rate limited' state is over. */
   reportSuccess(): void {
-    if (this.#state.status === 'unreachable' || this.#state.status === 'rateLimited') {
+    const status = this.#state.status;
+    // At most one re-check every few seconds, however many loads succeed meanwhile.
+    if ((status === 'unreachable' || status === 'rateLimited') && Date.now() - (this.#state.checkedAt ?? 0) > RECHECK_ON_SUCCESS_MS) {
       void this.check();
     }
   }

@@ -241,19 +241,17 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
    */
   refresh(): Promise<void> {
     const current = this.#refresh;
-    if (current && (current.pending || Date.now() - current.startedAt < this.coalesceMs)) {
+    // Joining a recent refresh is only right when it worked; after a failure, Refresh means "try again".
+    const recent = current && Date.now() - current.startedAt < this.coalesceMs && this.session.state.status === 'signedIn';
+    if (current && (current.pending || recent)) {
       return current.promise;
     }
     this.#levels.clear();
-    const epoch = this.#epoch;
     const entry = { startedAt: Date.now(), pending: true, promise: Promise.resolve() };
+    // The check ends with a session change, which redraws the tree (see the constructor).
     entry.promise = this.session
       .check()
-      .then(() => {
-        if (epoch === this.#epoch) {
-          this.#changed.fire(undefined);
-        }
-      })
+      .then(() => undefined)
       .finally(() => {
         entry.pending = false;
       });
