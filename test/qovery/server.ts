@@ -7,7 +7,7 @@ import { FaultRules, type Fault, type FaultRoute } from './faults';
 import type { QoveryAccount } from './model';
 import { handleRequest, problem, type Reply, type RequestBody } from './router';
 import { demoAccount } from './seed';
-import { ApiTokenStore } from './tokens';
+import { ApiTokenStore, type ApiTokenEntry } from './tokens';
 
 export interface QoveryServerOptions {
   /** Default 0: an ephemeral port. */
@@ -43,19 +43,8 @@ export interface RequestLogEntry {
 
 export type FaultKind = 'status' | 'nonJson' | 'truncate' | 'reset' | 'redirect' | 'neverEnd' | 'hang' | 'latency';
 
-export interface ApiTokenState {
-  id: string;
-  organizationId: string;
-  name: string;
-  description?: string;
-  roleId: string;
-  roleName: string;
-  createdAt: string;
-  revoked: boolean;
-  revokedAt?: string;
-  secret: string;
-  seeded: boolean;
-}
+/** A token as tests see it: the stored entry, and whether it is revoked. */
+export type ApiTokenState = ApiTokenEntry & { revoked: boolean };
 
 export interface QoveryServerState {
   readonly account: QoveryAccount;
