@@ -50,12 +50,20 @@ export class TokenStore implements vscode.Disposable {
   readonly #subscription: vscode.Disposable;
   /** Set when SecretStorage failed: the words to show the user. */
   storageProblem: string | undefined;
+  /**
+   * This window's copy of the connection list and active id. globalState echoes each write back
+   * later, so reading it right after two quick writes can briefly return the older one.
+   */
+  #list: ConnectionInfo[];
+  #activeId: string | undefined;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly state: vscode.Memento,
     private readonly log: Logger,
   ) {
+    this.#list = [];
+    this.#reload();
     this.#subscription = secrets.onDidChange((event) => {
       if (!event.key.startsWith(SECRET_PREFIX)) {
         return;
@@ -64,14 +72,31 @@ export class TokenStore implements vscode.Disposable {
       const external = !this.#ownWrites.delete(event.key);
       if (external) {
         this.log.info(`The token of connection ${id} changed in another window.`);
+        this.#reload();
       }
       this.#changed.fire({ tokens: [id], external });
     });
   }
 
   connections(): ConnectionInfo[] {
+    return this.#list.map((c) => ({ ...c }));
+  }
+
+  /** Reads the list from globalState: at start, and when another window changed a token. */
+  #reload(): void {
     const list = this.state.get<unknown>(CONNECTIONS_KEY, []);
-    return Array.isArray(list) ? list.filter((c): c is ConnectionInfo => typeof c === 'object' && c !== null && typeof (c as ConnectionInfo).id === 'string') : [];
+    this.#list = Array.isArray(list) ? list.filter((c): c is ConnectionInfo => typeof c === 'object' && c !== null && typeof (c as ConnectionInfo).id === 'string') : [];
+    this.#activeId = this.state.get<string>(ACTIVE_KEY);
+  }
+
+  async #writeList(list: ConnectionInfo[]): Promise<void> {
+    this.#list = list;
+    await this.state.update(CONNECTIONS_KEY, list);
+  }
+
+  async #writeActive(id: string | undefined): Promise<void> {
+    this.#activeId = id;
+    await this.state.update(ACTIVE_KEY, id);
   }
 
   get(id: string): ConnectionInfo | undefined {
@@ -79,13 +104,13 @@ export class TokenStore implements vscode.Disposable {
   }
 
   active(): ConnectionInfo | undefined {
-    const id = this.state.get<string>(ACTIVE_KEY);
-    const all = this.connections();
+    const id = this.#activeId;
+    const all = this.#list;
     return id === undefined ? undefined : all.find((c) => c.id === id);
   }
 
   async setActive(id: string | undefined): Promise<void> {
-    await this.state.update(ACTIVE_KEY, id);
+    await this.#writeActive(id);
     this.#changed.fire({ tokens: [], external: false });
   }
 
@@ -105,10 +130,10 @@ export class TokenStore implements vscode.Disposable {
   /** Stores the token first, then the facts about it, so a connection never lacks its token. */
   async save(info: ConnectionInfo, token: string, options: { activate?: boolean } = {}): Promise<void> {
     await this.storeToken(info.id, token);
-    const others = this.connections().filter((c) => c.id !== info.id);
-    await this.state.update(CONNECTIONS_KEY, [...others, info]);
+    const others = this.#list.filter((c) => c.id !== info.id);
+    await this.#writeList([...others, { ...info }]);
     if (options.activate ?? true) {
-      await this.state.update(ACTIVE_KEY, info.id);
+      await this.#writeActive(info.id);
     }
     this.#changed.fire({ tokens: [info.id], external: false });
   }
@@ -120,8 +145,8 @@ export class TokenStore implements vscode.Disposable {
       return undefined;
     }
     all[index] = { ...all[index], ...patch };
-    await this.state.update(CONNECTIONS_KEY, all);
-    return all[index];
+    await this.#writeList(all);
+    return { ...all[index] };
   }
 
   /** Writes a token to SecretStorage, or to memory for this session when SecretStorage fails. */
@@ -161,11 +186,7 @@ export class TokenStore implements vscode.Disposable {
       throw error;
     }
     this.#memory.delete(info.id);
-    const all = this.connections();
-    await this.state.update(
-      CONNECTIONS_KEY,
-      all.map((c) => (c.id === info.id ? info : c)),
-    );
+    await this.#writeList(this.#list.map((c) => (c.id === info.id ? { ...info } : c)));
     this.#changed.fire({ tokens: [info.id], external: false });
   }
 
@@ -184,10 +205,9 @@ export class TokenStore implements vscode.Disposable {
 
   async remove(id: string): Promise<void> {
     await this.deleteToken(id);
-    const rest = this.connections().filter((c) => c.id !== id);
-    await this.state.update(CONNECTIONS_KEY, rest);
-    if (this.state.get<string>(ACTIVE_KEY) === id) {
-      await this.state.update(ACTIVE_KEY, undefined);
+    await this.#writeList(this.#list.filter((c) => c.id !== id));
+    if (this.#activeId === id) {
+      await this.#writeActive(undefined);
     }
     this.#changed.fire({ tokens: [id], external: false });
   }
