@@ -42,8 +42,16 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   tree.attach(view);
   const statusBar = new StatusBar(session, ui);
   const authCommands = { session, signIn, ui, log };
-  const rotation = new TokenRotation(session, ui, log, context.globalState);
-  const reminder = new RotationReminder(session, statusBar, ui, log, context.globalState);
+  const rotation = new TokenRotation({ session, ui, log, globalState: context.globalState, storageDir: context.globalStorageUri.fsPath });
+  const reminder = new RotationReminder(session, ui, log, context.globalState, context.globalStorageUri.fsPath);
+  const reminderNote = reminder.onDidChangeNote((note) => {
+    if (note) {
+      statusBar.notes.set('rotation', note);
+    } else {
+      statusBar.notes.delete('rotation');
+    }
+    statusBar.update();
+  });
   const authProvider = new QoveryAuthenticationProvider(session, signIn, async (connectionId) => {
     await signOut(authCommands, { confirm: false, connectionId });
   });
@@ -62,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     ...registerTreeCommands(tree),
     rotation,
     reminder,
+    reminderNote,
     ...registerTokenCommands({ session, ui, log, rotation, tree }),
   );
   for (const problem of readSettings().problems) {

@@ -10,7 +10,11 @@ export interface Prompter {
   info(message: string, options: vscode.MessageOptions, ...actions: string[]): Thenable<string | undefined>;
   warn(message: string, options: vscode.MessageOptions, ...actions: string[]): Thenable<string | undefined>;
   error(message: string, options: vscode.MessageOptions, ...actions: string[]): Thenable<string | undefined>;
-  progress<R>(title: string, task: (token: vscode.CancellationToken) => Thenable<R>): Thenable<R>;
+  /**
+   * A progress notification. It shows Cancel only when `cancellable` is set, and then the task must
+   * honour the token; `report` changes the message under the title.
+   */
+  progress<R>(title: string, task: (token: vscode.CancellationToken, report: (message: string) => void) => Thenable<R>, options?: { cancellable?: boolean }): Thenable<R>;
 }
 
 export const windowPrompter: Prompter = {
@@ -19,8 +23,10 @@ export const windowPrompter: Prompter = {
   info: (message, options, ...actions) => vscode.window.showInformationMessage(message, options, ...actions),
   warn: (message, options, ...actions) => vscode.window.showWarningMessage(message, options, ...actions),
   error: (message, options, ...actions) => vscode.window.showErrorMessage(message, options, ...actions),
-  progress: (title, task) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => task(token)),
+  progress: (title, task, options) =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: options?.cancellable ?? false }, (progress, token) =>
+      task(token, (message) => progress.report({ message })),
+    ),
 };
 
 /** Holds the current prompter; tests swap it through the extension's test API. */

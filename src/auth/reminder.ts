@@ -1,14 +1,19 @@
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
 import type { Logger } from '../logger';
-import type { StatusBar } from '../statusBar';
 import type { Ui } from '../ui';
 import { localDay, rotationDue } from './rotationRules';
+import { claimOnce } from './rotation/storage';
 import type { SessionManager } from './session';
 import type { ConnectionInfo } from './tokenStore';
 
 const LAST_PROMPT_KEY = 'qovery.rotationReminder.lastPrompt';
-const NOTE_KEY = 'rotation';
+
+/** A line for the status bar's tooltip (and a badge) while a rotation is due. */
+export interface ReminderNote {
+  tooltip: string;
+  badge?: string;
+}
 
 export interface ReminderState {
   due: boolean;
@@ -21,17 +26,22 @@ export interface ReminderState {
  * while due, and at most one notification a day per connection.
  */
 export class RotationReminder implements vscode.Disposable {
-  readonly #disposables: vscode.Disposable[] = [];
+  readonly #noteChanged = new vscode.EventEmitter<ReminderNote | undefined>();
+  /** The status bar listens: state never writes into a view. */
+  readonly onDidChangeNote = this.#noteChanged.event;
+  #note: ReminderNote | undefined;
+  readonly #disposables: vscode.Disposable[] = [this.#noteChanged];
   /** Connections whose token creation date was already looked up in this session. */
   readonly #lookedUp = new Set<string>();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly session: SessionManager,
-    private readonly statusBar: StatusBar,
     private readonly ui: Ui,
     private readonly log: Logger,
     private readonly state: vscode.Memento,
+    /** A folder every window shares: one window of many prompts each day. */
+    private readonly storageDir: string,
   ) {
     this.#disposables.push(
       session.onDidChange((s) => {
@@ -81,6 +91,14 @@ export class RotationReminder implements vscode.Disposable {
       return { due, ageDays, prompted: false };
     }
     await this.state.update(LAST_PROMPT_KEY, { ...last, [connection.id]: today });
+    // globalState reaches other windows late: an exclusive file decides which window asks today.
+    const first = await claimOnce(this.storageDir, `reminder-${connection.id}-${today}`).catch((error: unknown) => {
+      this.log.error('Could not record the rotation reminder of today', error);
+      return true;
+    });
+    if (!first) {
+      return { due, ageDays, prompted: false };
+    }
     this.log.info(`The token of "${connection.name}" is ${ageDays} days old; rotation is due (every ${days} days).`);
     const rotateNow = vscode.l10n.t('Rotate Now');
     const later = vscode.l10n.t('Remind Me Later');
@@ -128,17 +146,16 @@ export class RotationReminder implements vscode.Disposable {
     return connection.addedAt;
   }
 
-  #setNote(note: { tooltip: string; badge?: string } | undefined): void {
-    const before = this.statusBar.notes.get(NOTE_KEY);
-    if (before?.tooltip === note?.tooltip && before?.badge === note?.badge) {
+  get note(): ReminderNote | undefined {
+    return this.#note;
+  }
+
+  #setNote(note: ReminderNote | undefined): void {
+    if (this.#note?.tooltip === note?.tooltip && this.#note?.badge === note?.badge) {
       return;
     }
-    if (note) {
-      this.statusBar.notes.set(NOTE_KEY, note);
-    } else {
-      this.statusBar.notes.delete(NOTE_KEY);
-    }
-    this.statusBar.update();
+    this.#note = note;
+    this.#noteChanged.fire(note);
   }
 
   dispose(): void {

@@ -1,28 +1,5 @@
 // Rules of token rotation that need no VS Code: names, ages, and which failures are worth a retry.
 
-/** Where a rotation stands. Saved (without any secret) before each step that changes something. */
-export type RotationStep = 'creating' | 'created' | 'verified' | 'swapped' | 'rollingBack';
-
-export interface RotationJournal {
-  /** One id per rotation. */
-  id: string;
-  connectionId: string;
-  organizationId: string;
-  step: RotationStep;
-  /** The token being replaced; absent when the user chose not to revoke it. */
-  oldTokenId?: string;
-  oldTokenName?: string;
-  newTokenId?: string;
-  newTokenName?: string;
-  newTokenCreatedAt?: string;
-  roleId?: string;
-  roleName?: string;
-  /** Date.now() when the rotation started. */
-  startedAt: number;
-  /** The kind of failure that turned the rotation back, or that stopped the revocation. */
-  failure?: string;
-}
-
 const TRANSIENT = new Set(['network', 'timeout', 'server', 'rateLimited', 'invalidResponse', 'cancelled']);
 
 /** Failures that may pass by themselves: an unfinished step is kept for later instead of given up. */
@@ -93,7 +70,7 @@ export function rotationDue(createdAt: number | undefined, rotationDays: number,
 }
 
 /** A token created by an interrupted rotation: its name, made no earlier than the rotation started (with some clock skew). */
-export function isTokenOfRotation(token: { name?: string | null; created_at?: string }, journal: Pick<RotationJournal, 'newTokenName' | 'startedAt'>, skewMs = 10 * 60_000): boolean {
+export function isTokenOfRotation(token: { name?: string | null; created_at?: string }, journal: { newTokenName?: string; startedAt: number }, skewMs = 10 * 60_000): boolean {
   if (!journal.newTokenName || (token.name ?? '').trim().toLowerCase() !== journal.newTokenName.trim().toLowerCase()) {
     return false;
   }
@@ -101,20 +78,21 @@ export function isTokenOfRotation(token: { name?: string | null; created_at?: st
   return Number.isNaN(created) || created >= journal.startedAt - skewMs;
 }
 
-/** Reads the journal list from storage, dropping anything that is not a journal. */
-export function parseJournals(value: unknown): RotationJournal[] {
+/** A journal left in globalState by version 0.1 (before journals moved to files): what to tell the user. */
+export interface LegacyJournal {
+  connectionId: string;
+  step: string;
+  newTokenName?: string;
+  oldTokenName?: string;
+}
+
+/** Reads version 0.1's journal list from globalState, dropping anything that is not one. */
+export function parseLegacyJournals(value: unknown): LegacyJournal[] {
   if (!Array.isArray(value)) {
     return [];
   }
-  const steps: RotationStep[] = ['creating', 'created', 'verified', 'swapped', 'rollingBack'];
   return value.filter(
-    (j): j is RotationJournal =>
-      typeof j === 'object' &&
-      j !== null &&
-      typeof (j as RotationJournal).id === 'string' &&
-      typeof (j as RotationJournal).connectionId === 'string' &&
-      typeof (j as RotationJournal).organizationId === 'string' &&
-      steps.includes((j as RotationJournal).step) &&
-      typeof (j as RotationJournal).startedAt === 'number',
+    (j): j is LegacyJournal =>
+      typeof j === 'object' && j !== null && typeof (j as LegacyJournal).connectionId === 'string' && typeof (j as LegacyJournal).step === 'string',
   );
 }

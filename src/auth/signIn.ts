@@ -181,6 +181,7 @@ export class SignInFlow {
     try {
       const verification = await this.ui.prompter.progress(vscode.l10n.t('Qovery: checking the token…'), (cancel) =>
         this.session.verify(token, signalFrom(cancel)),
+        { cancellable: true },
       );
       return { kind: 'verified', verification };
     } catch (e) {

@@ -203,13 +203,43 @@ export class TokenStore implements vscode.Disposable {
     await this.secrets.delete(pendingKeyFor(connectionId));
   }
 
-  async remove(id: string): Promise<void> {
-    await this.deleteToken(id);
+  /**
+   * Signs a connection out: every secret it owns goes (its token and a rotation's pending token),
+   * each delete tried again before giving up. Returns the keys that could not be deleted.
+   */
+  async remove(id: string): Promise<{ left: string[] }> {
+    this.#memory.delete(id);
+    const left: string[] = [];
+    for (const key of [secretKeyFor(id), pendingKeyFor(id)]) {
+      if (!(await this.#deleteWithRetry(key))) {
+        left.push(key);
+      }
+    }
     await this.#writeList(this.#list.filter((c) => c.id !== id));
     if (this.#activeId === id) {
       await this.#writeActive(undefined);
     }
     this.#changed.fire({ tokens: [id], external: false });
+    return { left };
+  }
+
+  async #deleteWithRetry(key: string, attempts = 3): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      if (key.startsWith(SECRET_PREFIX)) {
+        this.#ownWrites.add(key);
+      }
+      try {
+        await this.secrets.delete(key);
+        return true;
+      } catch (error) {
+        this.#ownWrites.delete(key);
+        this.log.error(`Deleting a secret from SecretStorage failed (attempt ${attempt} of ${attempts})`, error);
+        if (attempt >= attempts) {
+          return false;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
   }
 
   #storageFailed(operation: string, error: unknown): void {

@@ -86,8 +86,23 @@ export async function signOut({ session, ui, log }: AuthCommandDeps, options: { 
       return false;
     }
   }
-  await store.remove(connection.id);
-  log.info(`Signed out of "${connection.name}".`);
+  const { left } = await store.remove(connection.id);
+  if (left.length > 0) {
+    log.error(`Signed out of "${connection.name}", but ${left.length} of its secrets could not be removed from VS Code's secret storage.`);
+    const showLog = vscode.l10n.t('Show Log');
+    void ui.prompter
+      .error(
+        vscode.l10n.t(
+          'Qovery: signed out of "{0}", but VS Code\'s secret storage refused to delete its token, even after retrying. It may still be in your keyring: remove the entries starting with "qovery." from your OS keyring, or sign in and out again later.',
+          connection.name,
+        ),
+        {},
+        showLog,
+      )
+      .then((answer) => (answer === showLog ? log.show() : undefined));
+  } else {
+    log.info(`Signed out of "${connection.name}".`);
+  }
   return true;
 }
 

@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import { OrganizationNode, type QoveryNode } from '../tree/nodes';
 import type { OrganizationsTreeProvider } from '../tree/provider';
 import { ApiTokenNode, ApiTokensNode } from '../tree/tokens';
-import type { Ui } from '../ui';
+import { signalFrom, type Ui } from '../ui';
 
 export interface TokenCommandDeps {
   session: SessionManager;
@@ -94,8 +94,13 @@ export async function createApiToken(deps: TokenCommandDeps, node?: QoveryNode):
   }
   let roles: OrganizationAvailableRole[];
   try {
-    roles = await ui.prompter.progress(vscode.l10n.t('Qovery: reading the available roles…'), () => client.listAvailableRoles(organizationId));
+    roles = await ui.prompter.progress(vscode.l10n.t('Qovery: reading the available roles…'), (cancel) => client.listAvailableRoles(organizationId, { signal: signalFrom(cancel) }), {
+      cancellable: true,
+    });
   } catch (error) {
+    if (isApiError(error) && error.kind === 'cancelled') {
+      return undefined;
+    }
     log.error('Listing the available roles failed', error);
     void ui.prompter.error(vscode.l10n.t('Qovery: the roles of the organization could not be listed: {0}', describeError(error)), {});
     return undefined;

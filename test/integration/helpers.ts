@@ -95,10 +95,21 @@ export class ScriptedPrompter implements Prompter {
     return this.#message('error', message, options, actions);
   }
 
-  progress<R>(title: string, task: (token: vscode.CancellationToken) => Thenable<R>): Thenable<R> {
-    this.shown.push({ kind: 'progress', message: title, actions: [], options: {} });
+  /** Messages reported under progress titles, in order. */
+  readonly reported: string[] = [];
+  /** Clicks Cancel on a cancellable progress when a reported message matches. */
+  cancelWhen: RegExp | undefined;
+
+  progress<R>(title: string, task: (token: vscode.CancellationToken, report: (message: string) => void) => Thenable<R>, options?: { cancellable?: boolean }): Thenable<R> {
+    this.shown.push({ kind: 'progress', message: title, actions: [], options: { cancellable: options?.cancellable ?? false } });
     const source = new vscode.CancellationTokenSource();
-    return Promise.resolve(task(source.token)).finally(() => source.dispose());
+    const report = (message: string): void => {
+      this.reported.push(message);
+      if (options?.cancellable && this.cancelWhen?.test(message)) {
+        source.cancel();
+      }
+    };
+    return Promise.resolve(task(source.token, report)).finally(() => source.dispose());
   }
 }
 

@@ -5,6 +5,11 @@ export interface FaultOptions {
   latencyMs?: number;
   /** Apply to the next N matching requests only; unlimited when absent. */
   times?: number;
+  /**
+   * Process the request first, then answer with the fault (status, reset or hang only): the server
+   * acted although the client sees a failure, as after a lost answer or a gateway error.
+   */
+  afterAction?: boolean;
 }
 
 /** Answer with this status; the body defaults to an RFC 7807 problem (no body for 204/304). */

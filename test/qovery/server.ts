@@ -273,6 +273,10 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
       entry.status = status;
       record(entry);
     };
+    if (fault?.afterAction && !('truncate' in fault)) {
+      // The request takes effect; only the answer is lost or replaced.
+      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens });
+    }
     if (fault && 'hang' in fault) {
       reply(0);
       return;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ageInDays, isTokenOfRotation, isTransient, localDay, parseJournals, rotatedTokenName, rotationDue, slug, utcDay } from '../../src/auth/rotationRules';
+import { ageInDays, isTokenOfRotation, isTransient, localDay, parseLegacyJournals, rotatedTokenName, rotationDue, slug, utcDay } from '../../src/auth/rotationRules';
 
 describe('token rotation rules', () => {
   const day = new Date('2026-11-28T23:30:00.000Z');
@@ -72,10 +72,10 @@ describe('token rotation rules', () => {
     });
   });
 
-  it('reads only well-formed journals from storage', () => {
+  it('reads only well-formed journals of version 0.1 from globalState', () => {
     const good = { id: 'r1', connectionId: 'c1', organizationId: 'o1', step: 'created', startedAt: 1 };
-    assert.deepEqual(parseJournals([good, { ...good, step: 'bogus' }, { id: 'x' }, null, 'text']), [good]);
-    assert.deepEqual(parseJournals(undefined), []);
-    assert.deepEqual(parseJournals({ id: 'r1' }), []);
+    assert.deepEqual(parseLegacyJournals([good, { ...good, step: 5 }, { id: 'x' }, null, 'text']), [good]);
+    assert.deepEqual(parseLegacyJournals(undefined), []);
+    assert.deepEqual(parseLegacyJournals({ id: 'r1' }), []);
   });
 });

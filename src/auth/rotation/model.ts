@@ -1,0 +1,183 @@
+// The shapes of a token rotation and the small interfaces its saga needs. No `vscode` import:
+// the saga runs in plain Node for its tests.
+import type { Organization, OrganizationApiToken, OrganizationApiTokenCreate, OrganizationApiTokenCreateRequest } from '../../api';
+
+/** Where a rotation stands. Saved (without any secret) before each step that changes something. */
+export type RotationStep = 'creating' | 'created' | 'verified' | 'swapped' | 'rollingBack';
+
+export const ROTATION_STEPS: readonly RotationStep[] = ['creating', 'created', 'verified', 'swapped', 'rollingBack'];
+
+export type RotationStage = 'prepare' | 'create' | 'store' | 'verify' | 'swap' | 'revoke' | 'rollback' | 'cancel';
+
+export interface RotationJournal {
+  /** One id per rotation. */
+  id: string;
+  connectionId: string;
+  organizationId: string;
+  step: RotationStep;
+  /** Ids of the organization's tokens before the create: only a token outside this set can be ours. */
+  knownTokenIds: string[];
+  /** The connection's token id when the rotation started, if known: never deleted by a roll back. */
+  previousTokenId?: string;
+  /** The token being replaced; absent when the user chose not to revoke it. */
+  oldTokenId?: string;
+  oldTokenName?: string;
+  /** Short SHA-256 fingerprints (not the secrets) telling which token the connection holds. */
+  oldFingerprint?: string;
+  newFingerprint?: string;
+  newTokenId?: string;
+  newTokenName?: string;
+  newTokenCreatedAt?: string;
+  roleId: string;
+  roleName?: string;
+  /** clock.now() when the rotation started. */
+  startedAt: number;
+  /** The create call got no clear answer (5xx, timeout, reset): the token may exist. */
+  uncertainCreate?: boolean;
+  /** How many lookups for an uncertain create found nothing. */
+  emptyLookups?: number;
+  /** The kind of failure that turned the rotation back, or that stopped the revocation. */
+  failure?: string;
+  failureStage?: RotationStage;
+}
+
+export interface TokenRef {
+  id?: string;
+  name?: string;
+}
+
+export type RotationOutcome = 'rotated' | 'failed' | 'cancelled' | 'deferred' | 'busy';
+
+/** What a rotation did, for the message to the user and for tests. Never holds a secret. */
+export interface RotationReport {
+  outcome: RotationOutcome;
+  connectionId?: string;
+  connectionName?: string;
+  newToken?: TokenRef;
+  oldToken?: TokenRef;
+  /** True when the old token was revoked (or was found gone). */
+  revoked: boolean;
+  /** The step that failed, for a failed rotation or an old token left in place. */
+  stage?: RotationStage;
+  errorKind?: string;
+  /** The failure in the API's words (already free of secrets), for the message and the log. */
+  detail?: string;
+  /** Why the old token stays: the user's choice, or the connection was removed meanwhile. */
+  notRevoked?: 'userChoice' | 'signedOut';
+  /** A token this rotation created (or may have created) that is still on Qovery and not in use. */
+  orphan?: TokenRef;
+  /** The orphan is only possible: the create got no clear answer and no token was found yet. */
+  maybeCreated?: boolean;
+  /** The old secret still works after the revocation: the token revoked was another one. */
+  wrongTokenRevoked?: TokenRef;
+  /** True when the report comes from finishing or rolling back an interrupted rotation. */
+  resumed?: boolean;
+  /** True when the journal is kept so the unfinished part is tried again later. */
+  journalKept?: boolean;
+}
+
+/** The calls a rotation makes, with one token. `QoveryClient` fits. */
+export interface RotationApi {
+  listOrganizations(options?: { signal?: AbortSignal }): Promise<Organization[]>;
+  listApiTokens(organizationId: string, options?: { signal?: AbortSignal }): Promise<OrganizationApiToken[]>;
+  createApiToken(organizationId: string, body: OrganizationApiTokenCreateRequest): Promise<OrganizationApiTokenCreate>;
+  deleteApiToken(organizationId: string, apiTokenId: string): Promise<void>;
+}
+
+/** Facts about the new token that go with it into the connection. */
+export interface NewTokenFacts {
+  organizationId: string;
+  tokenId: string;
+  tokenName?: string;
+  tokenCreatedAt?: string;
+  roleId: string;
+  roleName?: string;
+  organizations: Organization[];
+}
+
+/** The connection's secrets. SecretStorage is shared by every window and read through. */
+export interface RotationSecrets {
+  /** The connection's token, or undefined when signed out. */
+  current(connectionId: string): Promise<string | undefined>;
+  pending(connectionId: string): Promise<string | undefined>;
+  /** Throws when SecretStorage fails: memory would not survive a restart. */
+  storePending(connectionId: string, secret: string): Promise<void>;
+  deletePending(connectionId: string): Promise<void>;
+  /** Makes `secret` the connection's token, in SecretStorage only (throws rather than keep it in memory). */
+  swap(connectionId: string, secret: string, facts: NewTokenFacts): Promise<void>;
+  /** Whether the connection still exists (not signed out). */
+  exists(connectionId: string): boolean;
+  /** The token id the connection's facts name. globalState may lag behind other windows: a hint only. */
+  storedTokenId(connectionId: string): string | undefined;
+}
+
+/** Journals on storage that every window reads the same way (files, not globalState). */
+export interface JournalStore {
+  get(connectionId: string): Promise<RotationJournal | undefined>;
+  list(): Promise<RotationJournal[]>;
+  save(journal: RotationJournal): Promise<void>;
+  clear(journal: RotationJournal): Promise<void>;
+}
+
+/** A cross-window lease on one name. */
+export interface Lease {
+  /** Renews the lease; false when it was lost (expired and taken by another window). */
+  renew(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+export interface LeaseProvider {
+  /** Takes the lease now, or undefined when another window holds a live one. */
+  tryAcquire(name: string): Promise<Lease | undefined>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface RotationLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+  /** Marks a secret so that no log line ever shows it. */
+  protect(secret: string): void;
+}
+
+export interface SagaDeps {
+  journals: JournalStore;
+  secrets: RotationSecrets;
+  /** A client for a token; may throw a typed error (a bad setting). */
+  api(secret: string): RotationApi;
+  clock: Clock;
+  log: RotationLog;
+}
+
+/** The stage a running rotation is at, for the progress notification. */
+export type ProgressStage = 'create' | 'store' | 'verify' | 'swap' | 'revoke' | 'rollback' | 'lookup';
+
+/** How the caller steers a run: progress, Cancel, and the lease that must stay ours. */
+export interface SagaControl {
+  /** False for recovery at start: transient failures are kept for later instead of rolled back. */
+  interactive: boolean;
+  resumed?: boolean;
+  onStage?(stage: ProgressStage): void;
+  /** True once the user asked to cancel; honoured only while that is safe (before the swap). */
+  cancelRequested?(): boolean;
+  /** Renews the lease before each durable step; false stops the run (another window took over). */
+  keepLease?(): Promise<boolean>;
+}
+
+/** What the planner decided with the user, before anything changes. */
+export interface RotationPlan {
+  connectionId: string;
+  connectionName: string;
+  organizationId: string;
+  /** The connection's token now. */
+  oldSecret: string;
+  /** The token to revoke once the new one works; absent: keep it. */
+  old?: { id: string; name?: string };
+  role: { id: string; name?: string };
+  /** The organization's tokens just before the create (the list must have worked). */
+  knownTokens: { id: string; name?: string | null }[];
+  previousTokenId?: string;
+}

@@ -1,0 +1,179 @@
+// Every question a rotation asks, before anything changes: which organization, which token is in
+// use, which role, and the confirmation.
+import * as vscode from 'vscode';
+import { describeError, schemeFor, type OrganizationApiToken, type QoveryClient } from '../../api';
+import { readSettings } from '../../config';
+import type { Logger } from '../../logger';
+import { signalFrom, type Ui } from '../../ui';
+import type { SessionManager } from '../session';
+import type { ConnectionInfo } from '../tokenStore';
+import { kindOf } from './saga';
+import type { RotationPlan, RotationReport } from './model';
+
+export class RotationPlanner {
+  constructor(
+    private readonly session: SessionManager,
+    private readonly ui: Ui,
+    private readonly log: Logger,
+  ) {}
+
+  #failed(connection: ConnectionInfo, detail: string, error?: unknown): RotationReport {
+    if (error !== undefined) {
+      this.log.error(`Token rotation of "${connection.name}" stopped before any change`, error);
+    }
+    return { outcome: 'failed', connectionId: connection.id, connectionName: connection.name, revoked: false, stage: 'prepare', detail, errorKind: error === undefined ? undefined : kindOf(error) };
+  }
+
+  #cancelled(connection: ConnectionInfo): RotationReport {
+    return { outcome: 'cancelled', connectionId: connection.id, connectionName: connection.name, revoked: false };
+  }
+
+  async plan(connection: ConnectionInfo): Promise<RotationPlan | RotationReport> {
+    const store = this.session.store;
+    const token = await store.getToken(connection.id);
+    if (!token) {
+      return this.#failed(connection, vscode.l10n.t('the token of this connection is not in VS Code\'s secret storage'));
+    }
+    const settings = readSettings();
+    if (schemeFor(token, settings.authScheme) === 'Bearer') {
+      return this.#failed(connection, vscode.l10n.t('this connection uses a user session (JWT), not an organization API token; rotation applies to API tokens only'));
+    }
+    if (store.storageProblem) {
+      return this.#failed(connection, vscode.l10n.t('VS Code\'s secret storage is not working, so the new token could not be kept safely'));
+    }
+    let client: QoveryClient;
+    try {
+      client = this.session.clientFor(token, settings);
+    } catch (error) {
+      return this.#failed(connection, describeError(error), error);
+    }
+    const organizationId = await this.#organizationOf(connection, token);
+    if (typeof organizationId !== 'string') {
+      return organizationId;
+    }
+    let tokens: OrganizationApiToken[];
+    try {
+      tokens = await this.ui.prompter.progress(
+        vscode.l10n.t('Qovery: reading the organization\'s API tokens…'),
+        (cancel) => client.listApiTokens(organizationId, { signal: signalFrom(cancel) }),
+        { cancellable: true },
+      );
+    } catch (error) {
+      if (kindOf(error) === 'cancelled') {
+        return this.#cancelled(connection);
+      }
+      // Without the list, a token made by this rotation could not be told from the others.
+      return this.#failed(connection, vscode.l10n.t('the organization\'s API tokens could not be listed ({0})', describeError(error)), error);
+    }
+    let old: RotationPlan['old'];
+    let oldRole: string | undefined;
+    const known = connection.tokenId ? tokens.find((t) => t.id === connection.tokenId) : undefined;
+    if (known) {
+      old = { id: known.id, name: known.name ?? undefined };
+      oldRole = known.role_id ?? undefined;
+    } else {
+      const picked = await this.#pickOldToken(connection, tokens);
+      if (picked === undefined) {
+        return this.#cancelled(connection);
+      }
+      if (picked !== 'none') {
+        old = { id: picked.id, name: picked.name ?? undefined };
+        oldRole = picked.role_id ?? undefined;
+      }
+    }
+    let role: RotationPlan['role'] | undefined;
+    if (oldRole) {
+      const fromList = tokens.find((t) => t.role_id === oldRole)?.role_name;
+      role = { id: oldRole, name: fromList ?? (connection.roleId === oldRole ? connection.roleName : undefined) };
+    } else {
+      role = await this.#pickRole(connection, client, organizationId);
+      if (!role) {
+        return this.#cancelled(connection);
+      }
+    }
+    const rotate = vscode.l10n.t('Rotate');
+    const detail = [
+      vscode.l10n.t('A new token with the role {0} is created and checked, then it replaces the current token in VS Code.', role.name ?? role.id),
+      old
+        ? vscode.l10n.t('The old token "{0}" is then revoked: anything else that uses it (CI, scripts, other machines) stops working.', old.name ?? old.id)
+        : vscode.l10n.t('The old token is not revoked: it stays valid until you revoke it in the Qovery console.'),
+    ].join('\n\n');
+    const answer = await this.ui.prompter.warn(vscode.l10n.t('Rotate the token of "{0}"?', connection.name), { modal: true, detail }, rotate);
+    if (answer !== rotate) {
+      return this.#cancelled(connection);
+    }
+    return {
+      connectionId: connection.id,
+      connectionName: connection.name,
+      organizationId,
+      oldSecret: token,
+      old,
+      role,
+      knownTokens: tokens.map((t) => ({ id: t.id, name: t.name })),
+      previousTokenId: connection.tokenId,
+    };
+  }
+
+  async #organizationOf(connection: ConnectionInfo, token: string): Promise<string | RotationReport> {
+    if (connection.organizationId) {
+      return connection.organizationId;
+    }
+    let organizations = this.session.state.connection?.id === connection.id ? this.session.state.organizations : undefined;
+    if (!organizations) {
+      try {
+        organizations = (await this.session.verify(token)).organizations;
+      } catch (error) {
+        return this.#failed(connection, describeError(error), error);
+      }
+    }
+    if (organizations.length === 1) {
+      return organizations[0].id;
+    }
+    if (organizations.length === 0) {
+      return this.#failed(connection, vscode.l10n.t('this token sees no organization'));
+    }
+    const picked = await this.ui.prompter.quickPick(
+      organizations.map((o) => ({ label: o.name, description: o.id, id: o.id })),
+      { title: vscode.l10n.t('Qovery: Rotate Token'), placeHolder: vscode.l10n.t('Which organization does the token belong to?') },
+    );
+    return picked ? picked.id : this.#cancelled(connection);
+  }
+
+  async #pickOldToken(connection: ConnectionInfo, tokens: OrganizationApiToken[]): Promise<OrganizationApiToken | 'none' | undefined> {
+    const sorted = tokens.slice().sort((a, b) => Number(b.name === connection.tokenName) - Number(a.name === connection.tokenName) || (a.name ?? '').localeCompare(b.name ?? ''));
+    const items: (vscode.QuickPickItem & { token?: OrganizationApiToken })[] = sorted.map((t) => ({
+      label: t.name ?? t.id,
+      description: [t.role_name ?? t.role_id ?? '', vscode.l10n.t('created {0}', t.created_at.slice(0, 10))].filter(Boolean).join(' · '),
+      detail: [t.description ?? '', t.id].filter(Boolean).join(' · '),
+      token: t,
+    }));
+    items.push({ label: vscode.l10n.t('$(circle-slash) None of these: rotate without revoking the old token') });
+    const picked = await this.ui.prompter.quickPick(items, {
+      title: vscode.l10n.t('Qovery: Which token does "{0}" use?', connection.name),
+      placeHolder: vscode.l10n.t('Qovery does not tell which token is in use. Pick it so that it can be revoked once the new one works.'),
+      matchOnDescription: true,
+      matchOnDetail: true,
+      ignoreFocusOut: true,
+    });
+    if (!picked) {
+      return undefined;
+    }
+    return picked.token ?? 'none';
+  }
+
+  async #pickRole(connection: ConnectionInfo, client: QoveryClient, organizationId: string): Promise<{ id: string; name?: string } | undefined> {
+    let roles;
+    try {
+      roles = await client.listAvailableRoles(organizationId);
+    } catch (error) {
+      this.log.error('Listing the available roles failed', error);
+      void this.ui.prompter.error(vscode.l10n.t('Qovery: the roles of the organization could not be listed: {0}', describeError(error)), {});
+      return undefined;
+    }
+    const picked = await this.ui.prompter.quickPick(
+      roles.map((r) => ({ label: r.name, description: r.id === connection.roleId ? vscode.l10n.t('role of the current token') : undefined, role: r })),
+      { title: vscode.l10n.t('Qovery: Role of the new token'), placeHolder: vscode.l10n.t('The role of the current token is not known: pick the role the new token gets.') },
+    );
+    return picked ? { id: picked.role.id, name: picked.role.name } : undefined;
+  }
+}

@@ -1,0 +1,204 @@
+// What the user sees of a rotation: one progress notification that reports each stage and offers
+// Cancel while cancelling is still safe, then one message with the way out when something is left.
+import * as vscode from 'vscode';
+import type { Logger } from '../../logger';
+import type { Ui } from '../../ui';
+import type { ProgressStage, RotationReport, RotationStage, SagaControl } from './model';
+
+/** Stages after which Cancel can no longer undo anything: the new token is (being) put in use. */
+const PAST_RETURN: ReadonlySet<ProgressStage> = new Set(['swap', 'revoke']);
+
+export interface PresenterActions {
+  retryRevocation(connectionId: string): Promise<unknown>;
+  keepOldToken(connectionId: string): Promise<unknown>;
+  showTokens(): Promise<unknown>;
+}
+
+export class RotationPresenter {
+  constructor(
+    private readonly ui: Ui,
+    private readonly log: Logger,
+  ) {}
+
+  #stageText(stage: ProgressStage): string {
+    switch (stage) {
+      case 'create':
+        return vscode.l10n.t('creating the new token…');
+      case 'store':
+        return vscode.l10n.t('keeping the new token in secret storage…');
+      case 'verify':
+        return vscode.l10n.t('checking the new token…');
+      case 'swap':
+        return vscode.l10n.t('putting the new token in use (no longer cancellable)…');
+      case 'revoke':
+        return vscode.l10n.t('revoking the old token (no longer cancellable)…');
+      case 'rollback':
+        return vscode.l10n.t('deleting the new token again…');
+      case 'lookup':
+        return vscode.l10n.t('looking for a token the rotation may have created…');
+    }
+  }
+
+  /** Runs `task` under one cancellable progress notification. */
+  withProgress(connectionName: string, task: (control: Pick<SagaControl, 'onStage' | 'cancelRequested'>) => Promise<RotationReport>): Promise<RotationReport> {
+    return Promise.resolve(
+      this.ui.prompter.progress(
+        vscode.l10n.t('Qovery: rotating the token of "{0}"', connectionName),
+        (cancel, report) => {
+          let past = false;
+          cancel.onCancellationRequested(() => {
+            if (past) {
+              report(vscode.l10n.t('too late to cancel: finishing so that you keep a working token…'));
+            }
+          });
+          return task({
+            onStage: (stage) => {
+              past ||= PAST_RETURN.has(stage);
+              report(this.#stageText(stage));
+            },
+            cancelRequested: () => cancel.isCancellationRequested && !past,
+          });
+        },
+        { cancellable: true },
+      ),
+    );
+  }
+
+  #reason(stage: RotationStage | undefined, report: RotationReport): string {
+    const detail = report.detail ?? '';
+    switch (report.errorKind) {
+      case undefined:
+        return detail || vscode.l10n.t('VS Code stopped before the new token was kept');
+      case 'storage':
+        return stage === 'store' || stage === 'swap' ? vscode.l10n.t('VS Code\'s secret storage failed ({0})', detail) : detail;
+      case 'forbidden':
+        if (stage === 'create' || stage === 'revoke') {
+          return vscode.l10n.t('the role of the token may not manage API tokens ({0})', detail);
+        }
+        break;
+      case 'conflict':
+        if (stage === 'create') {
+          return vscode.l10n.t('Qovery refused every name tried as taken (409)');
+        }
+        break;
+    }
+    if (stage === 'verify') {
+      return vscode.l10n.t('the new token did not pass the check ({0})', detail || report.errorKind || '');
+    }
+    return detail || report.errorKind || '';
+  }
+
+  /** Tells the user what happened, with the way out when something is left to do. */
+  async present(report: RotationReport, actions: PresenterActions): Promise<void> {
+    const name = report.connectionName ?? report.connectionId ?? '';
+    const token = (t: { id?: string; name?: string } | undefined): string => `"${t?.name ?? '?'}"${t?.id ? ` (${t.id})` : ''}`;
+    const showLog = vscode.l10n.t('Show Log');
+    const prefix = report.resumed ? vscode.l10n.t('An interrupted token rotation of "{0}" was finished.', name) + ' ' : '';
+    switch (report.outcome) {
+      case 'busy':
+        void this.ui.prompter.info(vscode.l10n.t('Qovery: the token of "{0}" is being rotated in another window.', name), {});
+        return;
+      case 'rotated': {
+        if (report.revoked) {
+          void this.ui.prompter.info(prefix + vscode.l10n.t('Qovery: the token of "{0}" was rotated. The new token {1} is in use; the old token {2} was revoked.', name, token(report.newToken), token(report.oldToken)), {});
+          return;
+        }
+        if (report.wrongTokenRevoked) {
+          const answer = await this.ui.prompter.warn(
+            prefix +
+              vscode.l10n.t(
+                'Qovery: the token of "{0}" was rotated and the new token {1} is in use, but the token revoked, {2}, was not the one this connection used: the old token still works. Revoke it in the Qovery console, and check what used {2}.',
+                name,
+                token(report.newToken),
+                token(report.wrongTokenRevoked),
+              ),
+            {},
+            showLog,
+          );
+          if (answer === showLog) {
+            this.log.show();
+          }
+          return;
+        }
+        if (report.notRevoked) {
+          const why = report.notRevoked === 'userChoice' ? vscode.l10n.t('you chose not to revoke the old token') : vscode.l10n.t('the connection was removed before the old token could be revoked');
+          void this.ui.prompter.info(
+            prefix + vscode.l10n.t('Qovery: the token of "{0}" was rotated. The new token {1} is in use; the old token was not revoked: {2}. It stays valid until you revoke it in the Qovery console.', name, token(report.newToken), why),
+            {},
+          );
+          return;
+        }
+        const retry = vscode.l10n.t('Retry Revocation');
+        const keep = vscode.l10n.t('Keep Old Token');
+        const answer = await this.ui.prompter.warn(
+          prefix + vscode.l10n.t('Qovery: the token of "{0}" was rotated and the new token {1} is in use, but the old token {2} still exists on Qovery: {3}.', name, token(report.newToken), token(report.oldToken), this.#reason('revoke', report)),
+          {},
+          ...(report.journalKept ? [retry, keep, showLog] : [showLog]),
+        );
+        if (answer === retry && report.connectionId) {
+          await actions.retryRevocation(report.connectionId);
+        } else if (answer === keep && report.connectionId) {
+          await actions.keepOldToken(report.connectionId);
+        } else if (answer === showLog) {
+          this.log.show();
+        }
+        return;
+      }
+      case 'cancelled':
+        if (report.newToken?.id || report.orphan) {
+          return this.#failed(report, name, token, showLog, actions, vscode.l10n.t('Qovery: the rotation of "{0}" was cancelled. The current token is unchanged.', name));
+        }
+        return;
+      case 'failed': {
+        const head = report.resumed
+          ? vscode.l10n.t('Qovery: an interrupted token rotation of "{0}" was rolled back ({1}). The current token is unchanged.', name, this.#reason(report.stage, report))
+          : vscode.l10n.t('Qovery: the token of "{0}" was not rotated: {1}. The current token is unchanged.', name, this.#reason(report.stage, report));
+        return this.#failed(report, name, token, showLog, actions, head);
+      }
+      case 'deferred':
+        this.log.warn(`The unfinished token rotation of "${name}" is kept for later: ${report.detail ?? report.errorKind ?? ''}`);
+        if (report.maybeCreated || report.orphan) {
+          const show = vscode.l10n.t('Show API Tokens');
+          void this.ui.prompter
+            .warn(vscode.l10n.t('Qovery: an unfinished token rotation of "{0}" may have left the token {1} on Qovery; VS Code checks again at the next start.', name, token(report.orphan)), {}, show)
+            .then((answer) => (answer === show ? actions.showTokens() : undefined));
+        }
+        return;
+    }
+  }
+
+  async #failed(report: RotationReport, _name: string, token: (t: { id?: string; name?: string } | undefined) => string, showLog: string, actions: PresenterActions, head: string): Promise<void> {
+    const parts = [head];
+    const show = vscode.l10n.t('Show API Tokens');
+    if (report.orphan) {
+      if (report.maybeCreated) {
+        parts.push(
+          report.journalKept
+            ? vscode.l10n.t('Qovery gave no clear answer to the create: a token {0} may exist on Qovery. VS Code looks for it again at the next start and deletes it.', token(report.orphan))
+            : vscode.l10n.t('Qovery gave no clear answer to the create: a token {0} may exist on Qovery; delete it in the API Tokens view or the Qovery console.', token(report.orphan)),
+        );
+      } else {
+        parts.push(
+          report.journalKept
+            ? vscode.l10n.t('The new token {0} may still exist on Qovery; VS Code tries to delete it again at the next start.', token(report.orphan))
+            : vscode.l10n.t('The new token {0} may still exist on Qovery: delete it in the API Tokens view or the Qovery console.', token(report.orphan)),
+        );
+      }
+    } else if (report.newToken?.id) {
+      parts.push(vscode.l10n.t('The new token {0} was deleted.', token(report.newToken)));
+    }
+    const message = parts.join(' ');
+    if (report.resumed && !report.orphan && !report.newToken?.id && report.stage !== 'verify' && report.stage !== 'store') {
+      this.log.info(message);
+      void this.ui.prompter.info(message, {});
+      return;
+    }
+    const buttons = report.orphan ? [show, showLog] : [showLog];
+    const answer = await (report.outcome === 'cancelled' ? this.ui.prompter.info(message, {}, ...buttons) : this.ui.prompter.error(message, {}, ...buttons));
+    if (answer === showLog) {
+      this.log.show();
+    } else if (answer === show) {
+      await actions.showTokens();
+    }
+  }
+}

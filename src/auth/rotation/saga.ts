@@ -1,0 +1,537 @@
+// The steps of a token rotation, as a saga over small interfaces (journal, secrets, client, clock).
+// No `vscode` import and no dialog: the planner asks, this runs, the presenter tells.
+//
+// Invariants, whatever fails and whenever a window dies:
+// - the stored token works: a token is stored only after it passed the check, and a roll back never
+//   deletes the stored token, the token the connection had before, or any token listed before the create;
+// - only a token outside the list taken before the create, with the journaled name, is "the one we created";
+// - a create with no clear answer is "maybe created": the journal stays until a lookup settles it;
+// - after a revocation, when the old secret is known, it must get 401, or the user is told which token went.
+import { createHash, randomUUID } from 'node:crypto';
+import { isTokenOfRotation, isTransient as isTransientKind, MAX_NAME_ATTEMPTS, rotatedTokenName, utcDay } from '../rotationRules';
+import type { NewTokenFacts, RotationApi, RotationJournal, RotationPlan, RotationReport, RotationStage, SagaControl, SagaDeps, TokenRef } from './model';
+import type { Organization, OrganizationApiToken, OrganizationApiTokenCreate } from '../../api';
+
+/** A short SHA-256 fingerprint of a secret: tells tokens apart in the journal without holding them. */
+export function fingerprint(secret: string | undefined): string | undefined {
+  return secret === undefined ? undefined : createHash('sha256').update(secret).digest('hex').slice(0, 16);
+}
+
+/** The error kind of a typed API error (by shape, not `instanceof`: chunks have their own classes). */
+export function kindOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { kind?: unknown }).kind === 'string') {
+    return (error as { kind: string }).kind;
+  }
+  return 'storage';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+}
+
+/** Answers that say the create certainly did not happen. Anything else may have created the token. */
+const CREATE_REFUSED = new Set(['unauthorized', 'invalidToken', 'forbidden', 'badRequest', 'notFound', 'insecureUrl']);
+
+/** The run was stopped from outside (the lease was lost): nothing more may be done by this window. */
+export class RotationHalted extends Error {
+  constructor() {
+    super('The rotation is being handled by another window.');
+  }
+}
+
+interface RunState {
+  control: SagaControl;
+  oldSecret?: string;
+  newSecret?: string;
+  organizations?: Organization[];
+  /** The failure that started a roll back, in this run. */
+  cause?: { stage: RotationStage; error: unknown };
+}
+
+export class RotationSaga {
+  constructor(private readonly deps: SagaDeps) {}
+
+  /** Runs a new rotation from a plan. The caller holds the connection's lease. */
+  async start(plan: RotationPlan, control: SagaControl): Promise<RotationReport> {
+    const { journals, secrets, log, clock } = this.deps;
+    const journal: RotationJournal = {
+      id: randomUUID(),
+      connectionId: plan.connectionId,
+      organizationId: plan.organizationId,
+      step: 'creating',
+      knownTokenIds: plan.knownTokens.map((t) => t.id),
+      previousTokenId: plan.previousTokenId,
+      oldTokenId: plan.old?.id,
+      oldTokenName: plan.old?.name,
+      oldFingerprint: fingerprint(plan.oldSecret),
+      roleId: plan.role.id,
+      roleName: plan.role.name,
+      startedAt: clock.now(),
+    };
+    const run: RunState = { control, oldSecret: plan.oldSecret };
+    const base = (): RotationReport => ({ ...this.#base(journal), connectionName: plan.connectionName });
+    const taken = new Set(plan.knownTokens.map((t) => t.name ?? ''));
+    const day = new Date(clock.now());
+    let client: RotationApi;
+    try {
+      client = this.deps.api(plan.oldSecret);
+    } catch (error) {
+      return { ...base(), outcome: 'failed', stage: 'prepare', errorKind: kindOf(error), detail: messageOf(error) };
+    }
+    let created: OrganizationApiTokenCreate | undefined;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS && !created; attempt++) {
+      if (control.cancelRequested?.()) {
+        await journals.clear(journal).catch(() => undefined);
+        return { ...base(), outcome: 'cancelled', newToken: undefined };
+      }
+      journal.newTokenName = rotatedTokenName(plan.connectionName, day, 0, taken);
+      await this.#checkpoint(journal, run);
+      control.onStage?.('create');
+      try {
+        created = await client.createApiToken(plan.organizationId, {
+          name: journal.newTokenName,
+          description: `Created by the Qovery VS Code extension on ${utcDay(day)} to replace ${plan.old?.name ? `"${plan.old.name}"` : 'a token'}.`,
+          role_id: plan.role.id,
+        });
+      } catch (error) {
+        lastError = error;
+        const kind = kindOf(error);
+        if (kind === 'conflict') {
+          log.warn(`The token name "${journal.newTokenName}" is taken (409); trying another.`);
+          taken.add(journal.newTokenName);
+          continue;
+        }
+        log.error(`Creating the new token for "${plan.connectionName}" failed`, error);
+        if (CREATE_REFUSED.has(kind)) {
+          await journals.clear(journal);
+          return { ...base(), outcome: 'failed', stage: 'create', errorKind: kind, detail: messageOf(error), newToken: undefined };
+        }
+        // No clear answer: Qovery may have created it. Look for it now, and again later if need be.
+        journal.uncertainCreate = true;
+        journal.failure = kind;
+        journal.failureStage = 'create';
+        run.cause = { stage: 'create', error };
+        await this.#checkpoint(journal, run);
+        return this.#advance(journal, run);
+      }
+    }
+    if (!created) {
+      await journals.clear(journal);
+      return { ...base(), outcome: 'failed', stage: 'create', errorKind: 'conflict', detail: messageOf(lastError), newToken: undefined };
+    }
+    log.protect(created.token);
+    log.info(`Created the token "${created.name ?? journal.newTokenName ?? ''}" (${created.id}) for "${plan.connectionName}".`);
+    journal.newTokenId = created.id;
+    journal.newTokenCreatedAt = created.created_at;
+    journal.newFingerprint = fingerprint(created.token);
+    journal.roleName = created.role_name ?? journal.roleName;
+    run.newSecret = created.token;
+    if (journal.knownTokenIds.includes(created.id)) {
+      // Cannot happen with Qovery; never treat a token listed before as ours.
+      log.error(`Qovery answered the create with the id of an existing token (${created.id}); stopping.`);
+      await journals.clear(journal);
+      return { ...base(), outcome: 'failed', stage: 'create', errorKind: 'invalidResponse', newToken: undefined };
+    }
+    control.onStage?.('store');
+    try {
+      await secrets.storePending(plan.connectionId, created.token);
+    } catch (error) {
+      log.error('Keeping the new token in secret storage failed', error);
+      this.#turnBack(journal, run, 'store', error);
+      await this.#checkpoint(journal, run);
+      return this.#advance(journal, run);
+    }
+    journal.step = 'created';
+    await this.#checkpoint(journal, run);
+    return this.#advance(journal, run);
+  }
+
+  /** Goes on from a journal: after a restart, or when the user rotates again. */
+  async resume(journal: RotationJournal, control: SagaControl): Promise<RotationReport> {
+    const run: RunState = { control };
+    const current = await this.deps.secrets.current(journal.connectionId);
+    if (current !== undefined && fingerprint(current) === journal.oldFingerprint) {
+      run.oldSecret = current;
+    }
+    return this.#advance(journal, run);
+  }
+
+  /** Finishes a rotation whose revocation failed by keeping the old token. */
+  async keepOld(journal: RotationJournal): Promise<void> {
+    if (journal.step === 'swapped') {
+      this.deps.log.info(`The old token ${journal.oldTokenId ?? '?'} of connection ${journal.connectionId} is kept at the user's request.`);
+      await this.deps.journals.clear(journal);
+    }
+  }
+
+  #base(journal: RotationJournal): RotationReport {
+    return {
+      outcome: 'failed',
+      connectionId: journal.connectionId,
+      newToken: journal.newTokenName || journal.newTokenId ? { id: journal.newTokenId, name: journal.newTokenName } : undefined,
+      oldToken: journal.oldTokenId ? { id: journal.oldTokenId, name: journal.oldTokenName } : undefined,
+      revoked: false,
+    };
+  }
+
+  /** Saves the journal, after making sure this window still holds the lease. */
+  async #checkpoint(journal: RotationJournal, run: RunState): Promise<void> {
+    if (run.control.keepLease && !(await run.control.keepLease())) {
+      throw new RotationHalted();
+    }
+    await this.deps.journals.save(journal);
+  }
+
+  #turnBack(journal: RotationJournal, run: RunState, stage: RotationStage, error: unknown): void {
+    run.cause = { stage, error };
+    journal.step = 'rollingBack';
+    journal.failure = kindOf(error);
+    journal.failureStage = stage;
+  }
+
+  async #advance(journal: RotationJournal, run: RunState): Promise<RotationReport> {
+    for (;;) {
+      if (run.control.cancelRequested?.() && (journal.step === 'created' || journal.step === 'verified') && !(await this.#newIsStored(journal))) {
+        this.deps.log.info(`Rotation ${journal.id} cancelled by the user before the swap: rolling back.`);
+        this.#turnBack(journal, run, 'cancel', new Error('Cancelled by the user.'));
+        await this.#checkpoint(journal, run);
+      }
+      let report: RotationReport | undefined;
+      switch (journal.step) {
+        case 'creating':
+          report = await this.#lookUp(journal, run);
+          break;
+        case 'created':
+          report = await this.#verify(journal, run);
+          break;
+        case 'verified':
+          report = await this.#swap(journal, run);
+          break;
+        case 'swapped':
+          return this.#revoke(journal, run);
+        case 'rollingBack':
+          return this.#rollBack(journal, run);
+        default: {
+          const never: never = journal.step;
+          throw new Error(`Unknown rotation step ${String(never)}`);
+        }
+      }
+      if (report) {
+        return report;
+      }
+    }
+  }
+
+  async #newIsStored(journal: RotationJournal): Promise<boolean> {
+    if (!journal.newFingerprint) {
+      return false;
+    }
+    const current = await this.deps.secrets.current(journal.connectionId);
+    return fingerprint(current) === journal.newFingerprint;
+  }
+
+  /** The organization's tokens, asked with the old secret, then with the pending one when the old gets 401. */
+  async #listTokens(journal: RotationJournal, run: RunState, pending: string | undefined): Promise<{ tokens: OrganizationApiToken[] } | { error: unknown }> {
+    const current = run.oldSecret ?? (await this.deps.secrets.current(journal.connectionId));
+    const secrets = [...new Set([current, pending].filter((s): s is string => s !== undefined))];
+    let lastError: unknown = new Error('No token of this connection is left to look with.');
+    for (const secret of secrets) {
+      try {
+        return { tokens: await this.deps.api(secret).listApiTokens(journal.organizationId) };
+      } catch (error) {
+        lastError = error;
+        if (kindOf(error) !== 'unauthorized') {
+          return { error };
+        }
+      }
+    }
+    return { error: lastError };
+  }
+
+  /** A journal at 'creating': the create may or may not have reached Qovery. */
+  async #lookUp(journal: RotationJournal, run: RunState): Promise<RotationReport | undefined> {
+    const { journals, log } = this.deps;
+    run.control.onStage?.('lookup');
+    const pending = run.newSecret ?? (await this.#pending(journal.connectionId));
+    const failed = (extra: Partial<RotationReport>): RotationReport => ({
+      ...this.#base(journal),
+      outcome: 'failed',
+      stage: run.cause?.stage ?? journal.failureStage ?? 'create',
+      errorKind: run.cause ? kindOf(run.cause.error) : journal.failure,
+      detail: run.cause ? messageOf(run.cause.error) : undefined,
+      resumed: run.control.resumed,
+      ...extra,
+    });
+    const listed = await this.#listTokens(journal, run, pending);
+    if ('error' in listed) {
+      log.error('Looking for the token of an unfinished rotation failed', listed.error);
+      if (isTransientKind(kindOf(listed.error))) {
+        await this.#checkpoint(journal, run);
+        return failed({ outcome: run.control.interactive ? 'failed' : 'deferred', journalKept: true, orphan: { name: journal.newTokenName }, maybeCreated: true });
+      }
+      // Neither secret may list tokens: a token made with them could not be deleted by us either.
+      await this.#dropPending(journal.connectionId);
+      await journals.clear(journal);
+      return failed({ orphan: { name: journal.newTokenName }, maybeCreated: true, errorKind: kindOf(listed.error), detail: messageOf(listed.error) });
+    }
+    const known = new Set(journal.knownTokenIds);
+    const found = listed.tokens.find((t) => !known.has(t.id) && isTokenOfRotation(t, journal));
+    if (!found) {
+      if (journal.uncertainCreate && (journal.emptyLookups ?? 0) < 1) {
+        // The create may still land (a timeout): look once more at the next start.
+        journal.emptyLookups = (journal.emptyLookups ?? 0) + 1;
+        await this.#checkpoint(journal, run);
+        log.info(`No token named "${journal.newTokenName ?? ''}" yet; looking again at the next start.`);
+        return failed({ journalKept: true, orphan: { name: journal.newTokenName }, maybeCreated: true, newToken: undefined });
+      }
+      log.info(`No token named "${journal.newTokenName ?? ''}" exists: the rotation ${journal.id} created nothing.`);
+      await this.#dropPending(journal.connectionId);
+      await journals.clear(journal);
+      return failed({ newToken: undefined });
+    }
+    journal.newTokenId = found.id;
+    journal.newTokenCreatedAt = found.created_at;
+    journal.roleName = found.role_name ?? journal.roleName;
+    if (pending !== undefined && !run.cause) {
+      log.info(`The unfinished rotation ${journal.id} created "${found.name ?? found.id}" and kept its secret: going on.`);
+      journal.newFingerprint = fingerprint(pending);
+      run.newSecret = pending;
+      journal.step = 'created';
+      await this.#checkpoint(journal, run);
+      return undefined;
+    }
+    log.info(`The rotation ${journal.id} created "${found.name ?? found.id}" (${found.id}) whose secret is lost: deleting it.`);
+    this.#turnBack(journal, run, run.cause?.stage ?? 'create', run.cause?.error ?? new Error('VS Code stopped before the new token was kept.'));
+    await this.#checkpoint(journal, run);
+    return undefined;
+  }
+
+  /** The new token must list the organization it was made in. */
+  async #verify(journal: RotationJournal, run: RunState): Promise<RotationReport | undefined> {
+    const secret = run.newSecret ?? (await this.#pending(journal.connectionId));
+    if (secret === undefined) {
+      if (await this.#newIsStored(journal)) {
+        journal.step = 'swapped';
+        await this.#checkpoint(journal, run);
+        return undefined;
+      }
+      this.#turnBack(journal, run, 'store', new Error('The new token is no longer in secret storage.'));
+      await this.#checkpoint(journal, run);
+      return undefined;
+    }
+    run.newSecret = secret;
+    journal.newFingerprint ??= fingerprint(secret);
+    run.control.onStage?.('verify');
+    try {
+      const organizations = await this.deps.api(secret).listOrganizations();
+      if (!organizations.some((o) => o.id === journal.organizationId)) {
+        throw Object.assign(new Error('The new token does not see the organization it was created in.'), { kind: 'forbidden' });
+      }
+      run.organizations = organizations;
+    } catch (error) {
+      this.deps.log.error(`Checking the new token "${journal.newTokenName ?? ''}" failed`, error);
+      if (isTransientKind(kindOf(error)) && !run.control.interactive) {
+        return { ...this.#base(journal), outcome: 'deferred', journalKept: true, resumed: run.control.resumed, stage: 'verify', errorKind: kindOf(error), detail: messageOf(error) };
+      }
+      if (await this.#newIsStored(journal)) {
+        // Already in use (a window swapped before it stopped): never roll back a stored token.
+        journal.step = 'swapped';
+        await this.#checkpoint(journal, run);
+        return undefined;
+      }
+      this.#turnBack(journal, run, 'verify', error);
+      await this.#checkpoint(journal, run);
+      return undefined;
+    }
+    journal.step = 'verified';
+    await this.#checkpoint(journal, run);
+    return undefined;
+  }
+
+  /** The new token becomes the connection's token; the pending copy goes. */
+  async #swap(journal: RotationJournal, run: RunState): Promise<RotationReport | undefined> {
+    const { secrets, log } = this.deps;
+    const secret = run.newSecret;
+    if (secret === undefined || !run.organizations) {
+      // Resumed after a restart: check the new token again before it replaces the old one.
+      journal.step = 'created';
+      return undefined;
+    }
+    if (!secrets.exists(journal.connectionId)) {
+      this.#turnBack(journal, run, 'swap', new Error('The connection was removed.'));
+      await this.#checkpoint(journal, run);
+      return undefined;
+    }
+    run.control.onStage?.('swap');
+    const facts: NewTokenFacts = {
+      organizationId: journal.organizationId,
+      tokenId: journal.newTokenId ?? '',
+      tokenName: journal.newTokenName,
+      tokenCreatedAt: journal.newTokenCreatedAt,
+      roleId: journal.roleId,
+      roleName: journal.roleName,
+      organizations: run.organizations,
+    };
+    try {
+      await secrets.swap(journal.connectionId, secret, facts);
+    } catch (error) {
+      log.error('Storing the new token as the connection\'s token failed', error);
+      if (!(await this.#newIsStored(journal))) {
+        this.#turnBack(journal, run, 'store', error);
+        await this.#checkpoint(journal, run);
+        return undefined;
+      }
+    }
+    log.info(`The connection ${journal.connectionId} now uses the token "${journal.newTokenName ?? ''}" (${journal.newTokenId ?? '?'}).`);
+    journal.step = 'swapped';
+    await this.#checkpoint(journal, run);
+    return undefined;
+  }
+
+  /** Deletes the old token with the new one, then checks that the old secret stopped working. */
+  async #revoke(journal: RotationJournal, run: RunState): Promise<RotationReport> {
+    const { journals, secrets, log } = this.deps;
+    await this.#dropPending(journal.connectionId);
+    const done: RotationReport = { ...this.#base(journal), outcome: 'rotated', resumed: run.control.resumed };
+    if (!journal.oldTokenId) {
+      await journals.clear(journal);
+      return { ...done, notRevoked: 'userChoice' };
+    }
+    if (!secrets.exists(journal.connectionId)) {
+      await journals.clear(journal);
+      return { ...done, stage: 'revoke', errorKind: 'unauthorized', notRevoked: 'signedOut' };
+    }
+    if (journal.oldTokenId === journal.newTokenId) {
+      log.error(`The token ${journal.oldTokenId} is the one in use: it is not revoked.`);
+      await journals.clear(journal);
+      return { ...done, stage: 'revoke', errorKind: 'conflict' };
+    }
+    run.control.onStage?.('revoke');
+    let error: unknown;
+    const secret = await secrets.current(journal.connectionId);
+    try {
+      if (secret === undefined) {
+        throw Object.assign(new Error('The connection has no token any more.'), { kind: 'unauthorized' });
+      }
+      await this.deps.api(secret).deleteApiToken(journal.organizationId, journal.oldTokenId);
+    } catch (e) {
+      error = e;
+    }
+    if (error !== undefined && kindOf(error) === 'notFound') {
+      log.info(`The old token ${journal.oldTokenId} was already gone (404).`);
+      error = undefined;
+    }
+    if (error !== undefined) {
+      log.error(`Revoking the old token "${journal.oldTokenName ?? ''}" (${journal.oldTokenId}) failed`, error);
+      journal.failure = kindOf(error);
+      journal.failureStage = 'revoke';
+      await this.#checkpoint(journal, run);
+      const kind = kindOf(error);
+      return { ...done, outcome: !run.control.interactive && isTransientKind(kind) ? 'deferred' : 'rotated', stage: 'revoke', errorKind: kind, detail: messageOf(error), journalKept: true };
+    }
+    // The API cannot tell which token a secret is: when the old secret is known, it must now fail.
+    const stillWorks = run.oldSecret !== undefined ? await this.#works(run.oldSecret) : false;
+    await journals.clear(journal);
+    if (stillWorks === true) {
+      log.warn(`The token ${journal.oldTokenId} was deleted, but the connection's old token still works: it was another token.`);
+      return { ...done, revoked: false, stage: 'revoke', errorKind: 'wrongToken', wrongTokenRevoked: { id: journal.oldTokenId, name: journal.oldTokenName } };
+    }
+    log.info(`Revoked the old token "${journal.oldTokenName ?? ''}" (${journal.oldTokenId}).`);
+    return { ...done, revoked: true };
+  }
+
+  /** Whether a token is still accepted; undefined when that cannot be told (network, 5xx). */
+  async #works(secret: string): Promise<boolean | undefined> {
+    try {
+      await this.deps.api(secret).listOrganizations();
+      return true;
+    } catch (error) {
+      return kindOf(error) === 'unauthorized' ? false : undefined;
+    }
+  }
+
+  /** Deletes the new token, so the old one stays the only one. Never deletes a token in use. */
+  async #rollBack(journal: RotationJournal, run: RunState): Promise<RotationReport> {
+    const { journals, secrets, log } = this.deps;
+    const stage = run.cause?.stage ?? journal.failureStage ?? 'verify';
+    const report = (extra: Partial<RotationReport>): RotationReport => ({
+      ...this.#base(journal),
+      outcome: stage === 'cancel' ? 'cancelled' : 'failed',
+      stage,
+      errorKind: run.cause ? kindOf(run.cause.error) : journal.failure,
+      detail: run.cause ? messageOf(run.cause.error) : undefined,
+      resumed: run.control.resumed,
+      ...extra,
+    });
+    if (await this.#newIsStored(journal)) {
+      log.info(`The new token of rotation ${journal.id} is already the connection's token: finishing instead of rolling back.`);
+      journal.step = 'swapped';
+      await this.#checkpoint(journal, run);
+      return this.#advance(journal, run);
+    }
+    const target = journal.newTokenId;
+    if (!target) {
+      await this.#dropPending(journal.connectionId);
+      await journals.clear(journal);
+      return report({ orphan: journal.newTokenName ? { name: journal.newTokenName } : undefined, maybeCreated: journal.uncertainCreate });
+    }
+    const protectedIds = new Set([...journal.knownTokenIds, journal.previousTokenId, journal.oldTokenId, secrets.storedTokenId(journal.connectionId)]);
+    if (protectedIds.has(target)) {
+      log.error(`The rotation ${journal.id} would delete the token ${target}, which is or was in use: it is kept.`);
+      await this.#dropPending(journal.connectionId);
+      await journals.clear(journal);
+      return report({ newToken: undefined });
+    }
+    run.control.onStage?.('rollback');
+    const current = await secrets.current(journal.connectionId);
+    const pending = run.newSecret ?? (await this.#pending(journal.connectionId));
+    const deleters = [...new Set([current, pending].filter((s): s is string => s !== undefined))];
+    let lastError: unknown = new Error('No token of this connection is left to delete it with.');
+    for (const deleter of deleters) {
+      try {
+        await this.deps.api(deleter).deleteApiToken(journal.organizationId, target);
+        lastError = undefined;
+        break;
+      } catch (error) {
+        lastError = kindOf(error) === 'notFound' ? undefined : error;
+        if (lastError === undefined || kindOf(error) !== 'unauthorized') {
+          break;
+        }
+      }
+    }
+    const orphan: TokenRef = { id: target, name: journal.newTokenName };
+    if (lastError !== undefined) {
+      log.error(`Deleting the new token "${journal.newTokenName ?? ''}" (${target}) failed`, lastError);
+      const keep = isTransientKind(kindOf(lastError));
+      if (keep) {
+        await this.#checkpoint(journal, run);
+      } else {
+        await this.#dropPending(journal.connectionId);
+        await journals.clear(journal);
+      }
+      return report({ orphan, journalKept: keep, outcome: !run.control.interactive && keep ? 'deferred' : stage === 'cancel' ? 'cancelled' : 'failed' });
+    }
+    log.info(`Deleted the new token "${journal.newTokenName ?? ''}" (${target}): the rotation was rolled back.`);
+    await this.#dropPending(journal.connectionId);
+    await journals.clear(journal);
+    return report({ newToken: { id: target, name: journal.newTokenName } });
+  }
+
+  async #pending(connectionId: string): Promise<string | undefined> {
+    try {
+      return await this.deps.secrets.pending(connectionId);
+    } catch (error) {
+      this.deps.log.error('Reading the pending token failed', error);
+      return undefined;
+    }
+  }
+
+  async #dropPending(connectionId: string): Promise<void> {
+    try {
+      await this.deps.secrets.deletePending(connectionId);
+    } catch (error) {
+      this.deps.log.error('Removing the pending token from secret storage failed', error);
+    }
+  }
+}
