@@ -5,6 +5,8 @@ export interface FaultOptions {
   latencyMs?: number;
   /** Apply to the next N matching requests only; unlimited when absent. */
   times?: number;
+  /** Let this many matching requests through untouched before the rule applies. */
+  skip?: number;
   /**
    * Process the request first, then answer with the fault (status, reset or hang only): the server
    * acted although the client sees a failure, as after a lost answer or a gateway error.
@@ -68,6 +70,7 @@ interface Rule {
   matcher: RegExp;
   fault: Fault;
   remaining: number;
+  skip: number;
 }
 
 function escapeRegExp(text: string): string {
@@ -100,7 +103,7 @@ export class FaultRules {
     if (fault.times !== undefined && (!Number.isInteger(fault.times) || fault.times < 1)) {
       throw new Error(`fault times must be a positive integer, got ${fault.times}`);
     }
-    const rule: Rule = { matcher: routeMatcher(route), fault, remaining: fault.times ?? Infinity };
+    const rule: Rule = { matcher: routeMatcher(route), fault, remaining: fault.times ?? Infinity, skip: fault.skip ?? 0 };
     this.rules.unshift(rule);
     return () => {
       this.rules = this.rules.filter((candidate) => candidate !== rule);
@@ -116,6 +119,10 @@ export class FaultRules {
     const key = `${method.toUpperCase()} ${path}`;
     const rule = this.rules.find((candidate) => candidate.matcher.test(key));
     if (!rule) {
+      return undefined;
+    }
+    if (rule.skip > 0) {
+      rule.skip -= 1;
       return undefined;
     }
     rule.remaining -= 1;
