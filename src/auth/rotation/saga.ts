@@ -29,7 +29,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : typeof error === 'string' ? error : '';
 }
 
-/** Answers that say the create certainly did not happen. Anything else may have created the token. */
+/** Answers that say the create did not happen. Anything else may have created the token. */
 const CREATE_REFUSED = new Set(['unauthorized', 'invalidToken', 'forbidden', 'badRequest', 'notFound', 'insecureUrl']);
 
 /** The run was stopped from outside (the lease was lost): nothing more may be done by this window. */
@@ -103,12 +103,9 @@ export class RotationSaga {
           continue;
         }
         log.error(`Creating the new token for "${plan.connectionName}" failed`, error);
-        if (CREATE_REFUSED.has(kind)) {
-          await journals.clear(journal);
-          return { ...base(), outcome: 'failed', stage: 'create', errorKind: kind, detail: messageOf(error), newToken: undefined };
-        }
-        // No clear answer: Qovery may have created it. Look for it now, and again later if need be.
-        journal.uncertainCreate = true;
+        // Look for it before saying nothing changed. A refusal (4xx) is checked once; with no clear
+        // answer (5xx, timeout, reset) Qovery may still make it: looked for now and at the next start.
+        journal.uncertainCreate = !CREATE_REFUSED.has(kind);
         journal.failure = kind;
         journal.failureStage = 'create';
         run.cause = { stage: 'create', error };
@@ -492,13 +489,23 @@ export class RotationSaga {
       try {
         await this.deps.api(deleter).deleteApiToken(journal.organizationId, target);
         lastError = undefined;
-        break;
       } catch (error) {
         lastError = kindOf(error) === 'notFound' ? undefined : error;
-        if (lastError === undefined || kindOf(error) !== 'unauthorized') {
-          break;
+        if (lastError !== undefined && kindOf(error) === 'unauthorized') {
+          continue;
         }
       }
+      if (lastError === undefined) {
+        // A 204 or 404 is believed once the list agrees: a token left behind would be lost to the user.
+        try {
+          if ((await this.deps.api(deleter).listApiTokens(journal.organizationId)).some((t) => t.id === target)) {
+            lastError = Object.assign(new Error('Qovery still lists the token after deleting it.'), { kind: 'server' });
+          }
+        } catch (error) {
+          lastError = kindOf(error) === 'unauthorized' ? undefined : Object.assign(new Error(messageOf(error)), { kind: isTransientKind(kindOf(error)) ? kindOf(error) : 'server' });
+        }
+      }
+      break;
     }
     const orphan: TokenRef = { id: target, name: journal.newTokenName };
     if (lastError !== undefined) {
