@@ -29,6 +29,8 @@ export interface QoveryExtensionApi {
   rotation: TokenRotation;
   reminder: RotationReminder;
   globalState: vscode.Memento;
+  /** The folder every window shares (rotation journals and leases). */
+  storageDir: string;
 }
 
 export function activate(context: vscode.ExtensionContext): QoveryExtensionApi | undefined {
@@ -81,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   setTimeout(() => void session.check(), 0);
   // A rotation that VS Code stopped in the middle is finished or rolled back, also in the background.
   setTimeout(() => void rotation.recover().catch((error: unknown) => log.error('Finishing an interrupted token rotation failed', error)), 0);
-  const api = { log, ui, store, session, signIn, tree, statusBar, authProvider, secrets: context.secrets, rotation, reminder, globalState: context.globalState };
+  const api = { log, ui, store, session, signIn, tree, statusBar, authProvider, secrets: context.secrets, rotation, reminder, globalState: context.globalState, storageDir: context.globalStorageUri.fsPath };
   return context.extensionMode === vscode.ExtensionMode.Test ? api : undefined;
 }
 

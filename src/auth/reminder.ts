@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
 import type { Logger } from '../logger';
@@ -92,7 +93,7 @@ export class RotationReminder implements vscode.Disposable {
     }
     await this.state.update(LAST_PROMPT_KEY, { ...last, [connection.id]: today });
     // globalState reaches other windows late: an exclusive file decides which window asks today.
-    const first = await claimOnce(this.storageDir, `reminder-${connection.id}-${today}`).catch((error: unknown) => {
+    const first = await claimOnce(join(this.storageDir, 'reminder'), `${connection.id}-${today}`).catch((error: unknown) => {
       this.log.error('Could not record the rotation reminder of today', error);
       return true;
     });

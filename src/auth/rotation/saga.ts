@@ -10,7 +10,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isTokenOfRotation, isTransient as isTransientKind, MAX_NAME_ATTEMPTS, rotatedTokenName, utcDay } from '../rotationRules';
 import type { NewTokenFacts, RotationApi, RotationJournal, RotationPlan, RotationReport, RotationStage, SagaControl, SagaDeps, TokenRef } from './model';
-import type { Organization, OrganizationApiToken, OrganizationApiTokenCreate } from '../../api';
+import { describeError, type Organization, type OrganizationApiToken, type OrganizationApiTokenCreate } from '../../api';
 
 /** A short SHA-256 fingerprint of a secret: tells tokens apart in the journal without holding them. */
 export function fingerprint(secret: string | undefined): string | undefined {
@@ -25,8 +25,9 @@ export function kindOf(error: unknown): string {
   return 'storage';
 }
 
+/** The failure in words fit for the user (typed API errors get their plain heading). */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  return describeError(error);
 }
 
 /** Answers that say the create did not happen. Anything else may have created the token. */
@@ -416,8 +417,11 @@ export class RotationSaga {
       error = e;
     }
     if (error !== undefined && kindOf(error) === 'notFound') {
-      log.info(`The old token ${journal.oldTokenId} was already gone (404).`);
-      error = undefined;
+      // Gone already, unless the old secret (known in this run) says otherwise.
+      if (run.oldSecret === undefined || (await this.#works(run.oldSecret)) !== true) {
+        log.info(`The old token ${journal.oldTokenId} was already gone (404).`);
+        error = undefined;
+      }
     }
     if (error !== undefined) {
       log.error(`Revoking the old token "${journal.oldTokenName ?? ''}" (${journal.oldTokenId}) failed`, error);

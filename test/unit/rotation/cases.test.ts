@@ -1,7 +1,8 @@
 // Token rotation with two and three windows, lost answers and deaths at chosen calls: each case a
 // review reproduced against version 0.1, run here against the saga and the Qovery-compatible server.
 import * as assert from 'node:assert/strict';
-import { LEASE_TTL_MS } from '../../../src/auth/rotation/storage';
+import { join } from 'node:path';
+import { claimOnce, LEASE_TTL_MS } from '../../../src/auth/rotation/storage';
 import type { RotationReport } from '../../../src/auth/rotation/model';
 import { DEMO, startQoveryServer, type QoveryServer } from '../../qovery';
 import { CONNECTION, pendingKey, tokenKey, Window, World } from './windows';
@@ -208,6 +209,15 @@ describe('token rotation across windows (saga, plain Node)', function () {
       const report = (await new Window('w1', world).rotate({ cancelRequested: () => cancel, onStage: (stage) => (cancel ||= stage === 'revoke') })) as RotationReport;
       assert.equal(report.outcome, 'rotated');
       await expectRotated();
+    });
+  });
+
+  describe('the rotation reminder', () => {
+    it('asks in one window of three each day', async () => {
+      const dir = join(world.dir, 'reminder');
+      const claims = await Promise.all([1, 2, 3].map(() => claimOnce(dir, 'c1-2026-11-30')));
+      assert.deepEqual(claims.filter(Boolean).length, 1);
+      assert.equal(await claimOnce(dir, 'c1-2026-12-01'), true, 'and again the next day');
     });
   });
 });
