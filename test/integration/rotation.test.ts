@@ -441,7 +441,7 @@ describe('token rotation', function () {
         const journals = await api.rotation.journals();
         assert.strictEqual(journals.length, 1, 'kept to retry the revocation');
         assert.strictEqual(journals[0].step, 'swapped');
-        await expectRotated(connection.id, { oldRevoked: false, journals: async () => [] });
+        await expectRotated(connection.id, { oldRevoked: false, journals: () => Promise.resolve([]) });
         assert.ok(await works(server.tokens.admin), 'the old token still works');
         const warning = prompter.shown.filter((s) => s.kind === 'warn').at(-1)!;
         assert.match(warning.message, /still exists on Qovery/);

@@ -120,7 +120,7 @@ describe('token rotation across windows (saga, plain Node)', function () {
       assert.ok(!('outcome' in plan));
       plan.knownTokens = plan.knownTokens.map((t) => ({ id: t.id }));
       server.setFault('POST /organization/{id}/apiToken', { reset: true, times: 1 });
-      const report = await w2.engine.rotate(CONNECTION, async () => plan, { interactive: true });
+      const report = await w2.engine.rotate(CONNECTION, () => Promise.resolve(plan), { interactive: true });
       assert.equal(report.outcome, 'failed');
       assert.equal(report.maybeCreated, true, 'the user hears of a possible leftover');
       assert.equal(seeded(ADMIN).revoked, true);

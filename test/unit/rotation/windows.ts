@@ -136,16 +136,17 @@ export class Window {
       stat: (p) => named('fs.stat', () => nodeStorageFs.stat(p)),
     };
     const secrets: RotationSecrets = {
-      current: (id) => named('secrets.current', async () => world.secrets.get(tokenKey(id))),
-      pending: (id) => named('secrets.pending', async () => world.secrets.get(pendingKey(id))),
-      storePending: (id, secret) => named('secrets.storePending', async () => void world.secrets.set(pendingKey(id), secret)),
-      deletePending: (id) => named('secrets.deletePending', async () => void world.secrets.delete(pendingKey(id))),
+      current: (id) => named('secrets.current', () => Promise.resolve(world.secrets.get(tokenKey(id)))),
+      pending: (id) => named('secrets.pending', () => Promise.resolve(world.secrets.get(pendingKey(id)))),
+      storePending: (id, secret) => named('secrets.storePending', () => Promise.resolve(void world.secrets.set(pendingKey(id), secret))),
+      deletePending: (id) => named('secrets.deletePending', () => Promise.resolve(void world.secrets.delete(pendingKey(id)))),
       swap: (id, secret, facts) =>
-        named('secrets.swap', async () => {
+        named('secrets.swap', () => {
           world.secrets.set(tokenKey(id), secret);
           // globalState: this window sees its write at once, the others at the next echo.
           world.facts.set(id, { tokenId: facts.tokenId, tokenName: facts.tokenName });
           view.set(id, { tokenId: facts.tokenId, tokenName: facts.tokenName });
+          return Promise.resolve();
         }),
       exists: (id) => world.secrets.has(tokenKey(id)),
       storedTokenId: (id) => view.get(id)?.tokenId,
