@@ -1,19 +1,20 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { QoveryAuthenticationProvider } from './auth/authProvider';
 import { AuthNotifier } from './auth/notifier';
-import { RotationReminder } from './auth/reminder';
-import { TokenRotation } from './auth/rotation';
 import { SessionManager } from './auth/session';
-import { SignInFlow } from './auth/signIn';
 import { TokenStore } from './auth/tokenStore';
-import { registerAuthCommands, signOut } from './commands/auth';
-import { registerTokenCommands } from './commands/tokens';
+import { Chunks, type ChunkOf, type Core } from './chunks/core';
 import { registerTreeCommands } from './commands/tree';
 import { readSettings } from './config';
 import { Logger } from './logger';
 import { StatusBar } from './statusBar';
 import { OrganizationsTreeProvider, VIEW_ID } from './tree/provider';
+import type { QoveryNode } from './tree/nodes';
 import { Ui } from './ui';
+
+/** The rotation journal in globalState: a rotation left unfinished by the last run is listed there. */
+const ROTATION_JOURNAL_KEY = 'qovery.rotations';
 
 /** What activate returns: the services, for the extension's own integration tests. */
 export interface QoveryExtensionApi {
@@ -21,14 +22,16 @@ export interface QoveryExtensionApi {
   ui: Ui;
   store: TokenStore;
   session: SessionManager;
-  signIn: SignInFlow;
   tree: OrganizationsTreeProvider;
   statusBar: StatusBar;
   authProvider: QoveryAuthenticationProvider;
   secrets: vscode.SecretStorage;
-  rotation: TokenRotation;
-  reminder: RotationReminder;
   globalState: vscode.Memento;
+  chunks: Chunks;
+  /** These load their chunk when first read. */
+  readonly signIn: ChunkOf<'connections'>['signIn'];
+  readonly rotation: ChunkOf<'rotation'>['rotation'];
+  readonly reminder: ChunkOf<'reminder'>['reminder'];
 }
 
 export function activate(context: vscode.ExtensionContext): QoveryExtensionApi | undefined {
@@ -36,17 +39,28 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   const ui = new Ui();
   const store = new TokenStore(context.secrets, context.globalState, log);
   const session = new SessionManager(store, log);
-  const signIn = new SignInFlow(session, ui, log);
-  const tree = new OrganizationsTreeProvider(session, log);
+  // The tree asks the token chunk for the rows under "API Tokens" only when one is expanded.
+  const tree = new OrganizationsTreeProvider(session, log, (client, organizationId, signal) => chunks.get('tokens').tokenRows(client, organizationId, signal));
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
-  const statusBar = new StatusBar(session, ui);
-  const authCommands = { session, signIn, ui, log };
-  const rotation = new TokenRotation(session, ui, log, context.globalState);
-  const reminder = new RotationReminder(session, statusBar, ui, log, context.globalState);
-  const authProvider = new QoveryAuthenticationProvider(session, signIn, async (connectionId) => {
-    await signOut(authCommands, { confirm: false, connectionId });
-  });
+  const statusBar = new StatusBar(session);
+  const core: Core = { log, ui, session, tree, statusBar, globalState: context.globalState };
+  const chunks = new Chunks(core, path.join(__dirname, 'chunks'));
+  const connections = (): ChunkOf<'connections'> => chunks.get('connections');
+  // The rotation reminder looks at the age of a signed-in token: its chunk loads when there is one.
+  const loadReminder = (): void => {
+    if (!chunks.isLoaded('reminder') && session.state.status === 'signedIn' && readSettings().tokenRotationDays > 0) {
+      void chunks.get('reminder').reminder.evaluate();
+    }
+  };
+  const authProvider = new QoveryAuthenticationProvider(
+    session,
+    () => connections().addConnection(),
+    async (connectionId) => {
+      await connections().signOut({ confirm: false, connectionId });
+    },
+  );
+  const command = (id: string, run: (...args: never[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(id, run);
 
   context.subscriptions.push(
     log,
@@ -57,12 +71,22 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     statusBar,
     authProvider,
     new AuthNotifier(session, ui),
-    vscode.commands.registerCommand('qovery.showLog', () => log.show()),
-    ...registerAuthCommands(authCommands),
+    command('qovery.showLog', () => log.show()),
+    command('qovery.statusBarActions', () => connections().statusBarActions()),
+    // Commands whose code is in a chunk: the chunk loads the first time one of them runs.
+    command('qovery.signIn', () => connections().signInCommand()),
+    command('qovery.addConnection', () => connections().addConnection()),
+    command('qovery.updateToken', () => connections().updateToken()),
+    command('qovery.switchConnection', () => connections().switchConnection()),
+    command('qovery.signOut', () => connections().signOut()),
+    command('qovery.testAuthentication', () => connections().testAuthentication()),
+    command('qovery.rotateToken', () => chunks.get('rotation').rotateToken()),
+    command('qovery.createApiToken', (node?: QoveryNode) => chunks.get('tokens').createApiToken(node)),
+    command('qovery.deleteApiToken', (node?: QoveryNode) => chunks.get('tokens').deleteApiToken(node)),
     ...registerTreeCommands(tree),
-    rotation,
-    reminder,
-    ...registerTokenCommands({ session, ui, log, rotation, tree }),
+    session.onDidChange(loadReminder),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
+    chunks,
   );
   for (const problem of readSettings().problems) {
     log.warn(problem);
@@ -70,9 +94,38 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   log.info(`Qovery extension ${String((context.extension.packageJSON as { version?: string }).version)} activated.`);
   // The first check runs after activation, in the background: activate itself sends nothing.
   setTimeout(() => void session.check(), 0);
-  // A rotation that VS Code stopped in the middle is finished or rolled back, also in the background.
-  setTimeout(() => void rotation.recover().catch((error: unknown) => log.error('Finishing an interrupted token rotation failed', error)), 0);
-  const api = { log, ui, store, session, signIn, tree, statusBar, authProvider, secrets: context.secrets, rotation, reminder, globalState: context.globalState };
+  // A rotation that VS Code stopped in the middle is finished or rolled back, also in the background;
+  // the rotation chunk loads only when the journal lists one.
+  setTimeout(() => {
+    const journal = context.globalState.get<unknown>(ROTATION_JOURNAL_KEY);
+    if (Array.isArray(journal) && journal.length > 0) {
+      void chunks
+        .get('rotation')
+        .recover()
+        .catch((error: unknown) => log.error('Finishing an interrupted token rotation failed', error));
+    }
+  }, 0);
+  const api: QoveryExtensionApi = {
+    log,
+    ui,
+    store,
+    session,
+    tree,
+    statusBar,
+    authProvider,
+    secrets: context.secrets,
+    globalState: context.globalState,
+    chunks,
+    get signIn() {
+      return connections().signIn;
+    },
+    get reminder() {
+      return chunks.get('reminder').reminder;
+    },
+    get rotation() {
+      return chunks.get('rotation').rotation;
+    },
+  };
   return context.extensionMode === vscode.ExtensionMode.Test ? api : undefined;
 }
 

@@ -3,6 +3,7 @@ import { QoveryApiError, QoveryClient, isApiError, type AuthScheme, type FetchLi
 import { readSettings, type Settings } from '../config';
 import type { Logger } from '../logger';
 import type { ConnectionInfo, TokenStore } from './tokenStore';
+import { Disposable, toDisposable } from '../lifecycle';
 
 export type SessionStatus =
   | 'signedOut'
@@ -64,10 +65,10 @@ export function statusForError(error: unknown): SessionStatus {
  * The auth state of the active connection, and the API client that goes with it.
  * Checks are shared: many callers asking at once cause one request.
  */
-export class SessionManager implements vscode.Disposable {
-  readonly #changed = new vscode.EventEmitter<SessionState>();
+export class SessionManager extends Disposable {
+  readonly #changed = this.register(new vscode.EventEmitter<SessionState>());
   readonly onDidChange = this.#changed.event;
-  readonly #connectionChanged = new vscode.EventEmitter<void>();
+  readonly #connectionChanged = this.register(new vscode.EventEmitter<void>());
   /** Fires when the active connection (or its token) changes: cached data of the old one must go. */
   readonly onDidChangeConnection = this.#connectionChanged.event;
   #state: SessionState = { status: 'signedOut' };
@@ -75,7 +76,6 @@ export class SessionManager implements vscode.Disposable {
   #scheduled: ReturnType<typeof setTimeout> | undefined;
   #interactive = false;
   #client: { key: string; client: QoveryClient } | undefined;
-  readonly #disposables: vscode.Disposable[] = [];
   /** Incremented on every connection switch, so late answers for the old connection are dropped. */
   epoch = 0;
 
@@ -84,8 +84,10 @@ export class SessionManager implements vscode.Disposable {
     private readonly log: Logger,
     private readonly fetchImpl?: FetchLike,
   ) {
+    super();
     this.#state = { status: store.active() ? 'checking' : 'signedOut', connection: store.active() };
-    this.#disposables.push(
+    this.register(toDisposable(() => clearTimeout(this.#scheduled)));
+    this.registerAll(
       store.onDidChange((change) => {
         const active = store.active();
         if (active?.id !== this.#state.connection?.id || change.tokens.includes(active?.id ?? '')) {
@@ -309,12 +311,4 @@ export class SessionManager implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    clearTimeout(this.#scheduled);
-    for (const d of this.#disposables) {
-      d.dispose();
-    }
-    this.#changed.dispose();
-    this.#connectionChanged.dispose();
-  }
 }

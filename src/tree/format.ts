@@ -39,7 +39,3 @@ export const SERVICE_ICONS: Record<string, string> = {
   HELM: 'layers',
   TERRAFORM: 'symbol-structure',
 };
-
-export function timeOfDay(ms: number): string {
-  return new Date(ms).toLocaleTimeString();
-}

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { describeError, isApiError, type Environment, type EnvironmentStatus, type Organization, type Project, type Service, type ServiceStatus } from '../api';
-import { humanize, SERVICE_ICONS, stateColor, stateLabel, timeOfDay } from './format';
+import { errorKind } from '../api/errors';
+import { errorText, timeOfDay } from '../format';
+import type { Environment, EnvironmentStatus, Organization, Project, Service, ServiceStatus } from '../api/types';
+import { humanize, SERVICE_ICONS, stateColor, stateLabel } from './format';
 
 export const CONSOLE_URL = 'https://console.qovery.com';
 
@@ -152,6 +154,34 @@ export class ServiceNode extends QoveryNode {
   }
 }
 
+export const apiTokensKey = (organizationId: string): string => `apiTokens:${organizationId}`;
+
+/**
+ * The organization of an organization row or of its "API Tokens" row, read from the row's key:
+ * rows made by another chunk are not instances of this chunk's classes.
+ */
+export function organizationIdOf(node: QoveryNode | undefined): string | undefined {
+  const match = /^(?:org|apiTokens):(.+)$/.exec(node?.key ?? '');
+  return match?.[1];
+}
+
+/** "API Tokens" under an organization: its rows come from the token management chunk, loaded when it is expanded. */
+export class ApiTokensNode extends QoveryNode {
+  readonly key: string;
+  constructor(readonly organizationId: string) {
+    super();
+    this.key = apiTokensKey(organizationId);
+  }
+  toTreeItem(): vscode.TreeItem {
+    const t = new vscode.TreeItem(vscode.l10n.t('API Tokens'), vscode.TreeItemCollapsibleState.Collapsed);
+    t.id = this.key;
+    t.contextValue = 'qovery.apiTokens';
+    t.iconPath = new vscode.ThemeIcon('key');
+    t.tooltip = vscode.l10n.t('The organization\'s API tokens. Qovery shows a token\'s secret only once, when it is created.');
+    return t;
+  }
+}
+
 /** A load that failed: the reason, and the way out (Retry, Show Log), never an endless spinner. */
 export class ErrorNode extends QoveryNode {
   readonly key: string;
@@ -164,15 +194,15 @@ export class ErrorNode extends QoveryNode {
     this.key = `error:${parentKey}`;
   }
   get kind(): string {
-    return isApiError(this.error) ? this.error.kind : 'unknown';
+    return errorKind(this.error) ?? 'unknown';
   }
   toTreeItem(): vscode.TreeItem {
     const t = new vscode.TreeItem(vscode.l10n.t('Could not load {0}', this.what), vscode.TreeItemCollapsibleState.Expanded);
     t.id = this.key;
     t.contextValue = 'qovery.error';
     t.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    t.description = describeError(this.error);
-    t.tooltip = describeError(this.error);
+    t.description = errorText(this.error);
+    t.tooltip = errorText(this.error);
     return t;
   }
   children(): QoveryNode[] {
@@ -219,8 +249,8 @@ export class StaleNode extends QoveryNode {
     t.id = this.key;
     t.contextValue = 'qovery.stale';
     t.iconPath = new vscode.ThemeIcon('cloud-offline', new vscode.ThemeColor('charts.yellow'));
-    t.description = describeError(this.error);
-    t.tooltip = vscode.l10n.t('{0} The rows below are from the last successful load at {1}. Click to retry.', describeError(this.error), new Date(this.loadedAt).toLocaleString());
+    t.description = errorText(this.error);
+    t.tooltip = vscode.l10n.t('{0} The rows below are from the last successful load at {1}. Click to retry.', errorText(this.error), new Date(this.loadedAt).toLocaleString());
     t.command = { command: 'qovery.retryNode', title: vscode.l10n.t('Retry'), arguments: [this.parentKey] };
     return t;
   }

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
-import { isApiError, type QoveryClient, type ServiceStatus, type EnvironmentServiceStatuses } from '../api';
+import type { QoveryClient } from '../api/client';
+import { errorKind, isTransient } from '../api/errors';
+import type { EnvironmentServiceStatuses, ServiceStatus } from '../api/types';
 import type { SessionManager } from '../auth/session';
 import type { Logger } from '../logger';
 import { readSettings } from '../config';
-import { EnvironmentNode, ErrorNode, InfoNode, OrganizationNode, ProjectNode, ServiceNode, StaleNode, type QoveryNode } from './nodes';
-import { ApiTokensNode, loadApiTokenNodes } from './tokens';
+import { apiTokensKey, ApiTokensNode, EnvironmentNode, ErrorNode, InfoNode, OrganizationNode, ProjectNode, ServiceNode, StaleNode, type QoveryNode } from './nodes';
+import { Disposable, toDisposable } from '../lifecycle';
 
 export const VIEW_ID = 'qovery.organizations';
 const ROOT = 'root';
@@ -14,15 +16,15 @@ interface Level {
   loadedAt: number;
 }
 
-/** Kinds of failure after which the rows of the last success stay useful (marked stale). */
-const KEEP_STALE_ON = new Set(['network', 'timeout', 'server', 'rateLimited', 'invalidResponse']);
+/** Loads the rows under "API Tokens": given by the token management chunk, loaded on first expansion. */
+export type TokenRowsLoader = (client: QoveryClient, organizationId: string, signal: AbortSignal) => Promise<QoveryNode[]>;
 
 /**
  * Organizations -> projects -> environments -> services. Each level loads when expanded, with
  * one list call and one status call; loads of the same level share one request.
  */
-export class OrganizationsTreeProvider implements vscode.TreeDataProvider<QoveryNode>, vscode.Disposable {
-  readonly #changed = new vscode.EventEmitter<QoveryNode | undefined>();
+export class OrganizationsTreeProvider extends Disposable implements vscode.TreeDataProvider<QoveryNode> {
+  readonly #changed = this.register(new vscode.EventEmitter<QoveryNode | undefined>());
   readonly onDidChangeTreeData = this.#changed.event;
   readonly #levels = new Map<string, Level>();
   /** The last successful load of each level, kept to show (marked stale) when a reload fails. */
@@ -30,7 +32,6 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
   readonly #inflight = new Map<string, Promise<QoveryNode[]>>();
   readonly #nodes = new Map<string, QoveryNode>();
   readonly #parents = new Map<string, string>();
-  readonly #disposables: vscode.Disposable[] = [];
   #epoch = 0;
   #refresh: { promise: Promise<void>; startedAt: number; pending: boolean } | undefined;
   #autoRefresh: ReturnType<typeof setInterval> | undefined;
@@ -42,8 +43,11 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
   constructor(
     private readonly session: SessionManager,
     private readonly log: Logger,
+    private readonly tokenRows: TokenRowsLoader,
   ) {
-    this.#disposables.push(
+    super();
+    this.register(toDisposable(() => clearInterval(this.#autoRefresh)));
+    this.registerAll(
       session.onDidChangeConnection(() => this.clear()),
       session.onDidChange((state) => {
         if (state.status !== 'checking') {
@@ -61,7 +65,7 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
 
   attach(view: vscode.TreeView<QoveryNode>): void {
     this.view = view;
-    this.#disposables.push(view.onDidChangeVisibility(() => this.#scheduleAutoRefresh()));
+    this.register(view.onDidChangeVisibility(() => this.#scheduleAutoRefresh()));
     this.#scheduleAutoRefresh();
   }
 
@@ -106,10 +110,7 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
       ).then((nodes) => [...nodes, tokens]);
     }
     if (node instanceof ApiTokensNode) {
-      const store = this.session.store;
-      return this.#load(node.key, vscode.l10n.t('API tokens'), vscode.l10n.t('No API tokens'), (client, signal) =>
-        loadApiTokenNodes(client, node.organizationId, store.connections(), store.active()?.id, signal),
-      );
+      return this.#load(node.key, vscode.l10n.t('API tokens'), vscode.l10n.t('No API tokens'), (client, signal) => this.tokenRows(client, node.organizationId, signal));
     }
     if (node instanceof ProjectNode) {
       const { organizationId } = node;
@@ -141,7 +142,7 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
   /** States are secondary: when only their call fails, the rows show without them. */
   #partial(what: string, error: unknown): undefined {
     this.log.error(`Loading ${what} failed; showing the rows without them`, error);
-    if (isApiError(error) && error.kind === 'cancelled') {
+    if (errorKind(error) === 'cancelled') {
       throw error;
     }
     return undefined;
@@ -207,7 +208,8 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
         this.log.error(`Loading ${what} failed`, error);
         this.session.reportFailure(error);
         const previous = this.#stale.get(key);
-        if (previous && isApiError(error) && KEEP_STALE_ON.has(error.kind)) {
+        // A failure that says nothing about the data (network, server...) leaves the last rows useful.
+        if (previous && isTransient(error)) {
           return [new StaleNode(key, previous.loadedAt, error), ...previous.nodes];
         }
         const node = new ErrorNode(key, what, error);
@@ -259,6 +261,14 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     return entry.promise;
   }
 
+  /** Reloads the "API Tokens" row of an organization when it is on screen. */
+  refreshApiTokens(organizationId: string | undefined): void {
+    const key = organizationId ? apiTokensKey(organizationId) : undefined;
+    if (key && this.#nodes.has(key)) {
+      this.refreshNode(key);
+    }
+  }
+
   /** Reloads one row's children. */
   refreshNode(node: QoveryNode | string): void {
     const key = typeof node === 'string' ? node : node.key;
@@ -294,13 +304,6 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     }
   }
 
-  dispose(): void {
-    clearInterval(this.#autoRefresh);
-    for (const d of this.#disposables) {
-      d.dispose();
-    }
-    this.#changed.dispose();
-  }
 }
 
 const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);

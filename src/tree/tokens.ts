@@ -1,26 +1,14 @@
 import * as vscode from 'vscode';
-import type { OrganizationApiToken, QoveryClient } from '../api';
+import type { QoveryClient } from '../api/client';
+import type { OrganizationApiToken } from '../api/types';
 import type { ConnectionInfo } from '../auth/tokenStore';
-import { formatAge } from '../statusBar';
+import { formatAge } from '../format';
 import { QoveryNode } from './nodes';
 
-/** "API Tokens" under an organization: the organization's tokens, never their secrets. */
-export class ApiTokensNode extends QoveryNode {
-  readonly key: string;
-  constructor(readonly organizationId: string) {
-    super();
-    this.key = `apiTokens:${organizationId}`;
-  }
-  toTreeItem(): vscode.TreeItem {
-    const t = new vscode.TreeItem(vscode.l10n.t('API Tokens'), vscode.TreeItemCollapsibleState.Collapsed);
-    t.id = this.key;
-    t.contextValue = 'qovery.apiTokens';
-    t.iconPath = new vscode.ThemeIcon('key');
-    t.tooltip = vscode.l10n.t('The organization\'s API tokens. Qovery shows a token\'s secret only once, when it is created.');
-    return t;
-  }
-}
+export const isApiTokenNode = (node: QoveryNode | undefined): node is ApiTokenNode =>
+  node !== undefined && node.key.startsWith('apiToken:') && 'token' in node && 'organizationId' in node;
 
+/** One API token of an organization (never its secret). Made by the token management chunk. */
 export class ApiTokenNode extends QoveryNode {
   readonly key: string;
   constructor(
