@@ -76,8 +76,8 @@ export class QoveryApiError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    const { name, kind, message, status, retryAfterMs, networkCause, origin, method, path, detail } = this;
-    return { name, kind, message, status, retryAfterMs, networkCause, origin, method, path, detail };
+    const { name, kind, message, status, retryAfterMs, networkCause, origin, method, path } = this;
+    return { name, kind, message, status, retryAfterMs, networkCause, origin, method, path };
   }
 }
 
