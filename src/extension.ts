@@ -7,6 +7,7 @@ import { SessionManager } from './auth/session';
 import { SignInFlow } from './auth/signIn';
 import { TokenStore } from './auth/tokenStore';
 import { registerAuthCommands, signOut } from './commands/auth';
+import { Commands, registerCommand } from './commands/registry';
 import { registerTokenCommands } from './commands/tokens';
 import { registerTreeCommands } from './commands/tree';
 import { readSettings } from './config';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
   const statusBar = new StatusBar(session, ui);
+  const services = { log, ui };
   const authCommands = { session, signIn, ui, log };
   const rotation = new TokenRotation(session, ui, log, context.globalState);
   const reminder = new RotationReminder(session, statusBar, ui, log, context.globalState);
@@ -57,9 +59,10 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     statusBar,
     authProvider,
     new AuthNotifier(session, ui),
-    vscode.commands.registerCommand('qovery.showLog', () => log.show()),
+    registerCommand(Commands.showLog, () => log.show(), services),
+    registerCommand(Commands.statusBarActions, () => statusBar.pickAction(), services),
     ...registerAuthCommands(authCommands),
-    ...registerTreeCommands(tree),
+    ...registerTreeCommands(tree, services),
     rotation,
     reminder,
     ...registerTokenCommands({ session, ui, log, rotation, tree }),

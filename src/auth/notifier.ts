@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { verificationFailure } from './messages';
 import type { SessionManager, SessionStatus } from './session';
 import type { Ui } from '../ui';
+import { Commands, executeCommand } from '../commands/registry';
 
 const PROMPTED: SessionStatus[] = ['invalidToken', 'forbidden', 'misconfigured'];
 
@@ -33,11 +34,11 @@ export class AuthNotifier implements vscode.Disposable {
       const actions = state.status === 'misconfigured' ? [openSettings, showLog] : [updateToken, showLog];
       void ui.prompter.error(message, {}, ...actions).then(async (answer) => {
         if (answer === updateToken) {
-          await vscode.commands.executeCommand('qovery.updateToken');
+          await executeCommand(Commands.updateToken);
         } else if (answer === openSettings) {
           await vscode.commands.executeCommand('workbench.action.openSettings', 'qovery.apiUrl');
         } else if (answer === showLog) {
-          await vscode.commands.executeCommand('qovery.showLog');
+          await executeCommand(Commands.showLog);
         }
       });
     });

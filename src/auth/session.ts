@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { QoveryApiError, QoveryClient, isApiError, type AuthScheme, type FetchLike, type Organization } from '../api';
 import { readSettings, type Settings } from '../config';
+import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
 import type { ConnectionInfo, TokenStore } from './tokenStore';
 
@@ -115,9 +116,9 @@ export class SessionManager implements vscode.Disposable {
 
   #set(state: SessionState): void {
     this.#state = { ...state, interactive: this.#interactive || undefined };
-    void vscode.commands.executeCommand('setContext', 'qovery.signedIn', state.status === 'signedIn');
-    void vscode.commands.executeCommand('setContext', 'qovery.state', state.status);
-    void vscode.commands.executeCommand('setContext', 'qovery.hasConnections', this.store.connections().length > 0);
+    void setContext(ContextKeys.signedIn, state.status === 'signedIn');
+    void setContext(ContextKeys.state, state.status);
+    void setContext(ContextKeys.hasConnections, this.store.connections().length > 0);
     this.#changed.fire(this.#state);
   }
 

@@ -5,6 +5,7 @@ import type { SessionManager } from '../auth/session';
 import type { SignInFlow } from '../auth/signIn';
 import type { Logger } from '../logger';
 import type { Ui } from '../ui';
+import { Commands, executeCommand, registerCommand } from './registry';
 
 export interface AuthCommandDeps {
   session: SessionManager;
@@ -15,15 +16,19 @@ export interface AuthCommandDeps {
 
 export function registerAuthCommands(deps: AuthCommandDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('qovery.signIn', () => deps.signIn.signIn()),
-    vscode.commands.registerCommand('qovery.addConnection', () => deps.signIn.addConnection()),
-    vscode.commands.registerCommand('qovery.updateToken', () => {
-      const active = deps.session.store.active();
-      return active ? deps.signIn.updateToken(active.id) : deps.signIn.addConnection();
-    }),
-    vscode.commands.registerCommand('qovery.switchConnection', () => switchConnection(deps)),
-    vscode.commands.registerCommand('qovery.signOut', () => signOut(deps)),
-    vscode.commands.registerCommand('qovery.testAuthentication', () => testAuthentication(deps)),
+    registerCommand(Commands.signIn, () => deps.signIn.signIn(), deps),
+    registerCommand(Commands.addConnection, () => deps.signIn.addConnection(), deps),
+    registerCommand(
+      Commands.updateToken,
+      () => {
+        const active = deps.session.store.active();
+        return active ? deps.signIn.updateToken(active.id) : deps.signIn.addConnection();
+      },
+      deps,
+    ),
+    registerCommand(Commands.switchConnection, () => switchConnection(deps), deps),
+    registerCommand(Commands.signOut, () => signOut(deps), deps),
+    registerCommand(Commands.testAuthentication, () => testAuthentication(deps), deps),
   ];
 }
 
@@ -97,7 +102,7 @@ export async function testAuthentication(deps: AuthCommandDeps): Promise<void> {
   if (!connection) {
     const signInAction = vscode.l10n.t('Sign In');
     if ((await ui.prompter.info(vscode.l10n.t('Qovery: you are not signed in.'), {}, signInAction)) === signInAction) {
-      await vscode.commands.executeCommand('qovery.signIn');
+      await executeCommand(Commands.signIn);
     }
     return;
   }
@@ -131,7 +136,7 @@ export async function testAuthentication(deps: AuthCommandDeps): Promise<void> {
   const severe = tokenProblem || state.status === 'misconfigured';
   const answer = severe ? await ui.prompter.error(message, {}, ...actions) : await ui.prompter.warn(message, {}, ...actions);
   if (answer === updateToken) {
-    await vscode.commands.executeCommand('qovery.updateToken');
+    await executeCommand(Commands.updateToken);
   } else if (answer === openSettings) {
     await vscode.commands.executeCommand('workbench.action.openSettings', isApiError(state.error) && state.error.kind === 'insecureUrl' ? 'qovery.apiUrl' : 'qovery');
   } else if (answer === showLog) {

@@ -9,6 +9,7 @@ import { OrganizationNode, type QoveryNode } from '../tree/nodes';
 import type { OrganizationsTreeProvider } from '../tree/provider';
 import { ApiTokenNode, ApiTokensNode } from '../tree/tokens';
 import type { Ui } from '../ui';
+import { Commands, executeCommand, registerCommand } from './registry';
 
 export interface TokenCommandDeps {
   session: SessionManager;
@@ -20,9 +21,9 @@ export interface TokenCommandDeps {
 
 export function registerTokenCommands(deps: TokenCommandDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('qovery.rotateToken', () => rotateToken(deps)),
-    vscode.commands.registerCommand('qovery.createApiToken', (node?: QoveryNode) => createApiToken(deps, node)),
-    vscode.commands.registerCommand('qovery.deleteApiToken', (node?: QoveryNode) => deleteApiToken(deps, node)),
+    registerCommand(Commands.rotateToken, () => rotateToken(deps), deps),
+    registerCommand(Commands.createApiToken, (node?: QoveryNode) => createApiToken(deps, node), deps),
+    registerCommand(Commands.deleteApiToken, (node?: QoveryNode) => deleteApiToken(deps, node), deps),
   ];
 }
 
@@ -230,9 +231,9 @@ export async function deleteApiToken(deps: TokenCommandDeps, node?: QoveryNode):
       signOut,
     );
     if (answer === rotate) {
-      await vscode.commands.executeCommand('qovery.rotateToken');
+      await executeCommand(Commands.rotateToken);
     } else if (answer === signOut) {
-      await vscode.commands.executeCommand('qovery.signOut');
+      await executeCommand(Commands.signOut);
     }
     return false;
   }

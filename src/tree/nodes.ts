@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError, isApiError, type Environment, type EnvironmentStatus, type Organization, type Project, type Service, type ServiceStatus } from '../api';
+import { Commands } from '../commands/registry';
 import { humanize, SERVICE_ICONS, stateColor, stateLabel, timeOfDay } from './format';
 
 export const CONSOLE_URL = 'https://console.qovery.com';
@@ -177,8 +178,8 @@ export class ErrorNode extends QoveryNode {
   }
   children(): QoveryNode[] {
     return [
-      new ActionNode(`${this.key}:retry`, vscode.l10n.t('Retry'), 'refresh', { command: 'qovery.retryNode', title: vscode.l10n.t('Retry'), arguments: [this.parentKey] }),
-      new ActionNode(`${this.key}:log`, vscode.l10n.t('Show Log'), 'output', { command: 'qovery.showLog', title: vscode.l10n.t('Show Log') }),
+      new ActionNode(`${this.key}:retry`, vscode.l10n.t('Retry'), 'refresh', { command: Commands.retryNode, title: vscode.l10n.t('Retry'), arguments: [this.parentKey] }),
+      new ActionNode(`${this.key}:log`, vscode.l10n.t('Show Log'), 'output', { command: Commands.showLog, title: vscode.l10n.t('Show Log') }),
     ];
   }
 }
@@ -221,7 +222,7 @@ export class StaleNode extends QoveryNode {
     t.iconPath = new vscode.ThemeIcon('cloud-offline', new vscode.ThemeColor('charts.yellow'));
     t.description = describeError(this.error);
     t.tooltip = vscode.l10n.t('{0} The rows below are from the last successful load at {1}. Click to retry.', describeError(this.error), new Date(this.loadedAt).toLocaleString());
-    t.command = { command: 'qovery.retryNode', title: vscode.l10n.t('Retry'), arguments: [this.parentKey] };
+    t.command = { command: Commands.retryNode, title: vscode.l10n.t('Retry'), arguments: [this.parentKey] };
     return t;
   }
 }

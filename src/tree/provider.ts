@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isApiError, type QoveryClient, type ServiceStatus, type EnvironmentServiceStatuses } from '../api';
 import type { SessionManager } from '../auth/session';
+import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
 import { readSettings } from '../config';
 import { EnvironmentNode, ErrorNode, InfoNode, OrganizationNode, ProjectNode, ServiceNode, StaleNode, type QoveryNode } from './nodes';
@@ -156,7 +157,7 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     if (epoch !== this.#epoch) {
       return [];
     }
-    void vscode.commands.executeCommand('setContext', 'qovery.noOrganizations', state.status === 'signedIn' && (state.organizations ?? []).length === 0);
+    void setContext(ContextKeys.noOrganizations, state.status === 'signedIn' && (state.organizations ?? []).length === 0);
     if (state.status === 'signedIn') {
       const nodes = (state.organizations ?? []).slice().sort(byName).map((o) => new OrganizationNode(o));
       this.#remember(ROOT, nodes);
