@@ -13,7 +13,12 @@ const ROOT = 'root';
 interface Level {
   nodes: QoveryNode[];
   loadedAt: number;
+  /** The kind of failure when the level failed: its rows (error or stale) stay until Retry or Refresh. */
+  failed?: string;
 }
+
+/** Failures that end by themselves: a level that failed this way loads again once the API is back. */
+const TRANSIENT = new Set(['network', 'timeout', 'server', 'rateLimited']);
 
 /** Kinds of failure after which the rows of the last success stay useful (marked stale). */
 const KEEP_STALE_ON = new Set(['network', 'timeout', 'server', 'rateLimited', 'invalidResponse']);
@@ -33,6 +38,7 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
   readonly #parents = new Map<string, string>();
   readonly #disposables: vscode.Disposable[] = [];
   #epoch = 0;
+  #lastStatus: string | undefined;
   #refresh: { promise: Promise<void>; startedAt: number; pending: boolean } | undefined;
   #autoRefresh: ReturnType<typeof setInterval> | undefined;
   view: vscode.TreeView<QoveryNode> | undefined;
@@ -47,9 +53,15 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     this.#disposables.push(
       session.onDidChangeConnection(() => this.clear()),
       session.onDidChange((state) => {
-        if (state.status !== 'checking') {
-          this.#changed.fire(undefined);
+        if (state.status === 'checking') {
+          return;
         }
+        const before = this.#lastStatus;
+        this.#lastStatus = state.status;
+        if (state.status === 'signedIn' && before !== undefined && before !== 'signedIn') {
+          this.#forgetTransientFailures();
+        }
+        this.#changed.fire(undefined);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('qovery.autoRefreshSeconds')) {
@@ -206,14 +218,17 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
           return [];
         }
         this.log.error(`Loading ${what} failed`, error);
-        this.session.reportFailure(error);
         const previous = this.#stale.get(key);
-        if (previous && isApiError(error) && KEEP_STALE_ON.has(error.kind)) {
-          return [new StaleNode(key, previous.loadedAt, error), ...previous.nodes];
+        const kind = isApiError(error) ? error.kind : 'unknown';
+        const nodes =
+          previous && KEEP_STALE_ON.has(kind) ? [new StaleNode(key, previous.loadedAt, error), ...previous.nodes] : [new ErrorNode(key, what, error)];
+        this.#remember(key, nodes.slice(0, 1));
+        // Kept, so that a redraw (after the check a 401 starts, say) shows the failure instead of asking again.
+        if (kind !== 'cancelled') {
+          this.#levels.set(key, { nodes, loadedAt: Date.now(), failed: kind });
         }
-        const node = new ErrorNode(key, what, error);
-        this.#remember(key, [node]);
-        return [node];
+        this.session.reportFailure(error);
+        return nodes;
       }
     };
     const promise = load().finally(() => {
@@ -270,6 +285,15 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     }
     this.#forget(key);
     this.#changed.fire(this.#nodes.get(key));
+  }
+
+  /** After the API is back: levels that failed for a passing reason load again when next shown. */
+  #forgetTransientFailures(): void {
+    for (const [key, level] of this.#levels) {
+      if (level.failed !== undefined && TRANSIENT.has(level.failed)) {
+        this.#levels.delete(key);
+      }
+    }
   }
 
   #forget(key: string): void {
