@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { isApiError, type QoveryClient, type ServiceStatus, type EnvironmentServiceStatuses } from '../api';
+import { isApiError, type EnvironmentStatus, type QoveryClient, type ServiceStatus } from '../api';
 import type { SessionManager } from '../auth/session';
 import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
 import { readSettings } from '../config';
 import { EnvironmentNode, ErrorNode, InfoNode, OrganizationNode, ProjectNode, ServiceNode, StaleNode, type QoveryNode } from './nodes';
+import { byDisplayName, indexById, indexServiceStatuses, presentUnrenderable } from './present';
 import { ApiTokensNode, loadApiTokenNodes } from './tokens';
 
 export const VIEW_ID = 'qovery.organizations';
@@ -91,7 +92,19 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
   }
 
   getTreeItem(node: QoveryNode): vscode.TreeItem {
-    return node.toTreeItem();
+    try {
+      return node.toTreeItem();
+    } catch (error) {
+      // Never an exception into VS Code's tree: the row says it cannot be shown.
+      this.log.exception('A row could not be shown', error);
+      const p = presentUnrenderable(vscode.l10n.t('row'), vscode.l10n);
+      const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
+      item.id = node.key;
+      item.description = p.description;
+      item.contextValue = p.contextValue;
+      item.iconPath = new vscode.ThemeIcon(p.icon);
+      return item;
+    }
   }
 
   getParent(node: QoveryNode): QoveryNode | undefined {
@@ -115,7 +128,7 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
       const tokens = new ApiTokensNode(orgId);
       this.#remember(node.key, [tokens]);
       return this.#load(node.key, vscode.l10n.t('projects'), vscode.l10n.t('No projects'), async (client, signal) =>
-        (await client.listProjects(orgId, { signal })).sort(byName).map((p) => new ProjectNode(orgId, p)),
+        (await client.listProjects(orgId, { signal })).sort(byDisplayName).map((p) => new ProjectNode(orgId, p)),
       ).then((nodes) => [...nodes, tokens]);
     }
     if (node instanceof ApiTokensNode) {
@@ -132,8 +145,8 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
           client.listEnvironments(projectId, { signal }),
           client.listEnvironmentStatuses(projectId, { signal }).catch((error: unknown) => this.#partial('environment states', error)),
         ]);
-        const byId = new Map((statuses ?? []).map((s) => [s.id, s]));
-        return environments.sort(byName).map((e) => new EnvironmentNode(organizationId, projectId, e, byId.get(e.id)));
+        const byId = indexById(statuses);
+        return environments.sort(byDisplayName).map((e) => new EnvironmentNode(organizationId, projectId, e, byId.get(e.id) as EnvironmentStatus | undefined));
       });
     }
     if (node instanceof EnvironmentNode) {
@@ -144,8 +157,8 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
           client.listServices(environmentId, { signal }),
           client.getServiceStatuses(environmentId, { signal }).catch((error: unknown) => this.#partial('service states', error)),
         ]);
-        const byId = indexStatuses(statuses);
-        return services.sort(byName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id)));
+        const byId = indexServiceStatuses(statuses);
+        return services.sort(byDisplayName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id) as ServiceStatus | undefined));
       });
     }
     return [];
@@ -171,7 +184,7 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     }
     void setContext(ContextKeys.noOrganizations, state.status === 'signedIn' && (state.organizations ?? []).length === 0);
     if (state.status === 'signedIn') {
-      const nodes = (state.organizations ?? []).slice().sort(byName).map((o) => new OrganizationNode(o));
+      const nodes = (state.organizations ?? []).slice().sort(byDisplayName).map((o) => new OrganizationNode(o));
       this.#remember(ROOT, nodes);
       const level = { nodes, loadedAt: state.checkedAt ?? Date.now() };
       this.#levels.set(ROOT, level);
@@ -326,19 +339,4 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     }
     this.#changed.dispose();
   }
-}
-
-const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
-
-function indexStatuses(statuses: EnvironmentServiceStatuses | undefined): Map<string, ServiceStatus> {
-  const out = new Map<string, ServiceStatus>();
-  if (!statuses) {
-    return out;
-  }
-  for (const group of [statuses.applications, statuses.containers, statuses.jobs, statuses.databases, statuses.helms, statuses.terraforms]) {
-    for (const s of group ?? []) {
-      out.set(s.id, s);
-    }
-  }
-  return out;
 }

@@ -24,6 +24,7 @@ describe('failures stay bounded', function () {
 
   afterEach(async () => {
     api.session.now = () => Date.now();
+    api.tree.coalesceMs = 1000;
     await server.close();
   });
 
@@ -83,5 +84,37 @@ describe('failures stay bounded', function () {
     api.tree.refreshNode(org);
     await api.tree.getChildren(org);
     await waitFor('a second confirming check after the cool-down', () => checks() === 2 && api.session.state.status === 'signedIn');
+  });
+
+  it('a field of the wrong type renders (or says the row cannot be shown), it never throws', async () => {
+    await signInWith(api, server.tokens.admin);
+    server.setFault('GET /organization', { status: 200, body: { results: [{ id: DEMO.organizations.acme, name: 'Acme Corp', plan: 5, created_at: { at: 1 }, description: ['x'] }] } });
+    await api.tree.refresh();
+    const [org] = await api.tree.getChildren();
+    const item = api.tree.getTreeItem(org);
+    assert.strictEqual(item.label, 'Acme Corp');
+    assert.strictEqual(item.description, undefined, 'a plan that is not text is left out');
+    const project = (await api.tree.getChildren(org)).find((n) => label(n) === 'storefront')!;
+    server.setFault(`GET /project/${DEMO.projects.storefront}/environment/status`, {
+      status: 200,
+      body: { results: [{ id: DEMO.environments.storefrontProduction, state: 7, last_deployment_state: { nested: true }, last_deployment_date: 12 }] },
+    });
+    const environments = await api.tree.getChildren(project);
+    const production = environments.find((n) => label(n) === 'production')!;
+    assert.match(String(api.tree.getTreeItem(production).description), /^production · state unknown$/);
+    const statuses = `/environment/${DEMO.environments.storefrontProduction}/statuses`;
+    const good = (await (await fetch(server.url + statuses, { headers: { Authorization: `Token ${server.tokens.admin}` } })).json()) as { applications: Record<string, unknown>[] };
+    good.applications = good.applications.map((s) => ({ ...s, last_deployment_state: 3, status_details: { action: 42, status: ['x'] }, service_deployment_status: 'UP_TO_DATE' }));
+    server.setFault(`GET ${statuses}`, { status: 200, body: good });
+    const services = await api.tree.getChildren(production);
+    const items = services.map((n) => api.tree.getTreeItem(n));
+    assert.ok(items.some((i) => i.label === 'web' && /^application · /.test(String(i.description))), JSON.stringify(items.map((i) => [i.label, i.description])));
+    // The same rows kept offline still render.
+    await server.close();
+    api.tree.coalesceMs = 0;
+    await api.tree.refresh();
+    const offline = await api.tree.getChildren();
+    assert.ok(offline.map((n) => api.tree.getTreeItem(n)).some((i) => i.label === 'Acme Corp'));
+    server = await startQoveryServer({ port: server.port });
   });
 });
