@@ -12,6 +12,7 @@ import { StatusBar } from './statusBar';
 import { OrganizationsTreeProvider, VIEW_ID } from './tree/provider';
 import type { QoveryNode } from './tree/nodes';
 import { Ui } from './ui';
+import { Commands, registerCommand, type CommandId } from './commands/registry';
 
 /** The rotation journal in globalState: a rotation left unfinished by the last run is listed there. */
 const ROTATION_JOURNAL_KEY = 'qovery.rotations';
@@ -60,7 +61,9 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
       await connections().signOut({ confirm: false, connectionId });
     },
   );
-  const command = (id: string, run: (...args: never[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(id, run);
+  const services = { log, ui };
+  // Every command runs through the registry's one error path; the ones whose code is in a chunk load it on first run.
+  const command = <A extends unknown[], R>(id: CommandId, run: (...args: A) => R | Thenable<R>): vscode.Disposable => registerCommand(id, run, services);
 
   context.subscriptions.push(
     log,
@@ -71,19 +74,19 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     statusBar,
     authProvider,
     new AuthNotifier(session, ui),
-    command('qovery.showLog', () => log.show()),
-    command('qovery.statusBarActions', () => connections().statusBarActions()),
+    command(Commands.showLog, () => log.show()),
+    command(Commands.statusBarActions, () => connections().statusBarActions()),
     // Commands whose code is in a chunk: the chunk loads the first time one of them runs.
-    command('qovery.signIn', () => connections().signInCommand()),
-    command('qovery.addConnection', () => connections().addConnection()),
-    command('qovery.updateToken', () => connections().updateToken()),
-    command('qovery.switchConnection', () => connections().switchConnection()),
-    command('qovery.signOut', () => connections().signOut()),
-    command('qovery.testAuthentication', () => connections().testAuthentication()),
-    command('qovery.rotateToken', () => chunks.get('rotation').rotateToken()),
-    command('qovery.createApiToken', (node?: QoveryNode) => chunks.get('tokens').createApiToken(node)),
-    command('qovery.deleteApiToken', (node?: QoveryNode) => chunks.get('tokens').deleteApiToken(node)),
-    ...registerTreeCommands(tree),
+    command(Commands.signIn, () => connections().signInCommand()),
+    command(Commands.addConnection, () => connections().addConnection()),
+    command(Commands.updateToken, () => connections().updateToken()),
+    command(Commands.switchConnection, () => connections().switchConnection()),
+    command(Commands.signOut, () => connections().signOut()),
+    command(Commands.testAuthentication, () => connections().testAuthentication()),
+    command(Commands.rotateToken, () => chunks.get('rotation').rotateToken()),
+    command(Commands.createApiToken, (node?: QoveryNode) => chunks.get('tokens').createApiToken(node)),
+    command(Commands.deleteApiToken, (node?: QoveryNode) => chunks.get('tokens').deleteApiToken(node)),
+    ...registerTreeCommands(tree, services),
     session.onDidChange(loadReminder),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
     chunks,

@@ -3,6 +3,7 @@ import { describeSource, errorText, formatAge } from './format';
 import type { SessionManager, SessionState, SessionStatus } from './auth/session';
 import { readSettings } from './config';
 import { Disposable } from './lifecycle';
+import { Commands } from './commands/registry';
 
 interface Look {
   text: string;
@@ -88,7 +89,7 @@ export class StatusBar extends Disposable {
     super();
     this.item = vscode.window.createStatusBarItem('qovery.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('Qovery');
-    this.item.command = 'qovery.statusBarActions';
+    this.item.command = Commands.statusBarActions;
     this.registerAll(
       this.item,
       session.onDidChange(() => this.update()),

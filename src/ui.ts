@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Commands, executeCommand } from './commands/registry';
 
 /**
  * The dialogs the extension shows. One seam, so integration tests can answer them in real VS Code
@@ -58,11 +59,11 @@ export function actionLabel(action: CommonAction): string {
  */
 export async function runCommonAction(answer: string | undefined, settings = 'qovery'): Promise<boolean> {
   if (answer === actionLabel('showLog')) {
-    await vscode.commands.executeCommand('qovery.showLog');
+    await executeCommand(Commands.showLog);
   } else if (answer === actionLabel('openSettings')) {
     await vscode.commands.executeCommand('workbench.action.openSettings', settings);
   } else if (answer === actionLabel('updateToken')) {
-    await vscode.commands.executeCommand('qovery.updateToken');
+    await executeCommand(Commands.updateToken);
   } else {
     return false;
   }

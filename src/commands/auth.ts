@@ -6,6 +6,7 @@ import type { SessionManager } from '../auth/session';
 import type { SignInFlow } from '../auth/signIn';
 import type { Logger } from '../logger';
 import { actionLabel, runCommonAction, type Ui } from '../ui';
+import { Commands, executeCommand } from './registry';
 
 export interface AuthCommandDeps {
   session: SessionManager;
@@ -71,7 +72,7 @@ export async function testAuthentication(deps: AuthCommandDeps): Promise<void> {
   if (!connection) {
     const signInAction = vscode.l10n.t('Sign In');
     if ((await ui.prompter.info(vscode.l10n.t('Qovery: you are not signed in.'), {}, signInAction)) === signInAction) {
-      await vscode.commands.executeCommand('qovery.signIn');
+      await executeCommand(Commands.signIn);
     }
     return;
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { SessionManager, SessionState } from '../auth/session';
 import { tooltipText } from '../statusBar';
 import type { Ui } from '../ui';
+import { Commands } from './registry';
 
 interface Action extends vscode.QuickPickItem {
   command: string;
@@ -10,16 +11,16 @@ interface Action extends vscode.QuickPickItem {
 
 function actionsFor(state: SessionState, hasConnections: boolean): Action[] {
   const a = (label: string, command: string, ...args: unknown[]): Action => ({ label, command, args });
-  const signIn = a(vscode.l10n.t('$(sign-in) Sign In'), 'qovery.signIn');
-  const update = a(vscode.l10n.t('$(key) Update Token'), 'qovery.updateToken');
-  const test = a(vscode.l10n.t('$(pass) Test Authentication'), 'qovery.testAuthentication');
-  const refresh = a(vscode.l10n.t('$(refresh) Refresh'), 'qovery.refresh');
-  const switchTo = a(vscode.l10n.t('$(arrow-swap) Switch Connection'), 'qovery.switchConnection');
-  const add = a(vscode.l10n.t('$(add) Add Connection'), 'qovery.addConnection');
-  const signOut = a(vscode.l10n.t('$(sign-out) Sign Out'), 'qovery.signOut');
+  const signIn = a(vscode.l10n.t('$(sign-in) Sign In'), Commands.signIn);
+  const update = a(vscode.l10n.t('$(key) Update Token'), Commands.updateToken);
+  const test = a(vscode.l10n.t('$(pass) Test Authentication'), Commands.testAuthentication);
+  const refresh = a(vscode.l10n.t('$(refresh) Refresh'), Commands.refresh);
+  const switchTo = a(vscode.l10n.t('$(arrow-swap) Switch Connection'), Commands.switchConnection);
+  const add = a(vscode.l10n.t('$(add) Add Connection'), Commands.addConnection);
+  const signOut = a(vscode.l10n.t('$(sign-out) Sign Out'), Commands.signOut);
   const settings = a(vscode.l10n.t('$(gear) Open Settings'), 'workbench.action.openSettings', 'qovery');
-  const log = a(vscode.l10n.t('$(output) Show Log'), 'qovery.showLog');
-  const rotate = a(vscode.l10n.t('$(sync) Rotate Token'), 'qovery.rotateToken');
+  const log = a(vscode.l10n.t('$(output) Show Log'), Commands.showLog);
+  const rotate = a(vscode.l10n.t('$(sync) Rotate Token'), Commands.rotateToken);
   const list: Action[] = (() => {
     switch (state.status) {
       case 'signedOut':

@@ -11,6 +11,7 @@ import type { OrganizationsTreeProvider } from '../tree/provider';
 import { isApiTokenNode } from '../tree/tokens';
 import { askConnectionName, type Ui } from '../ui';
 import { pickOrganization, pickRole } from './pickers';
+import { Commands, executeCommand } from './registry';
 
 /** What the token management commands need from the core of the extension. */
 export interface TokenCommandDeps {
@@ -177,9 +178,9 @@ export async function deleteApiToken(deps: TokenCommandDeps, node?: QoveryNode):
       signOut,
     );
     if (answer === rotate) {
-      await vscode.commands.executeCommand('qovery.rotateToken');
+      await executeCommand(Commands.rotateToken);
     } else if (answer === signOut) {
-      await vscode.commands.executeCommand('qovery.signOut');
+      await executeCommand(Commands.signOut);
     }
     return false;
   }

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { QoveryClient } from '../api/client';
 import { errorKind, isTransient } from '../api/errors';
-import type { EnvironmentServiceStatuses, ServiceStatus } from '../api/types';
+import type { EnvironmentStatus, ServiceStatus } from '../api/types';
 import type { SessionManager } from '../auth/session';
+import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
 import { readSettings } from '../config';
 import { apiTokensKey, ApiTokensNode, EnvironmentNode, ErrorNode, InfoNode, OrganizationNode, ProjectNode, ServiceNode, StaleNode, type QoveryNode } from './nodes';
+import { byDisplayName, indexById, indexServiceStatuses, presentUnrenderable } from './present';
 import { Disposable, toDisposable } from '../lifecycle';
 
 export const VIEW_ID = 'qovery.organizations';
@@ -14,6 +16,10 @@ const ROOT = 'root';
 interface Level {
   nodes: QoveryNode[];
   loadedAt: number;
+  /** The kind of failure when the level failed: its rows (error or stale) stay until Retry or Refresh. */
+  failed?: string;
+  /** The failure may pass by itself: the level loads again once the API is back. */
+  transient?: boolean;
 }
 
 /** Loads the rows under "API Tokens": given by the token management chunk, loaded on first expansion. */
@@ -33,6 +39,7 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
   readonly #nodes = new Map<string, QoveryNode>();
   readonly #parents = new Map<string, string>();
   #epoch = 0;
+  #lastStatus: string | undefined;
   #refresh: { promise: Promise<void>; startedAt: number; pending: boolean } | undefined;
   #autoRefresh: ReturnType<typeof setInterval> | undefined;
   view: vscode.TreeView<QoveryNode> | undefined;
@@ -50,9 +57,15 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
     this.registerAll(
       session.onDidChangeConnection(() => this.clear()),
       session.onDidChange((state) => {
-        if (state.status !== 'checking') {
-          this.#changed.fire(undefined);
+        if (state.status === 'checking') {
+          return;
         }
+        const before = this.#lastStatus;
+        this.#lastStatus = state.status;
+        if (state.status === 'signedIn' && before !== undefined && before !== 'signedIn') {
+          this.#forgetTransientFailures();
+        }
+        this.#changed.fire(undefined);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('qovery.autoRefreshSeconds')) {
@@ -82,7 +95,19 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
   }
 
   getTreeItem(node: QoveryNode): vscode.TreeItem {
-    return node.toTreeItem();
+    try {
+      return node.toTreeItem();
+    } catch (error) {
+      // Never an exception into VS Code's tree: the row says it cannot be shown.
+      this.log.exception('A row could not be shown', error);
+      const p = presentUnrenderable(vscode.l10n.t('row'), vscode.l10n);
+      const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
+      item.id = node.key;
+      item.description = p.description;
+      item.contextValue = p.contextValue;
+      item.iconPath = new vscode.ThemeIcon(p.icon);
+      return item;
+    }
   }
 
   getParent(node: QoveryNode): QoveryNode | undefined {
@@ -106,7 +131,7 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
       const tokens = new ApiTokensNode(orgId);
       this.#remember(node.key, [tokens]);
       return this.#load(node.key, vscode.l10n.t('projects'), vscode.l10n.t('No projects'), async (client, signal) =>
-        (await client.listProjects(orgId, { signal })).sort(byName).map((p) => new ProjectNode(orgId, p)),
+        (await client.listProjects(orgId, { signal })).sort(byDisplayName).map((p) => new ProjectNode(orgId, p)),
       ).then((nodes) => [...nodes, tokens]);
     }
     if (node instanceof ApiTokensNode) {
@@ -120,8 +145,8 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
           client.listEnvironments(projectId, { signal }),
           client.listEnvironmentStatuses(projectId, { signal }).catch((error: unknown) => this.#partial('environment states', error)),
         ]);
-        const byId = new Map((statuses ?? []).map((s) => [s.id, s]));
-        return environments.sort(byName).map((e) => new EnvironmentNode(organizationId, projectId, e, byId.get(e.id)));
+        const byId = indexById(statuses);
+        return environments.sort(byDisplayName).map((e) => new EnvironmentNode(organizationId, projectId, e, byId.get(e.id) as EnvironmentStatus | undefined));
       });
     }
     if (node instanceof EnvironmentNode) {
@@ -132,8 +157,8 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
           client.listServices(environmentId, { signal }),
           client.getServiceStatuses(environmentId, { signal }).catch((error: unknown) => this.#partial('service states', error)),
         ]);
-        const byId = indexStatuses(statuses);
-        return services.sort(byName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id)));
+        const byId = indexServiceStatuses(statuses);
+        return services.sort(byDisplayName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id) as ServiceStatus | undefined));
       });
     }
     return [];
@@ -157,9 +182,9 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
     if (epoch !== this.#epoch) {
       return [];
     }
-    void vscode.commands.executeCommand('setContext', 'qovery.noOrganizations', state.status === 'signedIn' && (state.organizations ?? []).length === 0);
+    void setContext(ContextKeys.noOrganizations, state.status === 'signedIn' && (state.organizations ?? []).length === 0);
     if (state.status === 'signedIn') {
-      const nodes = (state.organizations ?? []).slice().sort(byName).map((o) => new OrganizationNode(o));
+      const nodes = (state.organizations ?? []).slice().sort(byDisplayName).map((o) => new OrganizationNode(o));
       this.#remember(ROOT, nodes);
       const level = { nodes, loadedAt: state.checkedAt ?? Date.now() };
       this.#levels.set(ROOT, level);
@@ -206,15 +231,18 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
           return [];
         }
         this.log.error(`Loading ${what} failed`, error);
-        this.session.reportFailure(error);
         const previous = this.#stale.get(key);
+        const kind = errorKind(error) ?? 'unknown';
+        const transient = isTransient(error);
         // A failure that says nothing about the data (network, server...) leaves the last rows useful.
-        if (previous && isTransient(error)) {
-          return [new StaleNode(key, previous.loadedAt, error), ...previous.nodes];
+        const nodes = previous && transient ? [new StaleNode(key, previous.loadedAt, error), ...previous.nodes] : [new ErrorNode(key, what, error)];
+        this.#remember(key, nodes.slice(0, 1));
+        // Kept, so that a redraw (after the check a 401 starts, say) shows the failure instead of asking again.
+        if (kind !== 'cancelled') {
+          this.#levels.set(key, { nodes, loadedAt: Date.now(), failed: kind, transient });
         }
-        const node = new ErrorNode(key, what, error);
-        this.#remember(key, [node]);
-        return [node];
+        this.session.reportFailure(error);
+        return nodes;
       }
     };
     const promise = load().finally(() => {
@@ -281,6 +309,15 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
     this.#changed.fire(this.#nodes.get(key));
   }
 
+  /** After the API is back: levels that failed for a passing reason load again when next shown. */
+  #forgetTransientFailures(): void {
+    for (const [key, level] of this.#levels) {
+      if (level.transient) {
+        this.#levels.delete(key);
+      }
+    }
+  }
+
   #forget(key: string): void {
     this.#levels.delete(key);
     for (const [child, parent] of this.#parents) {
@@ -303,20 +340,4 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
       }, seconds * 1000);
     }
   }
-
-}
-
-const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
-
-function indexStatuses(statuses: EnvironmentServiceStatuses | undefined): Map<string, ServiceStatus> {
-  const out = new Map<string, ServiceStatus>();
-  if (!statuses) {
-    return out;
-  }
-  for (const group of [statuses.applications, statuses.containers, statuses.jobs, statuses.databases, statuses.helms, statuses.terraforms]) {
-    for (const s of group ?? []) {
-      out.set(s.id, s);
-    }
-  }
-  return out;
 }
