@@ -34,6 +34,7 @@ export const ENTRY_POINTS = {
   'chunks/reminder': 'src/chunks/reminder.ts',
   'chunks/rotation': 'src/chunks/rotation.ts',
   'chunks/tokens': 'src/chunks/tokens.ts',
+  'chunks/tree': 'src/chunks/tree.ts',
 };
 
 /** The options shared by this build and the benchmark's in-memory build. */

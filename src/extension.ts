@@ -5,11 +5,11 @@ import { AuthNotifier } from './auth/notifier';
 import { SessionManager } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { Chunks, type ChunkOf, type Core } from './chunks/core';
-import { registerTreeCommands } from './commands/tree';
 import { readSettings } from './config';
 import { Logger } from './logger';
 import { StatusBar } from './statusBar';
-import { OrganizationsTreeProvider, VIEW_ID } from './tree/provider';
+import type { OrganizationsTreeProvider } from './tree/provider';
+import { ExplorerView, VIEW_ID } from './tree/view';
 import type { QoveryNode } from './tree/nodes';
 import { Ui } from './ui';
 import { Commands, registerCommand, type CommandId } from './commands/registry';
@@ -23,13 +23,13 @@ export interface QoveryExtensionApi {
   ui: Ui;
   store: TokenStore;
   session: SessionManager;
-  tree: OrganizationsTreeProvider;
   statusBar: StatusBar;
   authProvider: QoveryAuthenticationProvider;
   secrets: vscode.SecretStorage;
   globalState: vscode.Memento;
   chunks: Chunks;
   /** These load their chunk when first read. */
+  readonly tree: OrganizationsTreeProvider;
   readonly signIn: ChunkOf<'connections'>['signIn'];
   readonly rotation: ChunkOf<'rotation'>['rotation'];
   readonly reminder: ChunkOf<'reminder'>['reminder'];
@@ -40,13 +40,14 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   const ui = new Ui();
   const store = new TokenStore(context.secrets, context.globalState, log);
   const session = new SessionManager(store, log);
-  // The tree asks the token chunk for the rows under "API Tokens" only when one is expanded.
-  const tree = new OrganizationsTreeProvider(session, log, (client, organizationId, signal) => chunks.get('tokens').tokenRows(client, organizationId, signal));
+  // The view is registered now; its rows and how they load come with the tree chunk, when first shown.
+  const tree = new ExplorerView(() => chunks.get('tree').provider);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
   const statusBar = new StatusBar(session);
-  const core: Core = { log, ui, session, tree, statusBar, globalState: context.globalState };
+  const core: Core = { log, ui, session, tree, statusBar, globalState: context.globalState, load: (name) => chunks.get(name) };
   const chunks = new Chunks(core, path.join(__dirname, 'chunks'));
+  const treeCommands = (): ChunkOf<'tree'>['commands'] => chunks.get('tree').commands;
   const connections = (): ChunkOf<'connections'> => chunks.get('connections');
   // The rotation reminder looks at the age of a signed-in token: its chunk loads when there is one.
   const loadReminder = (): void => {
@@ -86,7 +87,12 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     command(Commands.rotateToken, () => chunks.get('rotation').rotateToken()),
     command(Commands.createApiToken, (node?: QoveryNode) => chunks.get('tokens').createApiToken(node)),
     command(Commands.deleteApiToken, (node?: QoveryNode) => chunks.get('tokens').deleteApiToken(node)),
-    ...registerTreeCommands(tree, services),
+    command(Commands.refresh, () => treeCommands().refresh()),
+    command(Commands.refreshNode, (node?: QoveryNode) => treeCommands().refreshNode(node)),
+    command(Commands.retryNode, (key: string) => treeCommands().retryNode(key)),
+    command(Commands.openInConsole, (node?: QoveryNode) => treeCommands().openInConsole(node)),
+    command(Commands.copyId, (node?: QoveryNode) => treeCommands().copyId(node)),
+    command(Commands.copyName, (node?: QoveryNode) => treeCommands().copyName(node)),
     session.onDidChange(loadReminder),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
     chunks,
@@ -113,12 +119,14 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     ui,
     store,
     session,
-    tree,
     statusBar,
     authProvider,
     secrets: context.secrets,
     globalState: context.globalState,
     chunks,
+    get tree() {
+      return tree.provider;
+    },
     get signIn() {
       return connections().signIn;
     },

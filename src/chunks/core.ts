@@ -6,9 +6,10 @@ import type { SessionManager } from '../auth/session';
 import { Disposable, type IDisposable } from '../lifecycle';
 import type { Logger } from '../logger';
 import type { StatusBar } from '../statusBar';
-import type { OrganizationsTreeProvider } from '../tree/provider';
+import type { ExplorerView } from '../tree/view';
 import type { Ui } from '../ui';
 import type * as connections from './connections';
+import type * as tree from './tree';
 import type * as reminder from './reminder';
 import type * as rotation from './rotation';
 import type * as tokens from './tokens';
@@ -18,7 +19,10 @@ export interface Core {
   log: Logger;
   ui: Ui;
   session: SessionManager;
-  tree: OrganizationsTreeProvider;
+  /** The view; its provider is in the tree chunk (`tree.loaded` is undefined until it is shown). */
+  tree: ExplorerView;
+  /** Another chunk, loaded if needed. */
+  load<N extends ChunkName>(name: N): ChunkOf<N>;
   statusBar: StatusBar;
   globalState: vscode.Memento;
 }
@@ -28,13 +32,14 @@ interface ChunkModules {
   reminder: typeof reminder;
   rotation: typeof rotation;
   tokens: typeof tokens;
+  tree: typeof tree;
 }
 
 export type ChunkName = keyof ChunkModules;
 export type ChunkOf<N extends ChunkName> = ReturnType<ChunkModules[N]['create']>;
 
 /** Each chunk is its own CommonJS bundle in dist/chunks/, built by esbuild.mjs. */
-export const CHUNK_NAMES: readonly ChunkName[] = ['connections', 'reminder', 'rotation', 'tokens'];
+export const CHUNK_NAMES: readonly ChunkName[] = ['connections', 'reminder', 'rotation', 'tokens', 'tree'];
 
 /**
  * Loads a chunk with `require` the first time it is asked for, then hands out the same instance.

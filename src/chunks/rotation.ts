@@ -11,7 +11,7 @@ export function create(core: Core) {
     async rotateToken() {
       const organizationId = core.session.store.active()?.organizationId;
       const report = await rotation.rotate();
-      core.tree.refreshApiTokens(core.session.store.active()?.organizationId ?? organizationId);
+      core.tree.loaded?.refreshApiTokens(core.session.store.active()?.organizationId ?? organizationId);
       return report;
     },
     recover: () => rotation.recover(),

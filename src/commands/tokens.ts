@@ -7,7 +7,7 @@ import type { ConnectionInfo } from '../auth/tokenStore';
 import { errorText } from '../format';
 import type { Logger } from '../logger';
 import { organizationIdOf, type QoveryNode } from '../tree/nodes';
-import type { OrganizationsTreeProvider } from '../tree/provider';
+import type { ExplorerView } from '../tree/view';
 import { isApiTokenNode } from '../tree/tokens';
 import { askConnectionName, type Ui } from '../ui';
 import { pickOrganization, pickRole } from './pickers';
@@ -18,7 +18,7 @@ export interface TokenCommandDeps {
   session: SessionManager;
   ui: Ui;
   log: Logger;
-  tree: OrganizationsTreeProvider;
+  tree: ExplorerView;
 }
 
 async function organizationFor(deps: TokenCommandDeps, node: QoveryNode | undefined): Promise<string | undefined> {
@@ -86,7 +86,7 @@ export async function createApiToken(deps: TokenCommandDeps, node?: QoveryNode):
   }
   log.protect(created.token);
   log.info(`Created the API token "${created.name ?? name}" (${created.id}) with the role ${role.name}.`);
-  deps.tree.refreshApiTokens(organizationId);
+  deps.tree.loaded?.refreshApiTokens(organizationId);
   await offerSecret(deps, organizationId, created, role);
   return { ...created, token: '' };
 }
@@ -210,7 +210,7 @@ export async function deleteApiToken(deps: TokenCommandDeps, node?: QoveryNode):
   }
   log.info(`Deleted the API token "${node.name}" (${node.token.id}).`);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Qovery: deleted the token "{0}"', node.name), 5000);
-  deps.tree.refreshApiTokens(node.organizationId);
+  deps.tree.loaded?.refreshApiTokens(node.organizationId);
   if (active && !active.tokenId) {
     void session.check();
   }

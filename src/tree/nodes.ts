@@ -1,17 +1,9 @@
 import * as vscode from 'vscode';
 import { errorKind } from '../api/errors';
-import type { Environment, EnvironmentStatus, Organization, Project, Service, ServiceStatus } from '../api/types';
+import type { Organization } from '../api/types';
 import { Commands } from '../commands/registry';
 import { errorText, timeOfDay } from '../format';
-import {
-  presentEnvironment,
-  presentOrganization,
-  presentProject,
-  presentService,
-  presentUnrenderable,
-  serviceTypeSegment,
-  type RowPresentation,
-} from './present';
+import { presentOrganization, presentUnrenderable, type RowPresentation } from './present';
 
 export const CONSOLE_URL = 'https://console.qovery.com';
 
@@ -78,75 +70,6 @@ export class OrganizationNode extends DataNode {
   }
   present(): RowPresentation {
     return presentOrganization(this.organization, vscode.l10n);
-  }
-}
-
-export class ProjectNode extends DataNode {
-  readonly key: string;
-  get what(): string {
-    return vscode.l10n.t('project');
-  }
-  constructor(
-    readonly organizationId: string,
-    readonly project: Project,
-  ) {
-    super();
-    this.key = `project:${project.id}`;
-    this.resource = { id: project.id, name: project.name, consoleUrl: `${CONSOLE_URL}/organization/${organizationId}/project/${project.id}` };
-  }
-  present(): RowPresentation {
-    return presentProject(this.project, vscode.l10n);
-  }
-}
-
-export class EnvironmentNode extends DataNode {
-  readonly key: string;
-  get what(): string {
-    return vscode.l10n.t('environment');
-  }
-  constructor(
-    readonly organizationId: string,
-    readonly projectId: string,
-    readonly environment: Environment,
-    readonly status: EnvironmentStatus | undefined,
-  ) {
-    super();
-    this.key = `env:${environment.id}`;
-    this.resource = {
-      id: environment.id,
-      name: environment.name,
-      consoleUrl: `${CONSOLE_URL}/organization/${organizationId}/project/${projectId}/environment/${environment.id}`,
-    };
-  }
-  present(): RowPresentation {
-    return presentEnvironment(this.environment, this.status, vscode.l10n);
-  }
-}
-
-export class ServiceNode extends DataNode {
-  readonly key: string;
-  get what(): string {
-    return vscode.l10n.t('service');
-  }
-  constructor(
-    readonly organizationId: string,
-    readonly projectId: string,
-    readonly environmentId: string,
-    readonly service: Service,
-    readonly status: ServiceStatus | undefined,
-  ) {
-    super();
-    this.key = `service:${service.id}`;
-    const environmentUrl = `${CONSOLE_URL}/organization/${organizationId}/project/${projectId}/environment/${environmentId}`;
-    const type = serviceTypeSegment(service);
-    this.resource = {
-      id: service.id,
-      name: service.name,
-      consoleUrl: type ? `${environmentUrl}/${type}/${service.id}/general` : environmentUrl,
-    };
-  }
-  present(): RowPresentation {
-    return presentService(this.service, this.status, vscode.l10n);
   }
 }
 

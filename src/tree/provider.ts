@@ -1,16 +1,15 @@
 import * as vscode from 'vscode';
 import type { QoveryClient } from '../api/client';
 import { errorKind, isTransient } from '../api/errors';
-import type { EnvironmentStatus, ServiceStatus } from '../api/types';
 import type { SessionManager } from '../auth/session';
 import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
 import { readSettings } from '../config';
-import { apiTokensKey, ApiTokensNode, EnvironmentNode, ErrorNode, InfoNode, OrganizationNode, ProjectNode, ServiceNode, StaleNode, type QoveryNode } from './nodes';
-import { byDisplayName, indexById, indexServiceStatuses, presentUnrenderable } from './present';
+import { apiTokensKey, ApiTokensNode, ErrorNode, InfoNode, OrganizationNode, StaleNode, type QoveryNode } from './nodes';
+import { byDisplayName, presentUnrenderable } from './present';
 import { Disposable, toDisposable } from '../lifecycle';
 
-export const VIEW_ID = 'qovery.organizations';
+import { VIEW_ID } from './view';
 const ROOT = 'root';
 
 interface Level {
@@ -24,6 +23,22 @@ interface Level {
 
 /** Loads the rows under "API Tokens": given by the token management chunk, loaded on first expansion. */
 export type TokenRowsLoader = (client: QoveryClient, organizationId: string, signal: AbortSignal) => Promise<QoveryNode[]>;
+
+/** How the children of one row load. */
+export interface ChildLevel {
+  /** "environments": for the error row, "Could not load environments". */
+  what: string;
+  /** The row shown when the level is empty. */
+  empty: string;
+  load: (client: QoveryClient, signal: AbortSignal) => Promise<QoveryNode[]>;
+}
+
+/** The levels below an organization: the explorer chunk, loaded when an organization is first expanded. */
+export interface LevelSource {
+  projects(client: QoveryClient, organizationId: string, signal: AbortSignal): Promise<QoveryNode[]>;
+  /** The children of a row this source made, or undefined for a row without children. */
+  levelOf(node: QoveryNode): ChildLevel | undefined;
+}
 
 /**
  * Organizations -> projects -> environments -> services. Each level loads when expanded, with
@@ -51,6 +66,7 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
     private readonly session: SessionManager,
     private readonly log: Logger,
     private readonly tokenRows: TokenRowsLoader,
+    private readonly levels: LevelSource,
   ) {
     super();
     this.register(toDisposable(() => clearInterval(this.#autoRefresh)));
@@ -130,47 +146,17 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
       const orgId = node.organization.id;
       const tokens = new ApiTokensNode(orgId);
       this.#remember(node.key, [tokens]);
-      return this.#load(node.key, vscode.l10n.t('projects'), vscode.l10n.t('No projects'), async (client, signal) =>
-        (await client.listProjects(orgId, { signal })).sort(byDisplayName).map((p) => new ProjectNode(orgId, p)),
-      ).then((nodes) => [...nodes, tokens]);
+      return this.#load(node.key, vscode.l10n.t('projects'), vscode.l10n.t('No projects'), (client, signal) => this.levels.projects(client, orgId, signal)).then((nodes) => [
+        ...nodes,
+        tokens,
+      ]);
     }
     if (node instanceof ApiTokensNode) {
       return this.#load(node.key, vscode.l10n.t('API tokens'), vscode.l10n.t('No API tokens'), (client, signal) => this.tokenRows(client, node.organizationId, signal));
     }
-    if (node instanceof ProjectNode) {
-      const { organizationId } = node;
-      const projectId = node.project.id;
-      return this.#load(node.key, vscode.l10n.t('environments'), vscode.l10n.t('No environments'), async (client, signal) => {
-        const [environments, statuses] = await Promise.all([
-          client.listEnvironments(projectId, { signal }),
-          client.listEnvironmentStatuses(projectId, { signal }).catch((error: unknown) => this.#partial('environment states', error)),
-        ]);
-        const byId = indexById(statuses);
-        return environments.sort(byDisplayName).map((e) => new EnvironmentNode(organizationId, projectId, e, byId.get(e.id) as EnvironmentStatus | undefined));
-      });
-    }
-    if (node instanceof EnvironmentNode) {
-      const { organizationId, projectId } = node;
-      const environmentId = node.environment.id;
-      return this.#load(node.key, vscode.l10n.t('services'), vscode.l10n.t('No services'), async (client, signal) => {
-        const [services, statuses] = await Promise.all([
-          client.listServices(environmentId, { signal }),
-          client.getServiceStatuses(environmentId, { signal }).catch((error: unknown) => this.#partial('service states', error)),
-        ]);
-        const byId = indexServiceStatuses(statuses);
-        return services.sort(byDisplayName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id) as ServiceStatus | undefined));
-      });
-    }
-    return [];
-  }
-
-  /** States are secondary: when only their call fails, the rows show without them. */
-  #partial(what: string, error: unknown): undefined {
-    this.log.error(`Loading ${what} failed; showing the rows without them`, error);
-    if (errorKind(error) === 'cancelled') {
-      throw error;
-    }
-    return undefined;
+    // Anything else is a row of the explorer chunk, which knows how to load its children.
+    const level = this.levels.levelOf(node);
+    return level ? this.#load(node.key, level.what, level.empty, level.load) : [];
   }
 
   async #root(): Promise<QoveryNode[]> {

@@ -18,10 +18,17 @@ describe('packaged .vsix', () => {
   it('activates from the packaged bundle, without loading any chunk', async () => {
     await ext!.activate();
     assert.strictEqual(ext!.isActive, true);
-    for (const name of ['connections', 'rotation', 'tokens', 'reminder']) {
+    for (const name of ['connections', 'rotation', 'tokens', 'reminder', 'tree']) {
       assert.ok(fs.existsSync(chunkFile(name)), `the .vsix ships dist/chunks/${name}.js`);
       assert.strictEqual(loaded(name), false, `the ${name} chunk is not loaded by activation`);
     }
+  });
+
+  // Before the view is shown: showing it loads the tree chunk too.
+  it('Copy ID (tree chunk) loads its chunk, and does nothing without a row', async () => {
+    assert.strictEqual(loaded('tree'), false);
+    await vscode.commands.executeCommand('qovery.copyId');
+    assert.ok(loaded('tree'));
   });
 
   it('contributes its view container, view and commands', async () => {
