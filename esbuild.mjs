@@ -1,4 +1,7 @@
-// Bundles src/extension.ts into dist/extension.js (CommonJS, vscode external).
+// Bundles the core, src/extension.ts, into dist/extension.js and each chunk, src/chunks/<name>.ts,
+// into dist/chunks/<name>.js: separate CommonJS entry points (vscode external) that the core loads
+// with require on first use. esbuild's code splitting needs ESM output, which VS Code loads only from
+// 1.100, and the extension supports 1.90; so each chunk carries its own copy of what it imports.
 // --production minifies without source maps (for the .vsix); --watch rebuilds on change.
 import * as esbuild from 'esbuild';
 
@@ -24,17 +27,38 @@ const problemMatcher = {
   },
 };
 
-const ctx = await esbuild.context({
-  entryPoints: ['src/extension.ts'],
+/** The entry points: the core bundle and every chunk (the names CHUNK_NAMES lists in src/chunks/core.ts). */
+export const ENTRY_POINTS = {
+  extension: 'src/extension.ts',
+  'chunks/connections': 'src/chunks/connections.ts',
+  'chunks/reminder': 'src/chunks/reminder.ts',
+  'chunks/rotation': 'src/chunks/rotation.ts',
+  'chunks/tokens': 'src/chunks/tokens.ts',
+  'chunks/tree': 'src/chunks/tree.ts',
+};
+
+/** The options shared by this build and the benchmark's in-memory build. */
+export const BUILD_OPTIONS = {
+  entryPoints: ENTRY_POINTS,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  outdir: 'dist',
+  external: ['vscode'],
+  legalComments: 'none',
+};
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  await main();
+}
+
+async function main() {
+const ctx = await esbuild.context({
+  ...BUILD_OPTIONS,
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
-  outfile: 'dist/extension.js',
-  external: ['vscode'],
   logLevel: 'silent',
   metafile: true,
   plugins: [problemMatcher],
@@ -48,4 +72,5 @@ if (watch) {
   if (result.errors.length > 0) {
     process.exit(1);
   }
+}
 }

@@ -1,19 +1,22 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { QoveryAuthenticationProvider } from './auth/authProvider';
 import { AuthNotifier } from './auth/notifier';
-import { RotationReminder } from './auth/reminder';
-import { TokenRotation } from './auth/rotation';
 import { SessionManager } from './auth/session';
-import { SignInFlow } from './auth/signIn';
 import { TokenStore } from './auth/tokenStore';
-import { registerAuthCommands, signOut } from './commands/auth';
-import { registerTokenCommands } from './commands/tokens';
-import { registerTreeCommands } from './commands/tree';
+import { Chunks, type ChunkOf, type Core } from './chunks/core';
 import { readSettings } from './config';
 import { Logger } from './logger';
 import { StatusBar } from './statusBar';
-import { OrganizationsTreeProvider, VIEW_ID } from './tree/provider';
+import type { OrganizationsTreeProvider } from './tree/provider';
+import { ExplorerView, VIEW_ID } from './tree/view';
+import type { QoveryNode } from './tree/nodes';
 import { Ui } from './ui';
+import { Commands, registerCommand, type CommandId } from './commands/registry';
+
+/** The rotation journal in globalState: a rotation left unfinished by the last run is listed there. */
+const ROTATION_JOURNAL_KEY = 'qovery.rotations';
 
 /** What activate returns: the services, for the extension's own integration tests. */
 export interface QoveryExtensionApi {
@@ -21,16 +24,18 @@ export interface QoveryExtensionApi {
   ui: Ui;
   store: TokenStore;
   session: SessionManager;
-  signIn: SignInFlow;
-  tree: OrganizationsTreeProvider;
   statusBar: StatusBar;
   authProvider: QoveryAuthenticationProvider;
   secrets: vscode.SecretStorage;
-  rotation: TokenRotation;
-  reminder: RotationReminder;
   globalState: vscode.Memento;
+  chunks: Chunks;
   /** The folder every window shares (rotation journals and leases). */
   storageDir: string;
+  /** These load their chunk when first read. */
+  readonly tree: OrganizationsTreeProvider;
+  readonly signIn: ChunkOf<'connections'>['signIn'];
+  readonly rotation: ChunkOf<'rotation'>['rotation'];
+  readonly reminder: ChunkOf<'reminder'>['reminder'];
 }
 
 export function activate(context: vscode.ExtensionContext): QoveryExtensionApi | undefined {
@@ -38,25 +43,32 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   const ui = new Ui();
   const store = new TokenStore(context.secrets, context.globalState, log);
   const session = new SessionManager(store, log);
-  const signIn = new SignInFlow(session, ui, log);
-  const tree = new OrganizationsTreeProvider(session, log);
+  // The view is registered now; its rows and how they load come with the tree chunk, when first shown.
+  const tree = new ExplorerView(() => chunks.get('tree').provider);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
-  const statusBar = new StatusBar(session, ui);
-  const authCommands = { session, signIn, ui, log };
-  const rotation = new TokenRotation({ session, ui, log, globalState: context.globalState, storageDir: context.globalStorageUri.fsPath });
-  const reminder = new RotationReminder(session, ui, log, context.globalState, context.globalStorageUri.fsPath);
-  const reminderNote = reminder.onDidChangeNote((note) => {
-    if (note) {
-      statusBar.notes.set('rotation', note);
-    } else {
-      statusBar.notes.delete('rotation');
+  const statusBar = new StatusBar(session);
+  const storageDir = context.globalStorageUri.fsPath;
+  const core: Core = { log, ui, session, tree, statusBar, globalState: context.globalState, storageDir, load: (name) => chunks.get(name) };
+  const chunks = new Chunks(core, path.join(__dirname, 'chunks'));
+  const treeCommands = (): ChunkOf<'tree'>['commands'] => chunks.get('tree').commands;
+  const connections = (): ChunkOf<'connections'> => chunks.get('connections');
+  // The rotation reminder looks at the age of a signed-in token: its chunk loads when there is one.
+  const loadReminder = (): void => {
+    if (!chunks.isLoaded('reminder') && session.state.status === 'signedIn' && readSettings().tokenRotationDays > 0) {
+      void chunks.get('reminder').reminder.evaluate();
     }
-    statusBar.update();
-  });
-  const authProvider = new QoveryAuthenticationProvider(session, signIn, async (connectionId) => {
-    await signOut(authCommands, { confirm: false, connectionId });
-  });
+  };
+  const authProvider = new QoveryAuthenticationProvider(
+    session,
+    () => connections().addConnection(),
+    async (connectionId) => {
+      await connections().signOut({ confirm: false, connectionId });
+    },
+  );
+  const services = { log, ui };
+  // Every command runs through the registry's one error path; the ones whose code is in a chunk load it on first run.
+  const command = <A extends unknown[], R>(id: CommandId, run: (...args: A) => R | Thenable<R>): vscode.Disposable => registerCommand(id, run, services);
 
   context.subscriptions.push(
     log,
@@ -67,13 +79,27 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     statusBar,
     authProvider,
     new AuthNotifier(session, ui),
-    vscode.commands.registerCommand('qovery.showLog', () => log.show()),
-    ...registerAuthCommands(authCommands),
-    ...registerTreeCommands(tree),
-    rotation,
-    reminder,
-    reminderNote,
-    ...registerTokenCommands({ session, ui, log, rotation, tree }),
+    command(Commands.showLog, () => log.show()),
+    command(Commands.statusBarActions, () => connections().statusBarActions()),
+    // Commands whose code is in a chunk: the chunk loads the first time one of them runs.
+    command(Commands.signIn, () => connections().signInCommand()),
+    command(Commands.addConnection, () => connections().addConnection()),
+    command(Commands.updateToken, () => connections().updateToken()),
+    command(Commands.switchConnection, () => connections().switchConnection()),
+    command(Commands.signOut, () => connections().signOut()),
+    command(Commands.testAuthentication, () => connections().testAuthentication()),
+    command(Commands.rotateToken, () => chunks.get('rotation').rotateToken()),
+    command(Commands.createApiToken, (node?: QoveryNode) => chunks.get('tokens').createApiToken(node)),
+    command(Commands.deleteApiToken, (node?: QoveryNode) => chunks.get('tokens').deleteApiToken(node)),
+    command(Commands.refresh, () => treeCommands().refresh()),
+    command(Commands.refreshNode, (node?: QoveryNode) => treeCommands().refreshNode(node)),
+    command(Commands.retryNode, (key: string) => treeCommands().retryNode(key)),
+    command(Commands.openInConsole, (node?: QoveryNode) => treeCommands().openInConsole(node)),
+    command(Commands.copyId, (node?: QoveryNode) => treeCommands().copyId(node)),
+    command(Commands.copyName, (node?: QoveryNode) => treeCommands().copyName(node)),
+    session.onDidChange(loadReminder),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
+    chunks,
   );
   for (const problem of readSettings().problems) {
     log.warn(problem);
@@ -81,9 +107,49 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   log.info(`Qovery extension ${String((context.extension.packageJSON as { version?: string }).version)} activated.`);
   // The first check runs after activation, in the background: activate itself sends nothing.
   setTimeout(() => void session.check(), 0);
-  // A rotation that VS Code stopped in the middle is finished or rolled back, also in the background.
-  setTimeout(() => void rotation.recover().catch((error: unknown) => log.error('Finishing an interrupted token rotation failed', error)), 0);
-  const api = { log, ui, store, session, signIn, tree, statusBar, authProvider, secrets: context.secrets, rotation, reminder, globalState: context.globalState, storageDir: context.globalStorageUri.fsPath };
+  // A rotation that VS Code stopped in the middle is finished or rolled back, also in the background;
+  // the rotation chunk loads only when the journal lists one.
+  setTimeout(() => {
+    // Journals are files in the global storage (one per connection); version 0.1 kept them in globalState.
+    const legacy = context.globalState.get<unknown>(ROTATION_JOURNAL_KEY);
+    const files = (() => {
+      try {
+        return fs.readdirSync(path.join(storageDir, 'rotation')).some((name) => name.startsWith('journal-'));
+      } catch {
+        return false;
+      }
+    })();
+    if (files || (Array.isArray(legacy) && legacy.length > 0)) {
+      void chunks
+        .get('rotation')
+        .recover()
+        .catch((error: unknown) => log.error('Finishing an interrupted token rotation failed', error));
+    }
+  }, 0);
+  const api: QoveryExtensionApi = {
+    log,
+    ui,
+    store,
+    session,
+    statusBar,
+    authProvider,
+    secrets: context.secrets,
+    globalState: context.globalState,
+    storageDir,
+    chunks,
+    get tree() {
+      return tree.provider;
+    },
+    get signIn() {
+      return connections().signIn;
+    },
+    get reminder() {
+      return chunks.get('reminder').reminder;
+    },
+    get rotation() {
+      return chunks.get('rotation').rotation;
+    },
+  };
   return context.extensionMode === vscode.ExtensionMode.Test ? api : undefined;
 }
 

@@ -49,6 +49,13 @@ export class Logger implements vscode.Disposable {
     this.channel.error(this.#clean(`${context}${detail}`));
   }
 
+  /** Logs an unexpected failure with its stack, for support; the redactor still applies to every line. */
+  exception(context: string, error: unknown): void {
+    const stack = error instanceof Error && error.stack ? error.stack : describeError(error);
+    const kind = isApiError(error) ? ` [${error.kind}${error.status ? ` ${error.status}` : ''}]` : '';
+    this.channel.error(this.#clean(`${context}${kind}: ${stack}`));
+  }
+
   show(): void {
     this.channel.show(true);
   }

@@ -1,26 +1,13 @@
 import * as vscode from 'vscode';
-import { describeError } from './api';
-import { describeSource } from './commands/auth';
+import { describeSource, errorText, formatAge } from './format';
 import type { SessionManager, SessionState, SessionStatus } from './auth/session';
 import { readSettings } from './config';
-import type { Ui } from './ui';
+import { Disposable } from './lifecycle';
+import { Commands } from './commands/registry';
 
 interface Look {
   text: string;
   background?: string;
-}
-
-export function formatAge(from: number, now = Date.now()): string {
-  const plural = (n: number, one: string, many: string): string => (n === 1 ? vscode.l10n.t(one, n) : vscode.l10n.t(many, n));
-  const days = Math.floor((now - from) / 86_400_000);
-  if (days >= 1) {
-    return plural(days, '{0} day', '{0} days');
-  }
-  const hours = Math.floor((now - from) / 3_600_000);
-  if (hours >= 1) {
-    return plural(hours, '{0} hour', '{0} hours');
-  }
-  return plural(Math.max(0, Math.floor((now - from) / 60_000)), '{0} minute', '{0} minutes');
 }
 
 function look(state: SessionState): Look {
@@ -74,7 +61,7 @@ export function tooltipText(state: SessionState, extra: string[] = []): string {
   if (state.problem) {
     lines.push(state.problem);
   } else if (state.error && state.status !== 'signedIn') {
-    lines.push(describeError(state.error));
+    lines.push(errorText(state.error));
   }
   lines.push(...extra);
   if (c) {
@@ -90,60 +77,20 @@ export function tooltipText(state: SessionState, extra: string[] = []): string {
   return lines.join('\n');
 }
 
-interface Action extends vscode.QuickPickItem {
-  command: string;
-  args?: unknown[];
-}
-
-function actionsFor(state: SessionState, hasConnections: boolean): Action[] {
-  const a = (label: string, command: string, ...args: unknown[]): Action => ({ label, command, args });
-  const signIn = a(vscode.l10n.t('$(sign-in) Sign In'), 'qovery.signIn');
-  const update = a(vscode.l10n.t('$(key) Update Token'), 'qovery.updateToken');
-  const test = a(vscode.l10n.t('$(pass) Test Authentication'), 'qovery.testAuthentication');
-  const refresh = a(vscode.l10n.t('$(refresh) Refresh'), 'qovery.refresh');
-  const switchTo = a(vscode.l10n.t('$(arrow-swap) Switch Connection'), 'qovery.switchConnection');
-  const add = a(vscode.l10n.t('$(add) Add Connection'), 'qovery.addConnection');
-  const signOut = a(vscode.l10n.t('$(sign-out) Sign Out'), 'qovery.signOut');
-  const settings = a(vscode.l10n.t('$(gear) Open Settings'), 'workbench.action.openSettings', 'qovery');
-  const log = a(vscode.l10n.t('$(output) Show Log'), 'qovery.showLog');
-  const rotate = a(vscode.l10n.t('$(sync) Rotate Token'), 'qovery.rotateToken');
-  const list: Action[] = (() => {
-    switch (state.status) {
-      case 'signedOut':
-        return [signIn, ...(hasConnections ? [switchTo] : [])];
-      case 'checking':
-        return [];
-      case 'signedIn':
-        return [test, refresh, rotate, switchTo, add, signOut];
-      case 'invalidToken':
-        return [update, switchTo, signOut];
-      case 'forbidden':
-        return [update, test, switchTo, signOut];
-      case 'unreachable':
-      case 'rateLimited':
-        return [test, settings, switchTo];
-      case 'misconfigured':
-        return [settings, test];
-    }
-  })();
-  return [...list, log];
-}
-
 /** The status bar item: the auth state at a glance, and the actions that fit it on click. */
-export class StatusBar implements vscode.Disposable {
+export class StatusBar extends Disposable {
   readonly item: vscode.StatusBarItem;
-  readonly #disposables: vscode.Disposable[] = [];
   /** Extra tooltip lines and text decorations from other features (the rotation reminder). */
   readonly notes = new Map<string, { tooltip: string; badge?: string }>();
 
   constructor(
     private readonly session: SessionManager,
-    private readonly ui: Ui,
   ) {
+    super();
     this.item = vscode.window.createStatusBarItem('qovery.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('Qovery');
-    this.item.command = 'qovery.statusBarActions';
-    this.#disposables.push(
+    this.item.command = Commands.statusBarActions;
+    this.registerAll(
       this.item,
       session.onDidChange(() => this.update()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -151,7 +98,6 @@ export class StatusBar implements vscode.Disposable {
           this.update();
         }
       }),
-      vscode.commands.registerCommand('qovery.statusBarActions', () => this.pickAction()),
     );
     this.update();
   }
@@ -171,20 +117,6 @@ export class StatusBar implements vscode.Disposable {
     }
   }
 
-  async pickAction(): Promise<void> {
-    const state = this.session.state;
-    const picked = await this.ui.prompter.quickPick(actionsFor(state, this.session.store.connections().length > 0), {
-      title: vscode.l10n.t('Qovery'),
-      placeHolder: tooltipText(state).split('\n')[0],
-    });
-    if (picked) {
-      await vscode.commands.executeCommand(picked.command, ...(picked.args ?? []));
-    }
-  }
 
-  dispose(): void {
-    for (const d of this.#disposables) {
-      d.dispose();
-    }
-  }
+
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Commands, executeCommand } from './commands/registry';
 
 /**
  * The dialogs the extension shows. One seam, so integration tests can answer them in real VS Code
@@ -42,4 +43,57 @@ export function signalFrom(token: vscode.CancellationToken): AbortSignal {
   }
   token.onCancellationRequested(() => controller.abort());
   return controller.signal;
+}
+
+/** The buttons that several messages offer, and what each does: one handler for all of them. */
+export type CommonAction = 'showLog' | 'openSettings' | 'updateToken';
+
+export function actionLabel(action: CommonAction): string {
+  switch (action) {
+    case 'showLog':
+      return vscode.l10n.t('Show Log');
+    case 'openSettings':
+      return vscode.l10n.t('Open Settings');
+    case 'updateToken':
+      return vscode.l10n.t('Update Token');
+  }
+}
+
+/**
+ * Runs the common action whose label is `answer`; `settings` is the setting (or prefix) that Open
+ * Settings shows. Returns false when `answer` is none of them, so the caller handles its own buttons.
+ */
+export async function runCommonAction(answer: string | undefined, settings = 'qovery'): Promise<boolean> {
+  if (answer === actionLabel('showLog')) {
+    await executeCommand(Commands.showLog);
+  } else if (answer === actionLabel('openSettings')) {
+    await vscode.commands.executeCommand('workbench.action.openSettings', settings);
+  } else if (answer === actionLabel('updateToken')) {
+    await executeCommand(Commands.updateToken);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+/** "Acme Corp", or "Acme Corp (2)" when that name is taken. */
+export function suggestConnectionName(base: string, taken: ReadonlySet<string>): string {
+  let suggestion = base;
+  for (let n = 2; taken.has(suggestion); n++) {
+    suggestion = `${base} (${n})`;
+  }
+  return suggestion;
+}
+
+/** Asks for a connection name that no other connection has; undefined when the user gives up. */
+export async function askConnectionName(ui: Ui, taken: ReadonlySet<string>, base: string): Promise<string | undefined> {
+  const name = await ui.prompter.inputBox({
+    title: vscode.l10n.t('Qovery: Name this connection'),
+    prompt: vscode.l10n.t('A name to tell this connection from the others, for example "staging" or "production".'),
+    value: suggestConnectionName(base, taken),
+    ignoreFocusOut: true,
+    validateInput: (value) =>
+      value.trim() === '' ? vscode.l10n.t('Enter a name.') : taken.has(value.trim()) ? vscode.l10n.t('A connection named "{0}" exists already.', value.trim()) : undefined,
+  });
+  return name?.trim() || undefined;
 }

@@ -58,6 +58,8 @@ export class QoveryApiError extends Error {
   readonly origin?: string;
   readonly method?: string;
   readonly path?: string;
+  /** The specific text given when the error was made (a server message, the setting at fault), if any. */
+  readonly detail?: string;
 
   constructor(
     readonly kind: ApiErrorKind,
@@ -70,7 +72,7 @@ export class QoveryApiError extends Error {
     );
     // Copy only known fields so nothing else (headers, raw responses) can ride along.
     const { status, retryAfterMs, networkCause, origin, method, path } = details;
-    Object.assign(this, { status, retryAfterMs, networkCause, origin, method, path });
+    Object.assign(this, { status, retryAfterMs, networkCause, origin, method, path, detail: message || undefined });
   }
 
   toJSON(): Record<string, unknown> {
@@ -84,10 +86,28 @@ Object.defineProperty(QoveryApiError.prototype, 'name', { value: 'QoveryApiError
 
 const cap = (s: string): string => s[0].toUpperCase() + s.slice(1);
 
-export const isApiError = (e: unknown): e is QoveryApiError => e instanceof QoveryApiError;
+/**
+ * By shape, not `instanceof`: each chunk of the extension is its own bundle with its own copy of
+ * this class, so an error thrown in one chunk is not an instance of another chunk's class.
+ */
+export function isApiError(e: unknown): e is QoveryApiError {
+  return e instanceof Error && e.name === 'QoveryApiError' && typeof (e as { kind?: unknown }).kind === 'string';
+}
 
-export const isNetworkLike = (e: unknown): boolean =>
-  isApiError(e) && (e.kind === 'network' || e.kind === 'timeout');
+/** The kind of a failure, or undefined when it is not an API error. */
+export const errorKind = (e: unknown): ApiErrorKind | undefined => (isApiError(e) ? e.kind : undefined);
+
+/** Failures that may pass by themselves: nothing is wrong with the token or the request. */
+export type TransientKind = 'network' | 'timeout' | 'server' | 'rateLimited' | 'invalidResponse';
+const TRANSIENT_KINDS: ReadonlySet<ApiErrorKind> = new Set<TransientKind>(['network', 'timeout', 'server', 'rateLimited', 'invalidResponse']);
+
+/** True for a failure that says nothing about the token (the data last loaded stays useful, a retry may work). */
+export function isTransient(e: unknown): e is QoveryApiError & { kind: TransientKind } {
+  return isApiError(e) && TRANSIENT_KINDS.has(e.kind);
+}
+
+/** No answer at all: the API could not be reached or did not answer in time. */
+export const isNetworkLike = (e: unknown): boolean => isApiError(e) && (e.kind === 'network' || e.kind === 'timeout');
 
 /** Turns server-provided text into a short, link-free, single-line message. */
 export function cleanMessage(text: string, max = 200): string {

@@ -1,4 +1,4 @@
-import { cleanMessage, problemText, QoveryApiError, type ApiErrorDetails, type ApiErrorKind, type NetworkCause } from './errors';
+import { cleanMessage, isApiError, problemText, QoveryApiError, type ApiErrorDetails, type ApiErrorKind, type NetworkCause } from './errors';
 import { cleanToken, redact, schemeFor, type AuthScheme, type AuthSchemeSetting } from './token';
 import { parseApiUrl } from './url';
 
@@ -186,7 +186,7 @@ export class HttpEngine {
         // The slot is taken before the attempt starts, so waiting in the queue never counts as a timeout.
         result = await this.#limiter.run(() => this.#attempt(method, path, body, signal, err), signal, () => err('cancelled'));
       } catch (e) {
-        failure = e instanceof QoveryApiError ? e : err('network', undefined, { networkCause: classifyNetworkError(e) });
+        failure = isApiError(e) ? e : err('network', undefined, { networkCause: classifyNetworkError(e) });
       }
       try {
         o.onRequest?.({ method, path, status: result?.status ?? failure?.status, durationMs: Date.now() - started, attempt, error: failure?.kind });

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { SessionManager } from './session';
-import type { SignInFlow } from './signIn';
 import type { ConnectionInfo } from './tokenStore';
+import { Disposable } from '../lifecycle';
 
 export const AUTH_PROVIDER_ID = 'qovery';
 
@@ -9,19 +9,20 @@ export const AUTH_PROVIDER_ID = 'qovery';
  * Qovery connections in VS Code's Accounts menu. Other extensions get the token with
  * `vscode.authentication.getSession('qovery', [], { createIfNone: true })`.
  */
-export class QoveryAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
-  readonly #changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+export class QoveryAuthenticationProvider extends Disposable implements vscode.AuthenticationProvider {
+  readonly #changed = this.register(new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>());
   readonly onDidChangeSessions = this.#changed.event;
-  readonly #disposables: vscode.Disposable[] = [];
   /** The sessions last announced, to tell what was added, removed or changed. */
   #known = new Map<string, string>();
 
   constructor(
     private readonly session: SessionManager,
-    private readonly signIn: SignInFlow,
+    /** Asks for a new connection (the sign-in chunk, loaded when first needed). */
+    private readonly addConnection: () => Promise<ConnectionInfo | undefined>,
     private readonly removeConnection: (connectionId: string) => Promise<void>,
   ) {
-    this.#disposables.push(
+    super();
+    this.registerAll(
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Qovery', this, { supportsMultipleAccounts: false }),
       session.store.onDidChange(() => void this.#announce()),
     );
@@ -62,7 +63,7 @@ export class QoveryAuthenticationProvider implements vscode.AuthenticationProvid
   }
 
   async createSession(): Promise<vscode.AuthenticationSession> {
-    const connection = await this.signIn.addConnection();
+    const connection = await this.addConnection();
     const token = connection ? await this.session.store.getToken(connection.id) : undefined;
     if (!connection || !token) {
       throw new Error(vscode.l10n.t('Qovery sign-in was cancelled.'));
@@ -74,12 +75,6 @@ export class QoveryAuthenticationProvider implements vscode.AuthenticationProvid
     await this.removeConnection(sessionId);
   }
 
-  dispose(): void {
-    for (const d of this.#disposables) {
-      d.dispose();
-    }
-    this.#changed.dispose();
-  }
 }
 
 function toSession(connection: ConnectionInfo, token: string): vscode.AuthenticationSession {

@@ -1,34 +1,24 @@
 import * as vscode from 'vscode';
-import { describeError, isApiError } from '../api';
+import { isApiError, isTransient } from '../api/errors';
+import { errorText } from '../format';
 
 /** One sentence that says what went wrong with a token check and what it means for the token. */
 export function verificationFailure(error: unknown): string {
   if (!isApiError(error)) {
-    return describeError(error);
+    return errorText(error);
   }
   switch (error.kind) {
     case 'unauthorized':
       return vscode.l10n.t('Qovery rejected this token (401): it is wrong, or it was revoked.');
-    case 'invalidToken':
-      return error.message;
     case 'forbidden':
       return vscode.l10n.t(
         'The token is valid, but its role may not list organizations (403: {0}). Use a token whose role can read the organization (for example Viewer or Admin).',
-        error.message,
+        error.detail ?? errorText(error),
       );
+    case 'invalidToken':
     case 'insecureUrl':
-      return error.message;
-    case 'network':
-    case 'timeout':
-    case 'server':
-    case 'invalidResponse':
-      return vscode.l10n.t('{0} The token was not checked: this does not mean it is wrong.', describeError(error));
+      return errorText(error);
     default:
-      return describeError(error);
+      return isTransient(error) ? vscode.l10n.t('{0} The token was not checked: this does not mean it is wrong.', errorText(error)) : errorText(error);
   }
-}
-
-/** Whether a failure leaves the token's validity unknown (so saving it anyway makes sense). */
-export function leavesTokenUnknown(error: unknown): boolean {
-  return isApiError(error) && ['network', 'timeout', 'server', 'invalidResponse', 'rateLimited'].includes(error.kind);
 }

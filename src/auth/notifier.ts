@@ -1,7 +1,7 @@
-import * as vscode from 'vscode';
 import { verificationFailure } from './messages';
 import type { SessionManager, SessionStatus } from './session';
-import type { Ui } from '../ui';
+import { actionLabel, runCommonAction, type CommonAction, type Ui } from '../ui';
+import { Disposable } from '../lifecycle';
 
 const PROMPTED: SessionStatus[] = ['invalidToken', 'forbidden', 'misconfigured'];
 
@@ -9,12 +9,12 @@ const PROMPTED: SessionStatus[] = ['invalidToken', 'forbidden', 'misconfigured']
  * Tells the user once when the auth state turns bad in the background, however many requests
  * failed: one prompt per change of state, never a storm.
  */
-export class AuthNotifier implements vscode.Disposable {
+export class AuthNotifier extends Disposable {
   #last: string | undefined;
-  readonly #subscription: vscode.Disposable;
 
   constructor(session: SessionManager, ui: Ui) {
-    this.#subscription = session.onDidChange((state) => {
+    super();
+    this.register(session.onDidChange((state) => {
       if (state.status === 'checking') {
         return;
       }
@@ -26,24 +26,9 @@ export class AuthNotifier implements vscode.Disposable {
       if (!PROMPTED.includes(state.status) || state.interactive) {
         return;
       }
-      const updateToken = vscode.l10n.t('Update Token');
-      const openSettings = vscode.l10n.t('Open Settings');
-      const showLog = vscode.l10n.t('Show Log');
       const message = state.status === 'misconfigured' ? state.problem ?? '' : `${state.connection?.name ?? 'Qovery'}: ${verificationFailure(state.error)}`;
-      const actions = state.status === 'misconfigured' ? [openSettings, showLog] : [updateToken, showLog];
-      void ui.prompter.error(message, {}, ...actions).then(async (answer) => {
-        if (answer === updateToken) {
-          await vscode.commands.executeCommand('qovery.updateToken');
-        } else if (answer === openSettings) {
-          await vscode.commands.executeCommand('workbench.action.openSettings', 'qovery.apiUrl');
-        } else if (answer === showLog) {
-          await vscode.commands.executeCommand('qovery.showLog');
-        }
-      });
-    });
-  }
-
-  dispose(): void {
-    this.#subscription.dispose();
+      const actions: CommonAction[] = state.status === 'misconfigured' ? ['openSettings', 'showLog'] : ['updateToken', 'showLog'];
+      void ui.prompter.error(message, {}, ...actions.map(actionLabel)).then((answer) => runCommonAction(answer, 'qovery.apiUrl'));
+    }));
   }
 }

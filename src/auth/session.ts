@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { QoveryApiError, QoveryClient, isApiError, type AuthScheme, type FetchLike, type Organization } from '../api';
 import { readSettings, type Settings } from '../config';
+import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
 import type { ConnectionInfo, TokenStore } from './tokenStore';
+import { Disposable, toDisposable } from '../lifecycle';
 
 export type SessionStatus =
   | 'signedOut'
@@ -39,6 +41,8 @@ export interface Verification {
 
 const RECHECK_AFTER_MS = 5 * 60_000;
 const RECHECK_ON_SUCCESS_MS = 5_000;
+/** A connection makes at most one confirming check in this window, however many 401s arrive. */
+export const CONFIRM_COOLDOWN_MS = 30_000;
 
 /** Maps a failure to the status it means. Only a 401 says the token is invalid. */
 export function statusForError(error: unknown): SessionStatus {
@@ -64,10 +68,10 @@ export function statusForError(error: unknown): SessionStatus {
  * The auth state of the active connection, and the API client that goes with it.
  * Checks are shared: many callers asking at once cause one request.
  */
-export class SessionManager implements vscode.Disposable {
-  readonly #changed = new vscode.EventEmitter<SessionState>();
+export class SessionManager extends Disposable {
+  readonly #changed = this.register(new vscode.EventEmitter<SessionState>());
   readonly onDidChange = this.#changed.event;
-  readonly #connectionChanged = new vscode.EventEmitter<void>();
+  readonly #connectionChanged = this.register(new vscode.EventEmitter<void>());
   /** Fires when the active connection (or its token) changes: cached data of the old one must go. */
   readonly onDidChangeConnection = this.#connectionChanged.event;
   #state: SessionState = { status: 'signedOut' };
@@ -75,17 +79,22 @@ export class SessionManager implements vscode.Disposable {
   #scheduled: ReturnType<typeof setTimeout> | undefined;
   #interactive = false;
   #client: { key: string; client: QoveryClient } | undefined;
-  readonly #disposables: vscode.Disposable[] = [];
   /** Incremented on every connection switch, so late answers for the old connection are dropped. */
   epoch = 0;
+  /** The clock of the cool-downs and waits; tests move it forward instead of waiting. */
+  now: () => number = () => Date.now();
+  /** When each connection last confirmed a 401 with a check. */
+  readonly #confirmedAt = new Map<string, number>();
 
   constructor(
     readonly store: TokenStore,
     private readonly log: Logger,
     private readonly fetchImpl?: FetchLike,
   ) {
+    super();
     this.#state = { status: store.active() ? 'checking' : 'signedOut', connection: store.active() };
-    this.#disposables.push(
+    this.register(toDisposable(() => clearTimeout(this.#scheduled)));
+    this.registerAll(
       store.onDidChange((change) => {
         const active = store.active();
         if (active?.id !== this.#state.connection?.id || change.tokens.includes(active?.id ?? '')) {
@@ -115,9 +124,9 @@ export class SessionManager implements vscode.Disposable {
 
   #set(state: SessionState): void {
     this.#state = { ...state, interactive: this.#interactive || undefined };
-    void vscode.commands.executeCommand('setContext', 'qovery.signedIn', state.status === 'signedIn');
-    void vscode.commands.executeCommand('setContext', 'qovery.state', state.status);
-    void vscode.commands.executeCommand('setContext', 'qovery.hasConnections', this.store.connections().length > 0);
+    void setContext(ContextKeys.signedIn, state.status === 'signedIn');
+    void setContext(ContextKeys.state, state.status);
+    void setContext(ContextKeys.hasConnections, this.store.connections().length > 0);
     this.#changed.fire(this.#state);
   }
 
@@ -292,12 +301,28 @@ export class SessionManager implements vscode.Disposable {
       return;
     }
     if (error.kind === 'unauthorized') {
-      void this.check();
+      this.#confirmUnauthorized();
     } else if ((error.kind === 'network' || error.kind === 'timeout') && this.#state.status === 'signedIn') {
       this.#set({ ...this.#state, status: 'unreachable', error });
     } else if (error.kind === 'rateLimited' && this.#state.status === 'signedIn') {
       this.#set({ ...this.#state, status: 'rateLimited', error });
     }
+  }
+
+  /**
+   * A 401 from one resource while `GET /organization` works would otherwise start a check per 401,
+   * and each check's redraw reloads the resource: one confirming check per connection per cool-down.
+   */
+  #confirmUnauthorized(): void {
+    const id = this.#state.connection?.id ?? '';
+    const last = this.#confirmedAt.get(id);
+    const now = this.now();
+    if (last !== undefined && now - last < CONFIRM_COOLDOWN_MS) {
+      this.log.debug(`A 401 was not confirmed again: the last check for this connection was ${Math.round((now - last) / 1000)} s ago.`);
+      return;
+    }
+    this.#confirmedAt.set(id, now);
+    void this.check();
   }
 
   /** Called by views when a request succeeds: an 'unreachable' or 'rate limited' state is over. */
@@ -309,12 +334,4 @@ export class SessionManager implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    clearTimeout(this.#scheduled);
-    for (const d of this.#disposables) {
-      d.dispose();
-    }
-    this.#changed.dispose();
-    this.#connectionChanged.dispose();
-  }
 }

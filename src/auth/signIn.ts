@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { cleanToken, QoveryApiError } from '../api';
+import { cleanToken } from '../api/token';
+import { errorKind, isTransient } from '../api/errors';
 import type { Logger } from '../logger';
-import { signalFrom, type Ui } from '../ui';
-import { leavesTokenUnknown, verificationFailure } from './messages';
+import { actionLabel, askConnectionName, runCommonAction, signalFrom, suggestConnectionName, type Ui } from '../ui';
+import { verificationFailure } from './messages';
 import type { SessionManager, Verification } from './session';
 import type { ConnectionInfo, TokenSource } from './tokenStore';
 
@@ -187,55 +188,35 @@ export class SignInFlow {
     } catch (e) {
       error = e;
     }
-    if (error instanceof QoveryApiError && error.kind === 'cancelled') {
+    if (errorKind(error) === 'cancelled') {
       return { kind: 'cancel' };
     }
     this.log.error('Token check failed', error);
     const message = verificationFailure(error);
     const retry = vscode.l10n.t('Retry');
     const tryAnother = vscode.l10n.t('Try Another Token');
-    const showLog = vscode.l10n.t('Show Log');
-    const openSettings = vscode.l10n.t('Open Settings');
-    if (leavesTokenUnknown(error)) {
+    const showLog = actionLabel('showLog');
+    if (isTransient(error)) {
       const saveAnyway = vscode.l10n.t('Save Anyway');
       const answer = await this.ui.prompter.warn(message, {}, retry, saveAnyway, showLog);
       if (answer === saveAnyway) {
         return { kind: 'unverified' };
       }
-      if (answer === showLog) {
-        this.log.show();
-      }
+      await runCommonAction(answer);
       return answer === retry ? this.#verify(token) : { kind: 'cancel' };
     }
-    const isUrl = error instanceof QoveryApiError && error.kind === 'insecureUrl';
-    const answer = await this.ui.prompter.error(message, {}, ...(isUrl ? [openSettings, showLog] : [tryAnother, showLog]));
-    if (answer === openSettings) {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'qovery.apiUrl');
-    } else if (answer === showLog) {
-      this.log.show();
-    }
+    const isUrl = errorKind(error) === 'insecureUrl';
+    const answer = await this.ui.prompter.error(message, {}, ...(isUrl ? [actionLabel('openSettings'), showLog] : [tryAnother, showLog]));
+    await runCommonAction(answer, 'qovery.apiUrl');
     return answer === tryAnother ? { kind: 'retry' } : { kind: 'cancel' };
   }
 
   async #askName(verification: Verification | undefined): Promise<string | undefined> {
-    const existing = new Set(this.session.store.connections().map((c) => c.name));
+    const taken = new Set(this.session.store.connections().map((c) => c.name));
     const organizations = verification?.organizations ?? [];
-    let suggestion = organizations.length === 1 ? organizations[0].name : 'Qovery';
-    for (let n = 2; existing.has(suggestion); n++) {
-      suggestion = `${organizations.length === 1 ? organizations[0].name : 'Qovery'} (${n})`;
-    }
-    if (existing.size === 0) {
-      return suggestion;
-    }
-    const name = await this.ui.prompter.inputBox({
-      title: vscode.l10n.t('Qovery: Name this connection'),
-      prompt: vscode.l10n.t('A name to tell this connection from the others, for example "staging" or "production".'),
-      value: suggestion,
-      ignoreFocusOut: true,
-      validateInput: (value) =>
-        value.trim() === '' ? vscode.l10n.t('Enter a name.') : existing.has(value.trim()) ? vscode.l10n.t('A connection named "{0}" exists already.', value.trim()) : undefined,
-    });
-    return name?.trim() || undefined;
+    const base = organizations.length === 1 ? organizations[0].name : 'Qovery';
+    // The first connection needs no name to tell it apart.
+    return taken.size === 0 ? suggestConnectionName(base, taken) : askConnectionName(this.ui, taken, base);
   }
 
   #reportStorage(): void {

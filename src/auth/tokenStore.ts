@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../logger';
+import { Disposable } from '../lifecycle';
 
 export type TokenSource = 'pasted' | 'environment' | 'created' | 'rotated';
 
@@ -42,12 +43,11 @@ export interface TokenStoreChange {
  * Connections and their tokens. Tokens live only in SecretStorage; when SecretStorage fails
  * (Linux without a keyring), they are kept in this process's memory for the session and nowhere else.
  */
-export class TokenStore implements vscode.Disposable {
-  readonly #changed = new vscode.EventEmitter<TokenStoreChange>();
+export class TokenStore extends Disposable {
+  readonly #changed = this.register(new vscode.EventEmitter<TokenStoreChange>());
   readonly onDidChange = this.#changed.event;
   readonly #memory = new Map<string, string>();
   readonly #ownWrites = new Set<string>();
-  readonly #subscription: vscode.Disposable;
   /** Set when SecretStorage failed: the words to show the user. */
   storageProblem: string | undefined;
   /**
@@ -62,9 +62,10 @@ export class TokenStore implements vscode.Disposable {
     private readonly state: vscode.Memento,
     private readonly log: Logger,
   ) {
+    super();
     this.#list = [];
     this.#reload();
-    this.#subscription = secrets.onDidChange((event) => {
+    this.register(secrets.onDidChange((event) => {
       if (!event.key.startsWith(SECRET_PREFIX)) {
         return;
       }
@@ -75,7 +76,7 @@ export class TokenStore implements vscode.Disposable {
         this.#reload();
       }
       this.#changed.fire({ tokens: [id], external });
-    });
+    }));
   }
 
   connections(): ConnectionInfo[] {
@@ -251,8 +252,4 @@ export class TokenStore implements vscode.Disposable {
     );
   }
 
-  dispose(): void {
-    this.#subscription.dispose();
-    this.#changed.dispose();
-  }
 }

@@ -1,30 +1,18 @@
 import * as vscode from 'vscode';
-import { isApiError } from '../api';
+import { errorKind } from '../api/errors';
+import { describeSource } from '../format';
 import { verificationFailure } from '../auth/messages';
 import type { SessionManager } from '../auth/session';
 import type { SignInFlow } from '../auth/signIn';
 import type { Logger } from '../logger';
-import type { Ui } from '../ui';
+import { actionLabel, runCommonAction, type Ui } from '../ui';
+import { Commands, executeCommand } from './registry';
 
 export interface AuthCommandDeps {
   session: SessionManager;
   signIn: SignInFlow;
   ui: Ui;
   log: Logger;
-}
-
-export function registerAuthCommands(deps: AuthCommandDeps): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('qovery.signIn', () => deps.signIn.signIn()),
-    vscode.commands.registerCommand('qovery.addConnection', () => deps.signIn.addConnection()),
-    vscode.commands.registerCommand('qovery.updateToken', () => {
-      const active = deps.session.store.active();
-      return active ? deps.signIn.updateToken(active.id) : deps.signIn.addConnection();
-    }),
-    vscode.commands.registerCommand('qovery.switchConnection', () => switchConnection(deps)),
-    vscode.commands.registerCommand('qovery.signOut', () => signOut(deps)),
-    vscode.commands.registerCommand('qovery.testAuthentication', () => testAuthentication(deps)),
-  ];
 }
 
 export async function switchConnection({ session, signIn, ui }: AuthCommandDeps): Promise<void> {
@@ -49,19 +37,6 @@ export async function switchConnection({ session, signIn, ui }: AuthCommandDeps)
     await signIn.addConnection();
   } else if (picked.id !== active?.id) {
     await store.setActive(picked.id);
-  }
-}
-
-export function describeSource(source: string, variable?: string): string {
-  switch (source) {
-    case 'environment':
-      return vscode.l10n.t('from the environment variable {0}', variable ?? '');
-    case 'created':
-      return vscode.l10n.t('created by this extension');
-    case 'rotated':
-      return vscode.l10n.t('rotated by this extension');
-    default:
-      return vscode.l10n.t('pasted');
   }
 }
 
@@ -112,7 +87,7 @@ export async function testAuthentication(deps: AuthCommandDeps): Promise<void> {
   if (!connection) {
     const signInAction = vscode.l10n.t('Sign In');
     if ((await ui.prompter.info(vscode.l10n.t('Qovery: you are not signed in.'), {}, signInAction)) === signInAction) {
-      await vscode.commands.executeCommand('qovery.signIn');
+      await executeCommand(Commands.signIn);
     }
     return;
   }
@@ -137,21 +112,17 @@ export async function testAuthentication(deps: AuthCommandDeps): Promise<void> {
       : state.status === 'signedOut'
         ? state.problem ?? vscode.l10n.t('Qovery: you are not signed in.')
         : verificationFailure(state.error);
-  const updateToken = vscode.l10n.t('Update Token');
-  const openSettings = vscode.l10n.t('Open Settings');
-  const showLog = vscode.l10n.t('Show Log');
+  const updateToken = actionLabel('updateToken');
+  const openSettings = actionLabel('openSettings');
+  const showLog = actionLabel('showLog');
   const retry = vscode.l10n.t('Retry');
   const tokenProblem = state.status === 'invalidToken' || state.status === 'forbidden' || state.status === 'signedOut';
   const actions = tokenProblem ? [updateToken, showLog, retry] : state.status === 'misconfigured' ? [openSettings, showLog] : [retry, openSettings, showLog];
   const severe = tokenProblem || state.status === 'misconfigured';
   const answer = severe ? await ui.prompter.error(message, {}, ...actions) : await ui.prompter.warn(message, {}, ...actions);
-  if (answer === updateToken) {
-    await vscode.commands.executeCommand('qovery.updateToken');
-  } else if (answer === openSettings) {
-    await vscode.commands.executeCommand('workbench.action.openSettings', isApiError(state.error) && state.error.kind === 'insecureUrl' ? 'qovery.apiUrl' : 'qovery');
-  } else if (answer === showLog) {
-    log.show();
-  } else if (answer === retry) {
+  if (answer === retry) {
     await testAuthentication(deps);
+  } else {
+    await runCommonAction(answer, errorKind(state.error) === 'insecureUrl' ? 'qovery.apiUrl' : 'qovery');
   }
 }

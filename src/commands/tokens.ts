@@ -1,65 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { describeError, isApiError, type OrganizationApiTokenCreate, type OrganizationAvailableRole } from '../api';
-import type { RotationReport, TokenRotation } from '../auth/rotation';
+import { errorKind } from '../api/errors';
+import type { OrganizationApiTokenCreate, OrganizationAvailableRole } from '../api/types';
 import type { SessionManager, Verification } from '../auth/session';
 import type { ConnectionInfo } from '../auth/tokenStore';
+import { errorText } from '../format';
 import type { Logger } from '../logger';
-import { OrganizationNode, type QoveryNode } from '../tree/nodes';
-import type { OrganizationsTreeProvider } from '../tree/provider';
-import { ApiTokenNode, ApiTokensNode } from '../tree/tokens';
-import { signalFrom, type Ui } from '../ui';
+import { organizationIdOf, type QoveryNode } from '../tree/nodes';
+import type { ExplorerView } from '../tree/view';
+import { isApiTokenNode } from '../tree/tokens';
+import { askConnectionName, type Ui } from '../ui';
+import { pickOrganization, pickRole } from './pickers';
+import { Commands, executeCommand } from './registry';
 
+/** What the token management commands need from the core of the extension. */
 export interface TokenCommandDeps {
   session: SessionManager;
   ui: Ui;
   log: Logger;
-  rotation: TokenRotation;
-  tree: OrganizationsTreeProvider;
-}
-
-export function registerTokenCommands(deps: TokenCommandDeps): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('qovery.rotateToken', () => rotateToken(deps)),
-    vscode.commands.registerCommand('qovery.createApiToken', (node?: QoveryNode) => createApiToken(deps, node)),
-    vscode.commands.registerCommand('qovery.deleteApiToken', (node?: QoveryNode) => deleteApiToken(deps, node)),
-  ];
-}
-
-/** Reloads the "API Tokens" row of an organization when it is on screen. */
-function refreshTokens(tree: OrganizationsTreeProvider, organizationId: string | undefined): void {
-  const key = organizationId ? new ApiTokensNode(organizationId).key : undefined;
-  if (key && tree.nodeByKey(key)) {
-    tree.refreshNode(key);
-  }
-}
-
-export async function rotateToken(deps: TokenCommandDeps): Promise<RotationReport> {
-  const organizationId = deps.session.store.active()?.organizationId;
-  const report = await deps.rotation.rotate();
-  refreshTokens(deps.tree, deps.session.store.active()?.organizationId ?? organizationId);
-  return report;
+  tree: ExplorerView;
 }
 
 async function organizationFor(deps: TokenCommandDeps, node: QoveryNode | undefined): Promise<string | undefined> {
-  if (node instanceof ApiTokensNode) {
-    return node.organizationId;
-  }
-  if (node instanceof OrganizationNode) {
-    return node.organization.id;
+  const fromRow = organizationIdOf(node);
+  if (fromRow) {
+    return fromRow;
   }
   const organizations = deps.session.state.organizations ?? [];
-  if (organizations.length === 1) {
-    return organizations[0].id;
-  }
   if (organizations.length === 0) {
     return deps.session.store.active()?.organizationId;
   }
-  const picked = await deps.ui.prompter.quickPick(
-    organizations.map((o) => ({ label: o.name, description: o.id, id: o.id })),
-    { title: vscode.l10n.t('Qovery: Create API Token'), placeHolder: vscode.l10n.t('Organization of the new token') },
-  );
-  return picked?.id;
+  return pickOrganization(deps.ui, organizations, { title: vscode.l10n.t('Qovery: Create API Token'), placeHolder: vscode.l10n.t('Organization of the new token') });
 }
 
 /** "Qovery: Create API Token": name, description and role; the secret is offered once (copy, or save as a connection). */
@@ -92,47 +63,31 @@ export async function createApiToken(deps: TokenCommandDeps, node?: QoveryNode):
   if (description === undefined) {
     return undefined;
   }
-  let roles: OrganizationAvailableRole[];
-  try {
-    roles = await ui.prompter.progress(vscode.l10n.t('Qovery: reading the available roles…'), (cancel) => client.listAvailableRoles(organizationId, { signal: signalFrom(cancel) }), {
-      cancellable: true,
-    });
-  } catch (error) {
-    if (isApiError(error) && error.kind === 'cancelled') {
-      return undefined;
-    }
-    log.error('Listing the available roles failed', error);
-    void ui.prompter.error(vscode.l10n.t('Qovery: the roles of the organization could not be listed: {0}', describeError(error)), {});
-    return undefined;
-  }
-  const role = await ui.prompter.quickPick(
-    roles.map((r) => ({ label: r.name, description: r.id, role: r })),
-    { title, placeHolder: vscode.l10n.t('Role of the new token: what it may do in the organization') },
-  );
+  const role = await pickRole(deps, client, organizationId, { title, placeHolder: vscode.l10n.t('Role of the new token: what it may do in the organization') });
   if (!role) {
     return undefined;
   }
   let created: OrganizationApiTokenCreate;
   try {
     created = await ui.prompter.progress(vscode.l10n.t('Qovery: creating the token…'), () =>
-      client.createApiToken(organizationId, { name: name.trim(), description: description.trim() || undefined, role_id: role.role.id }),
+      client.createApiToken(organizationId, { name: name.trim(), description: description.trim() || undefined, role_id: role.id }),
     );
   } catch (error) {
     log.error('Creating an API token failed', error);
-    const message = !isApiError(error)
-      ? describeError(error)
-      : error.kind === 'conflict'
+    const kind = errorKind(error);
+    const message =
+      kind === 'conflict'
         ? vscode.l10n.t('A token named "{0}" exists already in this organization (409).', name.trim())
-        : error.kind === 'forbidden'
-          ? vscode.l10n.t('The role of the current token may not create API tokens ({0}).', describeError(error))
-          : describeError(error);
+        : kind === 'forbidden'
+          ? vscode.l10n.t('The role of the current token may not create API tokens ({0}).', errorText(error))
+          : errorText(error);
     void ui.prompter.error(vscode.l10n.t('Qovery: the token was not created: {0}', message), {});
     return undefined;
   }
   log.protect(created.token);
-  log.info(`Created the API token "${created.name ?? name}" (${created.id}) with the role ${role.role.name}.`);
-  refreshTokens(deps.tree, organizationId);
-  await offerSecret(deps, organizationId, created, role.role);
+  log.info(`Created the API token "${created.name ?? name}" (${created.id}) with the role ${role.name}.`);
+  deps.tree.loaded?.refreshApiTokens(organizationId);
+  await offerSecret(deps, organizationId, created, role);
   return { ...created, token: '' };
 }
 
@@ -171,20 +126,8 @@ async function offerSecret(deps: TokenCommandDeps, organizationId: string, creat
 async function saveAsConnection(deps: TokenCommandDeps, organizationId: string, created: OrganizationApiTokenCreate, role: OrganizationAvailableRole): Promise<void> {
   const { session, ui, log } = deps;
   const store = session.store;
-  const existing = new Set(store.connections().map((c) => c.name));
-  let suggestion = created.name ?? 'Qovery';
-  for (let n = 2; existing.has(suggestion); n++) {
-    suggestion = `${created.name ?? 'Qovery'} (${n})`;
-  }
-  const name = await ui.prompter.inputBox({
-    title: vscode.l10n.t('Qovery: Name this connection'),
-    prompt: vscode.l10n.t('A name to tell this connection from the others.'),
-    value: suggestion,
-    ignoreFocusOut: true,
-    validateInput: (value) =>
-      value.trim() === '' ? vscode.l10n.t('Enter a name.') : existing.has(value.trim()) ? vscode.l10n.t('A connection named "{0}" exists already.', value.trim()) : undefined,
-  });
-  if (!name?.trim()) {
+  const name = await askConnectionName(ui, new Set(store.connections().map((c) => c.name)), created.name ?? 'Qovery');
+  if (!name) {
     return;
   }
   let verification: Verification | undefined;
@@ -196,7 +139,7 @@ async function saveAsConnection(deps: TokenCommandDeps, organizationId: string, 
   const organization = verification?.organizations.find((o) => o.id === organizationId) ?? session.state.organizations?.find((o) => o.id === organizationId);
   const info: ConnectionInfo = {
     id: randomUUID(),
-    name: name.trim(),
+    name,
     source: 'created',
     addedAt: Date.now(),
     verifiedAt: verification ? Date.now() : undefined,
@@ -221,7 +164,7 @@ async function saveAsConnection(deps: TokenCommandDeps, organizationId: string, 
 /** "Delete Token" on a token row: asks first, and never deletes the token in use. */
 export async function deleteApiToken(deps: TokenCommandDeps, node?: QoveryNode): Promise<boolean> {
   const { session, ui, log } = deps;
-  if (!(node instanceof ApiTokenNode)) {
+  if (!isApiTokenNode(node)) {
     return false;
   }
   const active = session.store.active();
@@ -235,9 +178,9 @@ export async function deleteApiToken(deps: TokenCommandDeps, node?: QoveryNode):
       signOut,
     );
     if (answer === rotate) {
-      await vscode.commands.executeCommand('qovery.rotateToken');
+      await executeCommand(Commands.rotateToken);
     } else if (answer === signOut) {
-      await vscode.commands.executeCommand('qovery.signOut');
+      await executeCommand(Commands.signOut);
     }
     return false;
   }
@@ -261,13 +204,13 @@ export async function deleteApiToken(deps: TokenCommandDeps, node?: QoveryNode):
     await ui.prompter.progress(vscode.l10n.t('Qovery: deleting the token…'), () => client.deleteApiToken(node.organizationId, node.token.id));
   } catch (error) {
     log.error(`Deleting the API token "${node.name}" (${node.token.id}) failed`, error);
-    const reason = isApiError(error) && error.kind === 'forbidden' ? vscode.l10n.t('the role of the current token may not delete API tokens ({0})', describeError(error)) : describeError(error);
+    const reason = errorKind(error) === 'forbidden' ? vscode.l10n.t('the role of the current token may not delete API tokens ({0})', errorText(error)) : errorText(error);
     void ui.prompter.error(vscode.l10n.t('Qovery: the token "{0}" was not deleted: {1}', node.name, reason), {});
     return false;
   }
   log.info(`Deleted the API token "${node.name}" (${node.token.id}).`);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Qovery: deleted the token "{0}"', node.name), 5000);
-  refreshTokens(deps.tree, node.organizationId);
+  deps.tree.loaded?.refreshApiTokens(node.organizationId);
   if (active && !active.tokenId) {
     void session.check();
   }

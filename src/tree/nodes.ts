@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
-import { describeError, isApiError, type Environment, type EnvironmentStatus, type Organization, type Project, type Service, type ServiceStatus } from '../api';
-import { humanize, SERVICE_ICONS, stateColor, stateLabel, timeOfDay } from './format';
+import { errorKind } from '../api/errors';
+import type { Organization } from '../api/types';
+import { Commands } from '../commands/registry';
+import { errorText, timeOfDay } from '../format';
+import { presentOrganization, presentUnrenderable, type RowPresentation } from './present';
 
 export const CONSOLE_URL = 'https://console.qovery.com';
 
@@ -12,142 +15,88 @@ export abstract class QoveryNode {
   resource?: { id: string; name: string; consoleUrl: string };
 }
 
-function item(node: QoveryNode, label: string, collapsible: boolean, contextValue: string): vscode.TreeItem {
-  const t = new vscode.TreeItem(label, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-  t.id = node.key;
-  t.contextValue = contextValue;
-  return t;
+/** A row built from API data: what it shows comes from a pure function of `present.ts`. */
+export abstract class DataNode extends QoveryNode {
+  /** What kind of row this is, for the placeholder shown when its data cannot be shown. */
+  abstract readonly what: string;
+  abstract present(): RowPresentation;
+  /** Markdown tooltips for resources; API tokens use plain lines. */
+  protected markdownTooltip = true;
+  protected extraTooltipLines(): string[] {
+    return [];
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    let p: RowPresentation;
+    let extra: string[] = [];
+    try {
+      p = this.present();
+      extra = this.extraTooltipLines();
+    } catch {
+      // The presenters read every field defensively; this is the last guard so one row never breaks the view.
+      p = presentUnrenderable(this.what, vscode.l10n);
+    }
+    const t = new vscode.TreeItem(p.label, p.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    t.id = this.key;
+    t.contextValue = p.contextValue;
+    t.description = p.description;
+    t.iconPath = new vscode.ThemeIcon(p.icon, p.iconColor ? new vscode.ThemeColor(p.iconColor) : undefined);
+    t.tooltip = this.markdownTooltip ? markdownTooltip(p) : [p.tooltipTitle, ...p.tooltipRows.map(([label, value]) => `${label}: ${value}`), ...extra].join('\n');
+    return t;
+  }
 }
 
-function tooltip(title: string, rows: [string, string | number | undefined][]): vscode.MarkdownString {
+function markdownTooltip(p: RowPresentation): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
-  md.appendMarkdown(`**${escapeMd(title)}**\n\n`);
-  for (const [label, value] of rows) {
-    if (value !== undefined && value !== '') {
-      md.appendMarkdown(`${escapeMd(label)}: ${escapeMd(String(value))}  \n`);
-    }
+  md.appendMarkdown(`**${escapeMd(p.tooltipTitle)}**\n\n`);
+  for (const [label, value] of p.tooltipRows) {
+    md.appendMarkdown(`${escapeMd(label)}: ${escapeMd(value)}  \n`);
   }
   return md;
 }
 
 const escapeMd = (text: string): string => text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 
-export class OrganizationNode extends QoveryNode {
+export class OrganizationNode extends DataNode {
   readonly key: string;
+  get what(): string {
+    return vscode.l10n.t('organization');
+  }
   constructor(readonly organization: Organization) {
     super();
     this.key = `org:${organization.id}`;
     this.resource = { id: organization.id, name: organization.name, consoleUrl: `${CONSOLE_URL}/organization/${organization.id}` };
   }
-  toTreeItem(): vscode.TreeItem {
-    const o = this.organization;
-    const t = item(this, o.name, true, 'qovery.organization');
-    t.iconPath = new vscode.ThemeIcon('organization');
-    t.description = o.plan ? humanize(o.plan) : undefined;
-    t.tooltip = tooltip(o.name, [
-      [vscode.l10n.t('Organization ID'), o.id],
-      [vscode.l10n.t('Plan'), o.plan ? humanize(o.plan) : undefined],
-      [vscode.l10n.t('Description'), o.description ?? undefined],
-      [vscode.l10n.t('Created'), o.created_at],
-    ]);
-    return t;
+  present(): RowPresentation {
+    return presentOrganization(this.organization, vscode.l10n);
   }
 }
 
-export class ProjectNode extends QoveryNode {
-  readonly key: string;
-  constructor(
-    readonly organizationId: string,
-    readonly project: Project,
-  ) {
-    super();
-    this.key = `project:${project.id}`;
-    this.resource = { id: project.id, name: project.name, consoleUrl: `${CONSOLE_URL}/organization/${organizationId}/project/${project.id}` };
-  }
-  toTreeItem(): vscode.TreeItem {
-    const p = this.project;
-    const t = item(this, p.name, true, 'qovery.project');
-    t.iconPath = new vscode.ThemeIcon('project');
-    const count = p.associated_environments_count;
-    t.description = count === undefined ? undefined : count === 1 ? vscode.l10n.t('1 environment') : vscode.l10n.t('{0} environments', count);
-    t.tooltip = tooltip(p.name, [
-      [vscode.l10n.t('Project ID'), p.id],
-      [vscode.l10n.t('Description'), p.description ?? undefined],
-      [vscode.l10n.t('Environments'), count],
-    ]);
-    return t;
-  }
+export const apiTokensKey = (organizationId: string): string => `apiTokens:${organizationId}`;
+
+/**
+ * The organization of an organization row or of its "API Tokens" row, read from the row's key:
+ * rows made by another chunk are not instances of this chunk's classes.
+ */
+export function organizationIdOf(node: QoveryNode | undefined): string | undefined {
+  const match = /^(?:org|apiTokens):(.+)$/.exec(node?.key ?? '');
+  return match?.[1];
 }
 
-export class EnvironmentNode extends QoveryNode {
+/** "API Tokens" under an organization: its rows come from the token management chunk, loaded when it is expanded. */
+export class ApiTokensNode extends QoveryNode {
   readonly key: string;
-  constructor(
-    readonly organizationId: string,
-    readonly projectId: string,
-    readonly environment: Environment,
-    readonly status: EnvironmentStatus | undefined,
-  ) {
+  constructor(readonly organizationId: string) {
     super();
-    this.key = `env:${environment.id}`;
-    this.resource = {
-      id: environment.id,
-      name: environment.name,
-      consoleUrl: `${CONSOLE_URL}/organization/${organizationId}/project/${projectId}/environment/${environment.id}`,
-    };
+    this.key = apiTokensKey(organizationId);
   }
   toTreeItem(): vscode.TreeItem {
-    const e = this.environment;
-    const s = this.status;
-    const t = item(this, e.name, true, `qovery.environment.${e.mode.toLowerCase()}`);
-    t.iconPath = new vscode.ThemeIcon(e.mode === 'PRODUCTION' ? 'server-environment' : e.mode === 'PREVIEW' ? 'git-pull-request' : 'server-environment', stateColor(s?.state));
-    t.description = `${humanize(e.mode)} · ${stateLabel(s?.state)}`;
-    t.tooltip = tooltip(e.name, [
-      [vscode.l10n.t('Environment ID'), e.id],
-      [vscode.l10n.t('Mode'), humanize(e.mode)],
-      [vscode.l10n.t('State'), stateLabel(s?.state)],
-      [vscode.l10n.t('Last deployment'), s?.last_deployment_state ? humanize(s.last_deployment_state) : undefined],
-      [vscode.l10n.t('Deployed at'), s?.last_deployment_date ?? undefined],
-      [vscode.l10n.t('Cluster'), e.cluster_name ?? e.cluster_id],
-    ]);
-    return t;
-  }
-}
-
-export class ServiceNode extends QoveryNode {
-  readonly key: string;
-  constructor(
-    readonly organizationId: string,
-    readonly projectId: string,
-    readonly environmentId: string,
-    readonly service: Service,
-    readonly status: ServiceStatus | undefined,
-  ) {
-    super();
-    this.key = `service:${service.id}`;
-    const type = service.service_type.toLowerCase();
-    this.resource = {
-      id: service.id,
-      name: service.name,
-      consoleUrl: `${CONSOLE_URL}/organization/${organizationId}/project/${projectId}/environment/${environmentId}/${type}/${service.id}/general`,
-    };
-  }
-  toTreeItem(): vscode.TreeItem {
-    const s = this.service;
-    const st = this.status;
-    const type = s.service_type;
-    const t = item(this, s.name, false, `qovery.service.${type.toLowerCase()}`);
-    t.iconPath = new vscode.ThemeIcon(SERVICE_ICONS[type] ?? 'symbol-misc', stateColor(st?.state));
-    const deployment = st?.service_deployment_status ? humanize(st.service_deployment_status) : undefined;
-    t.description = [humanize(type), stateLabel(st?.state), deployment].filter(Boolean).join(' · ');
-    t.tooltip = tooltip(s.name, [
-      [vscode.l10n.t('Service ID'), s.id],
-      [vscode.l10n.t('Type'), humanize(type)],
-      [vscode.l10n.t('State'), stateLabel(st?.state)],
-      [vscode.l10n.t('Deployment'), deployment],
-      [vscode.l10n.t('Last deployment'), st?.last_deployment_date ?? undefined],
-      [vscode.l10n.t('Current action'), st?.status_details ? `${humanize(st.status_details.action)} ${humanize(st.status_details.status)}` : undefined],
-    ]);
+    const t = new vscode.TreeItem(vscode.l10n.t('API Tokens'), vscode.TreeItemCollapsibleState.Collapsed);
+    t.id = this.key;
+    t.contextValue = 'qovery.apiTokens';
+    t.iconPath = new vscode.ThemeIcon('key');
+    t.tooltip = vscode.l10n.t('The organization\'s API tokens. Qovery shows a token\'s secret only once, when it is created.');
     return t;
   }
 }
@@ -164,21 +113,21 @@ export class ErrorNode extends QoveryNode {
     this.key = `error:${parentKey}`;
   }
   get kind(): string {
-    return isApiError(this.error) ? this.error.kind : 'unknown';
+    return errorKind(this.error) ?? 'unknown';
   }
   toTreeItem(): vscode.TreeItem {
     const t = new vscode.TreeItem(vscode.l10n.t('Could not load {0}', this.what), vscode.TreeItemCollapsibleState.Expanded);
     t.id = this.key;
     t.contextValue = 'qovery.error';
     t.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    t.description = describeError(this.error);
-    t.tooltip = describeError(this.error);
+    t.description = errorText(this.error);
+    t.tooltip = errorText(this.error);
     return t;
   }
   children(): QoveryNode[] {
     return [
-      new ActionNode(`${this.key}:retry`, vscode.l10n.t('Retry'), 'refresh', { command: 'qovery.retryNode', title: vscode.l10n.t('Retry'), arguments: [this.parentKey] }),
-      new ActionNode(`${this.key}:log`, vscode.l10n.t('Show Log'), 'output', { command: 'qovery.showLog', title: vscode.l10n.t('Show Log') }),
+      new ActionNode(`${this.key}:retry`, vscode.l10n.t('Retry'), 'refresh', { command: Commands.retryNode, title: vscode.l10n.t('Retry'), arguments: [this.parentKey] }),
+      new ActionNode(`${this.key}:log`, vscode.l10n.t('Show Log'), 'output', { command: Commands.showLog, title: vscode.l10n.t('Show Log') }),
     ];
   }
 }
@@ -219,9 +168,9 @@ export class StaleNode extends QoveryNode {
     t.id = this.key;
     t.contextValue = 'qovery.stale';
     t.iconPath = new vscode.ThemeIcon('cloud-offline', new vscode.ThemeColor('charts.yellow'));
-    t.description = describeError(this.error);
-    t.tooltip = vscode.l10n.t('{0} The rows below are from the last successful load at {1}. Click to retry.', describeError(this.error), new Date(this.loadedAt).toLocaleString());
-    t.command = { command: 'qovery.retryNode', title: vscode.l10n.t('Retry'), arguments: [this.parentKey] };
+    t.description = errorText(this.error);
+    t.tooltip = vscode.l10n.t('{0} The rows below are from the last successful load at {1}. Click to retry.', errorText(this.error), new Date(this.loadedAt).toLocaleString());
+    t.command = { command: Commands.retryNode, title: vscode.l10n.t('Retry'), arguments: [this.parentKey] };
     return t;
   }
 }

@@ -1,28 +1,51 @@
 import * as vscode from 'vscode';
-import { isApiError, type QoveryClient, type ServiceStatus, type EnvironmentServiceStatuses } from '../api';
+import type { QoveryClient } from '../api/client';
+import { errorKind, isTransient } from '../api/errors';
 import type { SessionManager } from '../auth/session';
+import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
 import { readSettings } from '../config';
-import { EnvironmentNode, ErrorNode, InfoNode, OrganizationNode, ProjectNode, ServiceNode, StaleNode, type QoveryNode } from './nodes';
-import { ApiTokensNode, loadApiTokenNodes } from './tokens';
+import { apiTokensKey, ApiTokensNode, ErrorNode, InfoNode, OrganizationNode, StaleNode, type QoveryNode } from './nodes';
+import { byDisplayName, presentUnrenderable } from './present';
+import { Disposable, toDisposable } from '../lifecycle';
 
-export const VIEW_ID = 'qovery.organizations';
+import { VIEW_ID } from './view';
 const ROOT = 'root';
 
 interface Level {
   nodes: QoveryNode[];
   loadedAt: number;
+  /** The kind of failure when the level failed: its rows (error or stale) stay until Retry or Refresh. */
+  failed?: string;
+  /** The failure may pass by itself: the level loads again once the API is back. */
+  transient?: boolean;
 }
 
-/** Kinds of failure after which the rows of the last success stay useful (marked stale). */
-const KEEP_STALE_ON = new Set(['network', 'timeout', 'server', 'rateLimited', 'invalidResponse']);
+/** Loads the rows under "API Tokens": given by the token management chunk, loaded on first expansion. */
+export type TokenRowsLoader = (client: QoveryClient, organizationId: string, signal: AbortSignal) => Promise<QoveryNode[]>;
+
+/** How the children of one row load. */
+export interface ChildLevel {
+  /** "environments": for the error row, "Could not load environments". */
+  what: string;
+  /** The row shown when the level is empty. */
+  empty: string;
+  load: (client: QoveryClient, signal: AbortSignal) => Promise<QoveryNode[]>;
+}
+
+/** The levels below an organization: the explorer chunk, loaded when an organization is first expanded. */
+export interface LevelSource {
+  projects(client: QoveryClient, organizationId: string, signal: AbortSignal): Promise<QoveryNode[]>;
+  /** The children of a row this source made, or undefined for a row without children. */
+  levelOf(node: QoveryNode): ChildLevel | undefined;
+}
 
 /**
  * Organizations -> projects -> environments -> services. Each level loads when expanded, with
  * one list call and one status call; loads of the same level share one request.
  */
-export class OrganizationsTreeProvider implements vscode.TreeDataProvider<QoveryNode>, vscode.Disposable {
-  readonly #changed = new vscode.EventEmitter<QoveryNode | undefined>();
+export class OrganizationsTreeProvider extends Disposable implements vscode.TreeDataProvider<QoveryNode> {
+  readonly #changed = this.register(new vscode.EventEmitter<QoveryNode | undefined>());
   readonly onDidChangeTreeData = this.#changed.event;
   readonly #levels = new Map<string, Level>();
   /** The last successful load of each level, kept to show (marked stale) when a reload fails. */
@@ -30,8 +53,8 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
   readonly #inflight = new Map<string, Promise<QoveryNode[]>>();
   readonly #nodes = new Map<string, QoveryNode>();
   readonly #parents = new Map<string, string>();
-  readonly #disposables: vscode.Disposable[] = [];
   #epoch = 0;
+  #lastStatus: string | undefined;
   #refresh: { promise: Promise<void>; startedAt: number; pending: boolean } | undefined;
   #autoRefresh: ReturnType<typeof setInterval> | undefined;
   view: vscode.TreeView<QoveryNode> | undefined;
@@ -42,13 +65,23 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
   constructor(
     private readonly session: SessionManager,
     private readonly log: Logger,
+    private readonly tokenRows: TokenRowsLoader,
+    private readonly levels: LevelSource,
   ) {
-    this.#disposables.push(
+    super();
+    this.register(toDisposable(() => clearInterval(this.#autoRefresh)));
+    this.registerAll(
       session.onDidChangeConnection(() => this.clear()),
       session.onDidChange((state) => {
-        if (state.status !== 'checking') {
-          this.#changed.fire(undefined);
+        if (state.status === 'checking') {
+          return;
         }
+        const before = this.#lastStatus;
+        this.#lastStatus = state.status;
+        if (state.status === 'signedIn' && before !== undefined && before !== 'signedIn') {
+          this.#forgetTransientFailures();
+        }
+        this.#changed.fire(undefined);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('qovery.autoRefreshSeconds')) {
@@ -61,7 +94,7 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
 
   attach(view: vscode.TreeView<QoveryNode>): void {
     this.view = view;
-    this.#disposables.push(view.onDidChangeVisibility(() => this.#scheduleAutoRefresh()));
+    this.register(view.onDidChangeVisibility(() => this.#scheduleAutoRefresh()));
     this.#scheduleAutoRefresh();
   }
 
@@ -78,7 +111,19 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
   }
 
   getTreeItem(node: QoveryNode): vscode.TreeItem {
-    return node.toTreeItem();
+    try {
+      return node.toTreeItem();
+    } catch (error) {
+      // Never an exception into VS Code's tree: the row says it cannot be shown.
+      this.log.exception('A row could not be shown', error);
+      const p = presentUnrenderable(vscode.l10n.t('row'), vscode.l10n);
+      const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
+      item.id = node.key;
+      item.description = p.description;
+      item.contextValue = p.contextValue;
+      item.iconPath = new vscode.ThemeIcon(p.icon);
+      return item;
+    }
   }
 
   getParent(node: QoveryNode): QoveryNode | undefined {
@@ -101,50 +146,17 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
       const orgId = node.organization.id;
       const tokens = new ApiTokensNode(orgId);
       this.#remember(node.key, [tokens]);
-      return this.#load(node.key, vscode.l10n.t('projects'), vscode.l10n.t('No projects'), async (client, signal) =>
-        (await client.listProjects(orgId, { signal })).sort(byName).map((p) => new ProjectNode(orgId, p)),
-      ).then((nodes) => [...nodes, tokens]);
+      return this.#load(node.key, vscode.l10n.t('projects'), vscode.l10n.t('No projects'), (client, signal) => this.levels.projects(client, orgId, signal)).then((nodes) => [
+        ...nodes,
+        tokens,
+      ]);
     }
     if (node instanceof ApiTokensNode) {
-      const store = this.session.store;
-      return this.#load(node.key, vscode.l10n.t('API tokens'), vscode.l10n.t('No API tokens'), (client, signal) =>
-        loadApiTokenNodes(client, node.organizationId, store.connections(), store.active()?.id, signal),
-      );
+      return this.#load(node.key, vscode.l10n.t('API tokens'), vscode.l10n.t('No API tokens'), (client, signal) => this.tokenRows(client, node.organizationId, signal));
     }
-    if (node instanceof ProjectNode) {
-      const { organizationId } = node;
-      const projectId = node.project.id;
-      return this.#load(node.key, vscode.l10n.t('environments'), vscode.l10n.t('No environments'), async (client, signal) => {
-        const [environments, statuses] = await Promise.all([
-          client.listEnvironments(projectId, { signal }),
-          client.listEnvironmentStatuses(projectId, { signal }).catch((error: unknown) => this.#partial('environment states', error)),
-        ]);
-        const byId = new Map((statuses ?? []).map((s) => [s.id, s]));
-        return environments.sort(byName).map((e) => new EnvironmentNode(organizationId, projectId, e, byId.get(e.id)));
-      });
-    }
-    if (node instanceof EnvironmentNode) {
-      const { organizationId, projectId } = node;
-      const environmentId = node.environment.id;
-      return this.#load(node.key, vscode.l10n.t('services'), vscode.l10n.t('No services'), async (client, signal) => {
-        const [services, statuses] = await Promise.all([
-          client.listServices(environmentId, { signal }),
-          client.getServiceStatuses(environmentId, { signal }).catch((error: unknown) => this.#partial('service states', error)),
-        ]);
-        const byId = indexStatuses(statuses);
-        return services.sort(byName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id)));
-      });
-    }
-    return [];
-  }
-
-  /** States are secondary: when only their call fails, the rows show without them. */
-  #partial(what: string, error: unknown): undefined {
-    this.log.error(`Loading ${what} failed; showing the rows without them`, error);
-    if (isApiError(error) && error.kind === 'cancelled') {
-      throw error;
-    }
-    return undefined;
+    // Anything else is a row of the explorer chunk, which knows how to load its children.
+    const level = this.levels.levelOf(node);
+    return level ? this.#load(node.key, level.what, level.empty, level.load) : [];
   }
 
   async #root(): Promise<QoveryNode[]> {
@@ -156,9 +168,9 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     if (epoch !== this.#epoch) {
       return [];
     }
-    void vscode.commands.executeCommand('setContext', 'qovery.noOrganizations', state.status === 'signedIn' && (state.organizations ?? []).length === 0);
+    void setContext(ContextKeys.noOrganizations, state.status === 'signedIn' && (state.organizations ?? []).length === 0);
     if (state.status === 'signedIn') {
-      const nodes = (state.organizations ?? []).slice().sort(byName).map((o) => new OrganizationNode(o));
+      const nodes = (state.organizations ?? []).slice().sort(byDisplayName).map((o) => new OrganizationNode(o));
       this.#remember(ROOT, nodes);
       const level = { nodes, loadedAt: state.checkedAt ?? Date.now() };
       this.#levels.set(ROOT, level);
@@ -205,14 +217,18 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
           return [];
         }
         this.log.error(`Loading ${what} failed`, error);
-        this.session.reportFailure(error);
         const previous = this.#stale.get(key);
-        if (previous && isApiError(error) && KEEP_STALE_ON.has(error.kind)) {
-          return [new StaleNode(key, previous.loadedAt, error), ...previous.nodes];
+        const kind = errorKind(error) ?? 'unknown';
+        const transient = isTransient(error);
+        // A failure that says nothing about the data (network, server...) leaves the last rows useful.
+        const nodes = previous && transient ? [new StaleNode(key, previous.loadedAt, error), ...previous.nodes] : [new ErrorNode(key, what, error)];
+        this.#remember(key, nodes.slice(0, 1));
+        // Kept, so that a redraw (after the check a 401 starts, say) shows the failure instead of asking again.
+        if (kind !== 'cancelled') {
+          this.#levels.set(key, { nodes, loadedAt: Date.now(), failed: kind, transient });
         }
-        const node = new ErrorNode(key, what, error);
-        this.#remember(key, [node]);
-        return [node];
+        this.session.reportFailure(error);
+        return nodes;
       }
     };
     const promise = load().finally(() => {
@@ -259,6 +275,14 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     return entry.promise;
   }
 
+  /** Reloads the "API Tokens" row of an organization when it is on screen. */
+  refreshApiTokens(organizationId: string | undefined): void {
+    const key = organizationId ? apiTokensKey(organizationId) : undefined;
+    if (key && this.#nodes.has(key)) {
+      this.refreshNode(key);
+    }
+  }
+
   /** Reloads one row's children. */
   refreshNode(node: QoveryNode | string): void {
     const key = typeof node === 'string' ? node : node.key;
@@ -269,6 +293,15 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     }
     this.#forget(key);
     this.#changed.fire(this.#nodes.get(key));
+  }
+
+  /** After the API is back: levels that failed for a passing reason load again when next shown. */
+  #forgetTransientFailures(): void {
+    for (const [key, level] of this.#levels) {
+      if (level.transient) {
+        this.#levels.delete(key);
+      }
+    }
   }
 
   #forget(key: string): void {
@@ -293,27 +326,4 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
       }, seconds * 1000);
     }
   }
-
-  dispose(): void {
-    clearInterval(this.#autoRefresh);
-    for (const d of this.#disposables) {
-      d.dispose();
-    }
-    this.#changed.dispose();
-  }
-}
-
-const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
-
-function indexStatuses(statuses: EnvironmentServiceStatuses | undefined): Map<string, ServiceStatus> {
-  const out = new Map<string, ServiceStatus>();
-  if (!statuses) {
-    return out;
-  }
-  for (const group of [statuses.applications, statuses.containers, statuses.jobs, statuses.databases, statuses.helms, statuses.terraforms]) {
-    for (const s of group ?? []) {
-      out.set(s.id, s);
-    }
-  }
-  return out;
 }

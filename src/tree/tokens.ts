@@ -1,28 +1,18 @@
 import * as vscode from 'vscode';
-import type { OrganizationApiToken, QoveryClient } from '../api';
+import type { QoveryClient } from '../api/client';
+import type { OrganizationApiToken } from '../api/types';
 import type { ConnectionInfo } from '../auth/tokenStore';
-import { formatAge } from '../statusBar';
-import { QoveryNode } from './nodes';
+import { formatAge } from '../format';
+import { DataNode, type QoveryNode } from './nodes';
+import { byDisplayName, displayName, presentApiToken, type RowPresentation } from './present';
 
-/** "API Tokens" under an organization: the organization's tokens, never their secrets. */
-export class ApiTokensNode extends QoveryNode {
-  readonly key: string;
-  constructor(readonly organizationId: string) {
-    super();
-    this.key = `apiTokens:${organizationId}`;
-  }
-  toTreeItem(): vscode.TreeItem {
-    const t = new vscode.TreeItem(vscode.l10n.t('API Tokens'), vscode.TreeItemCollapsibleState.Collapsed);
-    t.id = this.key;
-    t.contextValue = 'qovery.apiTokens';
-    t.iconPath = new vscode.ThemeIcon('key');
-    t.tooltip = vscode.l10n.t('The organization\'s API tokens. Qovery shows a token\'s secret only once, when it is created.');
-    return t;
-  }
-}
+export const isApiTokenNode = (node: QoveryNode | undefined): node is ApiTokenNode =>
+  node !== undefined && node.key.startsWith('apiToken:') && 'token' in node && 'organizationId' in node;
 
-export class ApiTokenNode extends QoveryNode {
+/** One API token of an organization (never its secret). Made by the token management chunk. */
+export class ApiTokenNode extends DataNode {
   readonly key: string;
+  protected override markdownTooltip = false;
   constructor(
     readonly organizationId: string,
     readonly token: OrganizationApiToken,
@@ -34,35 +24,24 @@ export class ApiTokenNode extends QoveryNode {
     super();
     this.key = `apiToken:${token.id}`;
   }
-  get name(): string {
-    return this.token.name ?? this.token.id;
+  get what(): string {
+    return vscode.l10n.t('API token');
   }
-  toTreeItem(): vscode.TreeItem {
-    const k = this.token;
-    const t = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.None);
-    t.id = this.key;
-    t.contextValue = this.inUse ? 'qovery.apiToken.inUse' : 'qovery.apiToken';
-    t.iconPath = this.inUse ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon('key');
-    const created = Date.parse(k.created_at);
-    const age = Number.isNaN(created) ? undefined : formatAge(created);
-    t.description = [k.role_name ?? undefined, age, this.inUse ? vscode.l10n.t('in use') : undefined].filter(Boolean).join(' · ');
-    const lines = [
-      this.name,
-      vscode.l10n.t('Token ID: {0}', k.id),
-      vscode.l10n.t('Role: {0}', k.role_name ?? k.role_id ?? vscode.l10n.t('unknown')),
-      vscode.l10n.t('Created: {0}', k.created_at),
-    ];
-    if (k.description) {
-      lines.push(vscode.l10n.t('Description: {0}', k.description));
-    }
+  get name(): string {
+    return displayName(this.token, vscode.l10n);
+  }
+  present(): RowPresentation {
+    return presentApiToken(this.token, { inUse: this.inUse, usedBy: this.usedBy, age: (created) => formatAge(created) }, vscode.l10n);
+  }
+  protected override extraTooltipLines(): string[] {
+    const lines: string[] = [];
     if (this.inUse) {
       lines.push(vscode.l10n.t('In use by this VS Code connection.'));
     }
     if (this.usedBy.length > 0) {
       lines.push(vscode.l10n.t('Used by the saved connection(s): {0}', this.usedBy.join(', ')));
     }
-    t.tooltip = lines.join('\n');
-    return t;
+    return lines;
   }
 }
 
@@ -77,7 +56,7 @@ export async function loadApiTokenNodes(
   const tokens = await client.listApiTokens(organizationId, { signal });
   return tokens
     .slice()
-    .sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id))
+    .sort(byDisplayName)
     .map((token) => {
       const users = connections.filter((c) => c.tokenId === token.id);
       return new ApiTokenNode(

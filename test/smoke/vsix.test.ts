@@ -1,19 +1,34 @@
 import * as assert from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 // Runs against the .vsix installed into the extensions folder, as a user gets it from the Marketplace.
 describe('packaged .vsix', () => {
   const ext = vscode.extensions.getExtension('qovery-community.qovery');
+  const chunkFile = (name: string): string => path.join(ext!.extensionPath, 'dist', 'chunks', `${name}.js`);
+  /** Whether the extension host has loaded a chunk: `require` keeps every module it loaded in its cache. */
+  const loaded = (name: string): boolean => require.cache[chunkFile(name)] !== undefined;
 
   it('is installed from the package, not from the development folder', () => {
     assert.ok(ext, 'qovery-community.qovery is installed');
     assert.ok(!ext.extensionPath.startsWith(path.resolve(__dirname, '..', '..', '..')), `loaded from ${ext.extensionPath}`);
   });
 
-  it('activates from the packaged bundle', async () => {
+  it('activates from the packaged bundle, without loading any chunk', async () => {
     await ext!.activate();
     assert.strictEqual(ext!.isActive, true);
+    for (const name of ['connections', 'rotation', 'tokens', 'reminder', 'tree']) {
+      assert.ok(fs.existsSync(chunkFile(name)), `the .vsix ships dist/chunks/${name}.js`);
+      assert.strictEqual(loaded(name), false, `the ${name} chunk is not loaded by activation`);
+    }
+  });
+
+  // Before the view is shown: showing it loads the tree chunk too.
+  it('Copy ID (tree chunk) loads its chunk, and does nothing without a row', async () => {
+    assert.strictEqual(loaded('tree'), false);
+    await vscode.commands.executeCommand('qovery.copyId');
+    assert.ok(loaded('tree'));
   });
 
   it('contributes its view container, view and commands', async () => {
@@ -26,5 +41,28 @@ describe('packaged .vsix', () => {
     }
     await vscode.commands.executeCommand('workbench.view.extension.qovery');
     await vscode.commands.executeCommand('qovery.showLog');
+  });
+
+  // One command of each chunk, signed out: each loads its chunk from the .vsix and answers.
+  it('Sign Out (connections chunk) loads its chunk and answers "not signed in"', async () => {
+    assert.strictEqual(await vscode.commands.executeCommand('qovery.signOut'), false);
+    assert.ok(loaded('connections'));
+  });
+
+  it('Rotate Token (rotation chunk) loads its chunk and cancels, signed out', async () => {
+    const report = await vscode.commands.executeCommand<{ outcome: string }>('qovery.rotateToken');
+    assert.strictEqual(report.outcome, 'cancelled');
+    assert.ok(loaded('rotation'));
+  });
+
+  it('Delete API Token (token management chunk) loads its chunk and refuses without a token row', async () => {
+    assert.strictEqual(await vscode.commands.executeCommand('qovery.deleteApiToken'), false);
+    assert.ok(loaded('tokens'));
+  });
+
+  it('the rotation reminder chunk (no command: it loads once signed in) loads from the .vsix', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const chunk = require(chunkFile('reminder')) as { create?: unknown };
+    assert.strictEqual(typeof chunk.create, 'function');
   });
 });

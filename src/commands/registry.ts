@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import { isApiError } from '../api/errors';
+import { errorText } from '../format';
+import type { SessionStatus } from '../auth/session';
+import type { Logger } from '../logger';
+import { actionLabel, runCommonAction, type Ui } from '../ui';
+
+/**
+ * Every command id the extension contributes (package.json is the source of truth; a unit test
+ * checks both lists match). Code outside this module names commands through this object only.
+ */
+export const Commands = {
+  signIn: 'qovery.signIn',
+  addConnection: 'qovery.addConnection',
+  updateToken: 'qovery.updateToken',
+  switchConnection: 'qovery.switchConnection',
+  testAuthentication: 'qovery.testAuthentication',
+  signOut: 'qovery.signOut',
+  refresh: 'qovery.refresh',
+  showLog: 'qovery.showLog',
+  statusBarActions: 'qovery.statusBarActions',
+  refreshNode: 'qovery.refreshNode',
+  retryNode: 'qovery.retryNode',
+  openInConsole: 'qovery.openInConsole',
+  copyId: 'qovery.copyId',
+  copyName: 'qovery.copyName',
+  rotateToken: 'qovery.rotateToken',
+  createApiToken: 'qovery.createApiToken',
+  deleteApiToken: 'qovery.deleteApiToken',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Every context key the extension sets, for `when` clauses of package.json. */
+export const ContextKeys = {
+  signedIn: 'qovery.signedIn',
+  state: 'qovery.state',
+  hasConnections: 'qovery.hasConnections',
+  noOrganizations: 'qovery.noOrganizations',
+} as const;
+
+export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];
+
+/** The type of each context key's value. */
+export interface ContextValues {
+  'qovery.signedIn': boolean;
+  'qovery.state': SessionStatus;
+  'qovery.hasConnections': boolean;
+  'qovery.noOrganizations': boolean;
+}
+
+export function setContext<K extends ContextKey>(key: K, value: ContextValues[K]): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', key, value);
+}
+
+/** Runs one of the extension's own commands. */
+export function executeCommand<T = unknown>(id: CommandId, ...args: unknown[]): Thenable<T> {
+  return vscode.commands.executeCommand<T>(id, ...args);
+}
+
+/** What the command wrapper needs to report a failure. */
+export interface CommandServices {
+  log: Logger;
+  ui: Ui;
+}
+
+/** A user who cancels (a dialog, a progress notification, an aborted request) needs no error message. */
+export function isCancellation(error: unknown): boolean {
+  if (error instanceof vscode.CancellationError || (isApiError(error) && error.kind === 'cancelled')) {
+    return true;
+  }
+  const name = error instanceof Error ? error.name : undefined;
+  return name === 'AbortError' || name === 'Canceled';
+}
+
+/**
+ * Registers a command through the one error path: an unexpected error is logged with its stack
+ * (through the redactor) and shown once with Show Log; a cancellation stays quiet. The handler's
+ * result is returned as is; a failed command resolves to undefined, so VS Code does not show it again.
+ */
+export function registerCommand<A extends unknown[], R>(
+  id: CommandId,
+  handler: (...args: A) => R | Thenable<R>,
+  services: CommandServices,
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: A): Promise<R | undefined> => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (isCancellation(error)) {
+        services.log.debug(`Command ${id} was cancelled.`);
+        return undefined;
+      }
+      services.log.exception(`Command ${id} failed`, error);
+      void Promise.resolve(services.ui.prompter.error(vscode.l10n.t('Qovery: {0}', errorText(error)), {}, actionLabel('showLog'))).then((answer) => runCommonAction(answer));
+      return undefined;
+    }
+  });
+}

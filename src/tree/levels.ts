@@ -1,0 +1,133 @@
+// The rows below an organization (projects, environments, services) and how each level loads:
+// the explorer chunk, loaded when an organization is first expanded.
+import * as vscode from 'vscode';
+import type { QoveryClient } from '../api/client';
+import { errorKind } from '../api/errors';
+import type { Environment, EnvironmentStatus, Project, Service, ServiceStatus } from '../api/types';
+import type { Logger } from '../logger';
+import { CONSOLE_URL, DataNode, type QoveryNode } from './nodes';
+import { byDisplayName, indexById, indexServiceStatuses, presentEnvironment, presentProject, presentService, serviceTypeSegment, type RowPresentation } from './present';
+import type { ChildLevel, LevelSource } from './provider';
+
+export class ProjectNode extends DataNode {
+  readonly key: string;
+  get what(): string {
+    return vscode.l10n.t('project');
+  }
+  constructor(
+    readonly organizationId: string,
+    readonly project: Project,
+  ) {
+    super();
+    this.key = `project:${project.id}`;
+    this.resource = { id: project.id, name: project.name, consoleUrl: `${CONSOLE_URL}/organization/${organizationId}/project/${project.id}` };
+  }
+  present(): RowPresentation {
+    return presentProject(this.project, vscode.l10n);
+  }
+}
+
+export class EnvironmentNode extends DataNode {
+  readonly key: string;
+  get what(): string {
+    return vscode.l10n.t('environment');
+  }
+  constructor(
+    readonly organizationId: string,
+    readonly projectId: string,
+    readonly environment: Environment,
+    readonly status: EnvironmentStatus | undefined,
+  ) {
+    super();
+    this.key = `env:${environment.id}`;
+    this.resource = {
+      id: environment.id,
+      name: environment.name,
+      consoleUrl: `${CONSOLE_URL}/organization/${organizationId}/project/${projectId}/environment/${environment.id}`,
+    };
+  }
+  present(): RowPresentation {
+    return presentEnvironment(this.environment, this.status, vscode.l10n);
+  }
+}
+
+export class ServiceNode extends DataNode {
+  readonly key: string;
+  get what(): string {
+    return vscode.l10n.t('service');
+  }
+  constructor(
+    readonly organizationId: string,
+    readonly projectId: string,
+    readonly environmentId: string,
+    readonly service: Service,
+    readonly status: ServiceStatus | undefined,
+  ) {
+    super();
+    this.key = `service:${service.id}`;
+    const environmentUrl = `${CONSOLE_URL}/organization/${organizationId}/project/${projectId}/environment/${environmentId}`;
+    const type = serviceTypeSegment(service);
+    this.resource = {
+      id: service.id,
+      name: service.name,
+      consoleUrl: type ? `${environmentUrl}/${type}/${service.id}/general` : environmentUrl,
+    };
+  }
+  present(): RowPresentation {
+    return presentService(this.service, this.status, vscode.l10n);
+  }
+}
+
+/** The explorer's levels. Rows it made are instances of its own classes, so `instanceof` is safe here. */
+export class ExplorerLevels implements LevelSource {
+  constructor(private readonly log: Logger) {}
+
+  async projects(client: QoveryClient, organizationId: string, signal: AbortSignal): Promise<QoveryNode[]> {
+    return (await client.listProjects(organizationId, { signal })).sort(byDisplayName).map((p) => new ProjectNode(organizationId, p));
+  }
+
+  levelOf(node: QoveryNode): ChildLevel | undefined {
+    if (node instanceof ProjectNode) {
+      const { organizationId } = node;
+      const projectId = node.project.id;
+      return {
+        what: vscode.l10n.t('environments'),
+        empty: vscode.l10n.t('No environments'),
+        load: async (client, signal) => {
+          const [environments, statuses] = await Promise.all([
+            client.listEnvironments(projectId, { signal }),
+            client.listEnvironmentStatuses(projectId, { signal }).catch((error: unknown) => this.#partial('environment states', error)),
+          ]);
+          const byId = indexById(statuses);
+          return environments.sort(byDisplayName).map((e) => new EnvironmentNode(organizationId, projectId, e, byId.get(e.id) as EnvironmentStatus | undefined));
+        },
+      };
+    }
+    if (node instanceof EnvironmentNode) {
+      const { organizationId, projectId } = node;
+      const environmentId = node.environment.id;
+      return {
+        what: vscode.l10n.t('services'),
+        empty: vscode.l10n.t('No services'),
+        load: async (client, signal) => {
+          const [services, statuses] = await Promise.all([
+            client.listServices(environmentId, { signal }),
+            client.getServiceStatuses(environmentId, { signal }).catch((error: unknown) => this.#partial('service states', error)),
+          ]);
+          const byId = indexServiceStatuses(statuses);
+          return services.sort(byDisplayName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id) as ServiceStatus | undefined));
+        },
+      };
+    }
+    return undefined;
+  }
+
+  /** States are secondary: when only their call fails, the rows show without them. */
+  #partial(what: string, error: unknown): undefined {
+    this.log.error(`Loading ${what} failed; showing the rows without them`, error);
+    if (errorKind(error) === 'cancelled') {
+      throw error;
+    }
+    return undefined;
+  }
+}
