@@ -62,6 +62,8 @@ export interface RotationReport {
   errorKind?: string;
   /** The failure in the API's words (already free of secrets), for the message and the log. */
   detail?: string;
+  /** The failure itself (typed API errors carry no secret), so the UI can word it in the user's language. */
+  cause?: unknown;
   /** Why the old token stays: the user's choice, or the connection was removed meanwhile. */
   notRevoked?: 'userChoice' | 'signedOut';
   /** A token this rotation created (or may have created) that is still on Qovery and not in use. */

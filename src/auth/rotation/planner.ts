@@ -1,7 +1,9 @@
 // Every question a rotation asks, before anything changes: which organization, which token is in
 // use, which role, and the confirmation.
 import * as vscode from 'vscode';
-import { describeError, schemeFor, type OrganizationApiToken, type QoveryClient } from '../../api';
+import { schemeFor, type OrganizationApiToken, type QoveryClient } from '../../api';
+import { pickOrganization, pickRole } from '../../commands/pickers';
+import { errorText } from '../../format';
 import { readSettings } from '../../config';
 import type { Logger } from '../../logger';
 import { signalFrom, type Ui } from '../../ui';
@@ -45,7 +47,7 @@ export class RotationPlanner {
     try {
       client = this.session.clientFor(token, settings);
     } catch (error) {
-      return this.#failed(connection, describeError(error), error);
+      return this.#failed(connection, errorText(error), error);
     }
     const organizationId = await this.#organizationOf(connection, token);
     if (typeof organizationId !== 'string') {
@@ -63,7 +65,7 @@ export class RotationPlanner {
         return this.#cancelled(connection);
       }
       // Without the list, a token made by this rotation could not be told from the others.
-      return this.#failed(connection, vscode.l10n.t('the organization\'s API tokens could not be listed ({0})', describeError(error)), error);
+      return this.#failed(connection, vscode.l10n.t('the organization\'s API tokens could not be listed ({0})', errorText(error)), error);
     }
     let old: RotationPlan['old'];
     let oldRole: string | undefined;
@@ -86,7 +88,11 @@ export class RotationPlanner {
       const fromList = tokens.find((t) => t.role_id === oldRole)?.role_name;
       role = { id: oldRole, name: fromList ?? (connection.roleId === oldRole ? connection.roleName : undefined) };
     } else {
-      role = await this.#pickRole(connection, client, organizationId);
+      role = await pickRole({ ui: this.ui, log: this.log }, client, organizationId, {
+        title: vscode.l10n.t('Qovery: Role of the new token'),
+        placeHolder: vscode.l10n.t('The role of the current token is not known: pick the role the new token gets.'),
+        currentRoleId: connection.roleId,
+      });
       if (!role) {
         return this.#cancelled(connection);
       }
@@ -123,7 +129,7 @@ export class RotationPlanner {
       try {
         organizations = (await this.session.verify(token)).organizations;
       } catch (error) {
-        return this.#failed(connection, describeError(error), error);
+        return this.#failed(connection, errorText(error), error);
       }
     }
     if (organizations.length === 1) {
@@ -132,11 +138,8 @@ export class RotationPlanner {
     if (organizations.length === 0) {
       return this.#failed(connection, vscode.l10n.t('this token sees no organization'));
     }
-    const picked = await this.ui.prompter.quickPick(
-      organizations.map((o) => ({ label: o.name, description: o.id, id: o.id })),
-      { title: vscode.l10n.t('Qovery: Rotate Token'), placeHolder: vscode.l10n.t('Which organization does the token belong to?') },
-    );
-    return picked ? picked.id : this.#cancelled(connection);
+    const picked = await pickOrganization(this.ui, organizations, { title: vscode.l10n.t('Qovery: Rotate Token'), placeHolder: vscode.l10n.t('Which organization does the token belong to?') });
+    return picked ?? this.#cancelled(connection);
   }
 
   async #pickOldToken(connection: ConnectionInfo, tokens: OrganizationApiToken[]): Promise<OrganizationApiToken | 'none' | undefined> {
@@ -159,21 +162,5 @@ export class RotationPlanner {
       return undefined;
     }
     return picked.token ?? 'none';
-  }
-
-  async #pickRole(connection: ConnectionInfo, client: QoveryClient, organizationId: string): Promise<{ id: string; name?: string } | undefined> {
-    let roles;
-    try {
-      roles = await client.listAvailableRoles(organizationId);
-    } catch (error) {
-      this.log.error('Listing the available roles failed', error);
-      void this.ui.prompter.error(vscode.l10n.t('Qovery: the roles of the organization could not be listed: {0}', describeError(error)), {});
-      return undefined;
-    }
-    const picked = await this.ui.prompter.quickPick(
-      roles.map((r) => ({ label: r.name, description: r.id === connection.roleId ? vscode.l10n.t('role of the current token') : undefined, role: r })),
-      { title: vscode.l10n.t('Qovery: Role of the new token'), placeHolder: vscode.l10n.t('The role of the current token is not known: pick the role the new token gets.') },
-    );
-    return picked ? { id: picked.role.id, name: picked.role.name } : undefined;
   }
 }

@@ -1,6 +1,7 @@
 // What the user sees of a rotation: one progress notification that reports each stage and offers
 // Cancel while cancelling is still safe, then one message with the way out when something is left.
 import * as vscode from 'vscode';
+import { errorText } from '../../format';
 import type { Logger } from '../../logger';
 import type { Ui } from '../../ui';
 import type { ProgressStage, RotationReport, RotationStage, SagaControl } from './model';
@@ -65,7 +66,7 @@ export class RotationPresenter {
   }
 
   #reason(stage: RotationStage | undefined, report: RotationReport): string {
-    const detail = report.detail ?? '';
+    const detail = report.cause !== undefined ? errorText(report.cause) : (report.detail ?? '');
     switch (report.errorKind) {
       case undefined:
         return detail || vscode.l10n.t('VS Code stopped before the new token was kept');

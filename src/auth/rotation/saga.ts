@@ -25,9 +25,14 @@ export function kindOf(error: unknown): string {
   return 'storage';
 }
 
-/** The failure in words fit for the user (typed API errors get their plain heading). */
+/** The failure in words fit for the log (typed API errors get their plain heading). */
 function messageOf(error: unknown): string {
   return describeError(error);
+}
+
+/** The failure for a report: the words, and the typed error for the UI to say in the user's language. */
+function why(error: unknown): { detail: string; cause: unknown } {
+  return { detail: messageOf(error), cause: error };
 }
 
 /** Answers that say the create did not happen. Anything else may have created the token. */
@@ -77,7 +82,7 @@ export class RotationSaga {
     try {
       client = this.deps.api(plan.oldSecret);
     } catch (error) {
-      return { ...base(), outcome: 'failed', stage: 'prepare', errorKind: kindOf(error), detail: messageOf(error) };
+      return { ...base(), outcome: 'failed', stage: 'prepare', errorKind: kindOf(error), ...why(error) };
     }
     let created: OrganizationApiTokenCreate | undefined;
     let lastError: unknown;
@@ -116,7 +121,7 @@ export class RotationSaga {
     }
     if (!created) {
       await journals.clear(journal);
-      return { ...base(), outcome: 'failed', stage: 'create', errorKind: 'conflict', detail: messageOf(lastError), newToken: undefined };
+      return { ...base(), outcome: 'failed', stage: 'create', errorKind: 'conflict', ...why(lastError), newToken: undefined };
     }
     log.protect(created.token);
     log.info(`Created the token "${created.name ?? journal.newTokenName ?? ''}" (${created.id}) for "${plan.connectionName}".`);
@@ -257,7 +262,7 @@ export class RotationSaga {
       outcome: 'failed',
       stage: run.cause?.stage ?? journal.failureStage ?? 'create',
       errorKind: run.cause ? kindOf(run.cause.error) : journal.failure,
-      detail: run.cause ? messageOf(run.cause.error) : undefined,
+      ...(run.cause ? why(run.cause.error) : {}),
       resumed: run.control.resumed,
       ...extra,
     });
@@ -271,7 +276,7 @@ export class RotationSaga {
       // Neither secret may list tokens: a token made with them could not be deleted by us either.
       await this.#dropPending(journal.connectionId);
       await journals.clear(journal);
-      return failed({ orphan: { name: journal.newTokenName }, maybeCreated: true, errorKind: kindOf(listed.error), detail: messageOf(listed.error) });
+      return failed({ orphan: { name: journal.newTokenName }, maybeCreated: true, errorKind: kindOf(listed.error), ...why(listed.error) });
     }
     const known = new Set(journal.knownTokenIds);
     const found = listed.tokens.find((t) => !known.has(t.id) && isTokenOfRotation(t, journal));
@@ -330,7 +335,7 @@ export class RotationSaga {
     } catch (error) {
       this.deps.log.error(`Checking the new token "${journal.newTokenName ?? ''}" failed`, error);
       if (isTransientKind(kindOf(error)) && !run.control.interactive) {
-        return { ...this.#base(journal), outcome: 'deferred', journalKept: true, resumed: run.control.resumed, stage: 'verify', errorKind: kindOf(error), detail: messageOf(error) };
+        return { ...this.#base(journal), outcome: 'deferred', journalKept: true, resumed: run.control.resumed, stage: 'verify', errorKind: kindOf(error), ...why(error) };
       }
       if (await this.#newIsStored(journal)) {
         // Already in use (a window swapped before it stopped): never roll back a stored token.
@@ -429,7 +434,7 @@ export class RotationSaga {
       journal.failureStage = 'revoke';
       await this.#checkpoint(journal, run);
       const kind = kindOf(error);
-      return { ...done, outcome: !run.control.interactive && isTransientKind(kind) ? 'deferred' : 'rotated', stage: 'revoke', errorKind: kind, detail: messageOf(error), journalKept: true };
+      return { ...done, outcome: !run.control.interactive && isTransientKind(kind) ? 'deferred' : 'rotated', stage: 'revoke', errorKind: kind, ...why(error), journalKept: true };
     }
     // The API cannot tell which token a secret is: when the old secret is known, it must now fail.
     const stillWorks = run.oldSecret !== undefined ? await this.#works(run.oldSecret) : false;
@@ -461,7 +466,7 @@ export class RotationSaga {
       outcome: stage === 'cancel' ? 'cancelled' : 'failed',
       stage,
       errorKind: run.cause ? kindOf(run.cause.error) : journal.failure,
-      detail: run.cause ? messageOf(run.cause.error) : undefined,
+      ...(run.cause ? why(run.cause.error) : {}),
       resumed: run.control.resumed,
       ...extra,
     });
