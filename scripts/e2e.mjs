@@ -1,7 +1,8 @@
 // End-to-end tests: the extension in a real VS Code window (code-server 4.100.3, development mode,
 // no test runner inside) driven through Chromium as a user drives it, against the Qovery-compatible
 // test server running in this process. Steps live in test/e2e/NN-*.mjs and run in file order.
-// The run saves screenshots into media/screenshots/ and ends with "e2e: N passed, N failed".
+// The run saves screenshots into test-results/screenshots/ (ignored by git; `--screenshots media/screenshots`
+// refreshes the README's pictures) and ends with "e2e: N passed, N failed".
 //
 // Usage: node scripts/e2e.mjs [--no-build] [--no-screenshots] [--screenshots DIR]
 //                             [--extension-path DIR] [--only WORD] [--headed]
@@ -17,7 +18,7 @@ const SCREENSHOT_BUDGET_BYTES = 150 * 1024;
 const VIEWPORT = { width: 1280, height: 800 };
 
 function parseArguments(argv) {
-  const options = { build: true, screenshots: join(root, 'media', 'screenshots'), extensionPath: root, headed: false };
+  const options = { build: true, screenshots: join(root, 'test-results', 'screenshots'), extensionPath: root, headed: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -179,7 +180,7 @@ async function main() {
         throw new Skip(reason);
       },
       log: (line) => say(`      ${line}`),
-      /** Saves media/screenshots/NAME.png: the window, or `clip`, or the region around `around` (locators). */
+      /** Saves <screenshots>/NAME.png: the window, or `clip`, or the region around `around` (locators). */
       async screenshot(name, { clip, around, padding } = {}) {
         if (!options.screenshots) {
           return;
