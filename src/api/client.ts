@@ -115,30 +115,3 @@ export class QoveryClient {
     return checkObject(await this.#get('/account', o), 'the account', []);
   }
 }
-
-/** Runs `fn` over `items` with at most `limit` in flight; once `signal` aborts, items not yet started are rejected. */
-export async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-  signal?: AbortSignal,
-): Promise<PromiseSettledResult<R>[]> {
-  const out: PromiseSettledResult<R>[] = new Array<PromiseSettledResult<R>>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        if (signal?.aborted) {
-          throw new QoveryApiError('cancelled');
-        }
-        out[i] = { status: 'fulfilled', value: await fn(items[i], i) };
-      } catch (reason) {
-        out[i] = { status: 'rejected', reason };
-      }
-    }
-  };
-  const n = Math.min(items.length, Math.max(1, Math.floor(limit) || 8));
-  await Promise.all(Array.from({ length: n }, worker));
-  return out;
-}

@@ -9,7 +9,7 @@ import { CONSOLE_URL, DataNode, type QoveryNode } from './nodes';
 import { byDisplayName, indexById, indexServiceStatuses, presentEnvironment, presentProject, presentService, serviceTypeSegment, type RowPresentation } from './present';
 import type { ChildLevel, LevelSource } from './provider';
 
-export class ProjectNode extends DataNode {
+class ProjectNode extends DataNode {
   readonly key: string;
   get what(): string {
     return vscode.l10n.t('project');
@@ -27,7 +27,7 @@ export class ProjectNode extends DataNode {
   }
 }
 
-export class EnvironmentNode extends DataNode {
+class EnvironmentNode extends DataNode {
   readonly key: string;
   get what(): string {
     return vscode.l10n.t('environment');
@@ -51,7 +51,7 @@ export class EnvironmentNode extends DataNode {
   }
 }
 
-export class ServiceNode extends DataNode {
+class ServiceNode extends DataNode {
   readonly key: string;
   get what(): string {
     return vscode.l10n.t('service');

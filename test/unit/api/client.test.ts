@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as util from 'node:util';
-import { mapWithConcurrency, QoveryApiError, QoveryClient } from '../../../src/api';
-import { catchApiError, catchSync, delay, fastClient, sendJson, startServer, TOKEN, TOKEN_MARK, type TestServer } from './helpers';
+import { QoveryApiError, QoveryClient } from '../../../src/api';
+import { catchApiError, catchSync, fastClient, sendJson, startServer, TOKEN, TOKEN_MARK, type TestServer } from './helpers';
 
 const b64url = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 const JWT = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url({ sub: 'u1' })}.sig_nature-1`;
@@ -196,64 +196,5 @@ describe('api/client', () => {
       assert.ok(shown.includes(srv.url), 'the inspection should show something');
       assert.ok(!shown.includes(TOKEN_MARK), shown);
     });
-  });
-});
-
-describe('api/mapWithConcurrency', () => {
-  it('keeps order, respects the limit and settles every item', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const out = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 3, async (n, i) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await delay(10 + ((n * 7) % 5));
-      inFlight--;
-      if (n === 4) {
-        throw new Error('four');
-      }
-      return n * 10 + i;
-    });
-    assert.equal(peak, 3);
-    assert.deepEqual(
-      out.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
-      [10, 21, 32, 'four', 54, 65, 76],
-    );
-  });
-
-  it('falls back to a sane limit and handles an empty list', async () => {
-    assert.deepEqual(await mapWithConcurrency([], 8, () => Promise.resolve(1)), []);
-    let peak = 0;
-    let inFlight = 0;
-    await mapWithConcurrency(Array.from({ length: 20 }, (_, i) => i), 0, async () => {
-      peak = Math.max(peak, ++inFlight);
-      await delay(5);
-      inFlight--;
-    });
-    assert.equal(peak, 8);
-  });
-
-  it('stops starting items once the signal aborts', async () => {
-    const ac = new AbortController();
-    const started: number[] = [];
-    const out = await mapWithConcurrency(
-      [0, 1, 2, 3, 4, 5],
-      2,
-      async (n) => {
-        started.push(n);
-        if (n === 1) {
-          ac.abort();
-        }
-        await delay(5);
-        return n;
-      },
-      ac.signal,
-    );
-    assert.deepEqual(started, [0, 1]);
-    assert.deepEqual(
-      out.map((r) => r.status),
-      ['fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected', 'rejected'],
-    );
-    const reason = (out[2] as PromiseRejectedResult).reason as QoveryApiError;
-    assert.equal(reason.kind, 'cancelled');
   });
 });
