@@ -27,7 +27,7 @@ const problemMatcher = {
   },
 };
 
-/** The entry points: the core bundle and every chunk (the names CHUNK_NAMES lists in src/chunks/core.ts). */
+/** The entry points: the core bundle and every chunk (the modules ChunkModules lists in src/chunks/core.ts). */
 export const ENTRY_POINTS = {
   extension: 'src/extension.ts',
   'chunks/connections': 'src/chunks/connections.ts',

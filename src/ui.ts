@@ -18,7 +18,7 @@ export interface Prompter {
   progress<R>(title: string, task: (token: vscode.CancellationToken, report: (message: string) => void) => Thenable<R>, options?: { cancellable?: boolean }): Thenable<R>;
 }
 
-export const windowPrompter: Prompter = {
+const windowPrompter: Prompter = {
   inputBox: (options) => vscode.window.showInputBox(options),
   quickPick: (items, options) => vscode.window.showQuickPick(items, options),
   info: (message, options, ...actions) => vscode.window.showInformationMessage(message, options, ...actions),

@@ -3,7 +3,7 @@ import { cleanToken, redact, schemeFor, type AuthScheme, type AuthSchemeSetting 
 import { parseApiUrl } from './url';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RequestLogInfo {
   method: string;
@@ -81,7 +81,7 @@ export function retryAfterMs(h: Headers, useRateLimitReset: boolean, now = Date.
   return undefined;
 }
 
-export function statusKind(status: number): ApiErrorKind {
+function statusKind(status: number): ApiErrorKind {
   const k: Record<number, ApiErrorKind> = { 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 409: 'conflict', 429: 'rateLimited' };
   return k[status] ?? (status >= 400 && status < 500 ? 'badRequest' : 'server');
 }

@@ -1,5 +1,6 @@
 export * from './client';
 export * from './errors';
+export * from './explorer';
 export * from './http';
 export * from './token';
 export * from './types';

@@ -13,7 +13,7 @@ export const SERVICE = ['id', 'name', 'service_type'] as const;
 export const ROLE = ['id', 'name'] as const;
 export const API_TOKEN = ['id', 'created_at'] as const;
 export const CREATED_API_TOKEN = ['id', 'created_at', 'token'] as const;
-export const STATUS_GROUPS = ['applications', 'containers', 'jobs', 'databases', 'helms', 'terraforms'] as const;
+const STATUS_GROUPS = ['applications', 'containers', 'jobs', 'databases', 'helms', 'terraforms'] as const;
 
 /** Checks that `v` is an object whose `fields` are strings; extra fields are kept. */
 export function checkObject<T>(v: unknown, what: string, fields: readonly string[]): T {

@@ -3,7 +3,7 @@ import type { SessionManager } from './session';
 import type { ConnectionInfo } from './tokenStore';
 import { Disposable } from '../lifecycle';
 
-export const AUTH_PROVIDER_ID = 'qovery';
+const AUTH_PROVIDER_ID = 'qovery';
 
 /**
  * Qovery connections in VS Code's Accounts menu. Other extensions get the token with

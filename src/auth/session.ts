@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { QoveryApiError, QoveryClient, isApiError, type AuthScheme, type FetchLike, type Organization } from '../api';
+import { QoveryApiError, QoveryClient, isApiError, isNetworkLike, type AuthScheme, type FetchLike, type Organization } from '../api';
 import { readSettings, type Settings } from '../config';
 import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
@@ -45,7 +45,7 @@ const RECHECK_ON_SUCCESS_MS = 5_000;
 export const CONFIRM_COOLDOWN_MS = 30_000;
 
 /** Maps a failure to the status it means. Only a 401 says the token is invalid. */
-export function statusForError(error: unknown): SessionStatus {
+function statusForError(error: unknown): SessionStatus {
   if (!isApiError(error)) {
     return 'unreachable';
   }
@@ -302,7 +302,7 @@ export class SessionManager extends Disposable {
     }
     if (error.kind === 'unauthorized') {
       this.#confirmUnauthorized();
-    } else if ((error.kind === 'network' || error.kind === 'timeout') && this.#state.status === 'signedIn') {
+    } else if (isNetworkLike(error) && this.#state.status === 'signedIn') {
       this.#set({ ...this.#state, status: 'unreachable', error });
     } else if (error.kind === 'rateLimited' && this.#state.status === 'signedIn') {
       this.#set({ ...this.#state, status: 'rateLimited', error });

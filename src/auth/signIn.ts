@@ -9,7 +9,7 @@ import type { SessionManager, Verification } from './session';
 import type { ConnectionInfo, TokenSource } from './tokenStore';
 
 /** Environment variables that Qovery's own tools read a token from, in the order they are offered. */
-export const TOKEN_VARIABLES = ['QOVERY_API_TOKEN', 'QOVERY_CLI_ACCESS_TOKEN', 'Q_CLI_ACCESS_TOKEN'] as const;
+const TOKEN_VARIABLES = ['QOVERY_API_TOKEN', 'QOVERY_CLI_ACCESS_TOKEN', 'Q_CLI_ACCESS_TOKEN'] as const;
 
 interface TokenInput {
   token: string;

@@ -28,9 +28,9 @@ const ACTIVE_KEY = 'qovery.activeConnection';
 const SECRET_PREFIX = 'qovery.token.';
 const PENDING_PREFIX = 'qovery.pending.';
 
-export const secretKeyFor = (connectionId: string): string => `${SECRET_PREFIX}${connectionId}`;
+const secretKeyFor = (connectionId: string): string => `${SECRET_PREFIX}${connectionId}`;
 /** Where a rotation keeps the new token until it becomes the connection's token. */
-export const pendingKeyFor = (connectionId: string): string => `${PENDING_PREFIX}${connectionId}`;
+const pendingKeyFor = (connectionId: string): string => `${PENDING_PREFIX}${connectionId}`;
 
 export interface TokenStoreChange {
   /** Connection ids whose token changed (added, replaced or removed). */

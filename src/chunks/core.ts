@@ -40,9 +40,6 @@ interface ChunkModules {
 export type ChunkName = keyof ChunkModules;
 export type ChunkOf<N extends ChunkName> = ReturnType<ChunkModules[N]['create']>;
 
-/** Each chunk is its own CommonJS bundle in dist/chunks/, built by esbuild.mjs. */
-export const CHUNK_NAMES: readonly ChunkName[] = ['connections', 'reminder', 'rotation', 'tokens', 'tree'];
-
 /**
  * Loads a chunk with `require` the first time it is asked for, then hands out the same instance.
  * `require` is synchronous, so a command can load its chunk and run in the same call.

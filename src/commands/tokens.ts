@@ -186,7 +186,7 @@ export async function deleteApiToken(deps: TokenCommandDeps, node?: QoveryNode):
   }
   const detail = [vscode.l10n.t('Anything that uses it (CI, scripts, other machines) stops working at once. This cannot be undone.')];
   if (node.usedBy.length > 0) {
-    detail.push(vscode.l10n.t('The saved connection(s) {0} use this token and will be rejected.', node.usedBy.join(', ')));
+    detail.push(vscode.l10n.t('Saved connections that use this token and will be rejected: {0}.', node.usedBy.join(', ')));
   }
   if (active && !active.tokenId) {
     detail.push(vscode.l10n.t('VS Code does not know which token "{0}" uses: if it is this one, you will be signed out.', active.name));

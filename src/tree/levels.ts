@@ -3,13 +3,14 @@
 import * as vscode from 'vscode';
 import type { QoveryClient } from '../api/client';
 import { errorKind } from '../api/errors';
+import { getServiceStatuses, listEnvironments, listEnvironmentStatuses, listProjects, listServices } from '../api/explorer';
 import type { Environment, EnvironmentStatus, Project, Service, ServiceStatus } from '../api/types';
 import type { Logger } from '../logger';
 import { CONSOLE_URL, DataNode, type QoveryNode } from './nodes';
 import { byDisplayName, indexById, indexServiceStatuses, presentEnvironment, presentProject, presentService, serviceTypeSegment, type RowPresentation } from './present';
 import type { ChildLevel, LevelSource } from './provider';
 
-export class ProjectNode extends DataNode {
+class ProjectNode extends DataNode {
   readonly key: string;
   get what(): string {
     return vscode.l10n.t('project');
@@ -27,7 +28,7 @@ export class ProjectNode extends DataNode {
   }
 }
 
-export class EnvironmentNode extends DataNode {
+class EnvironmentNode extends DataNode {
   readonly key: string;
   get what(): string {
     return vscode.l10n.t('environment');
@@ -51,7 +52,7 @@ export class EnvironmentNode extends DataNode {
   }
 }
 
-export class ServiceNode extends DataNode {
+class ServiceNode extends DataNode {
   readonly key: string;
   get what(): string {
     return vscode.l10n.t('service');
@@ -83,7 +84,7 @@ export class ExplorerLevels implements LevelSource {
   constructor(private readonly log: Logger) {}
 
   async projects(client: QoveryClient, organizationId: string, signal: AbortSignal): Promise<QoveryNode[]> {
-    return (await client.listProjects(organizationId, { signal })).sort(byDisplayName).map((p) => new ProjectNode(organizationId, p));
+    return (await listProjects(client, organizationId, { signal })).sort(byDisplayName).map((p) => new ProjectNode(organizationId, p));
   }
 
   levelOf(node: QoveryNode): ChildLevel | undefined {
@@ -95,8 +96,8 @@ export class ExplorerLevels implements LevelSource {
         empty: vscode.l10n.t('No environments'),
         load: async (client, signal) => {
           const [environments, statuses] = await Promise.all([
-            client.listEnvironments(projectId, { signal }),
-            client.listEnvironmentStatuses(projectId, { signal }).catch((error: unknown) => this.#partial('environment states', error)),
+            listEnvironments(client, projectId, { signal }),
+            listEnvironmentStatuses(client, projectId, { signal }).catch((error: unknown) => this.#partial('environment states', error)),
           ]);
           const byId = indexById(statuses);
           return environments.sort(byDisplayName).map((e) => new EnvironmentNode(organizationId, projectId, e, byId.get(e.id) as EnvironmentStatus | undefined));
@@ -111,8 +112,8 @@ export class ExplorerLevels implements LevelSource {
         empty: vscode.l10n.t('No services'),
         load: async (client, signal) => {
           const [services, statuses] = await Promise.all([
-            client.listServices(environmentId, { signal }),
-            client.getServiceStatuses(environmentId, { signal }).catch((error: unknown) => this.#partial('service states', error)),
+            listServices(client, environmentId, { signal }),
+            getServiceStatuses(client, environmentId, { signal }).catch((error: unknown) => this.#partial('service states', error)),
           ]);
           const byId = indexServiceStatuses(statuses);
           return services.sort(byDisplayName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id) as ServiceStatus | undefined));

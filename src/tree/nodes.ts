@@ -133,7 +133,7 @@ export class ErrorNode extends QoveryNode {
 }
 
 /** A clickable row that runs a command. */
-export class ActionNode extends QoveryNode {
+class ActionNode extends QoveryNode {
   constructor(
     readonly key: string,
     readonly label: string,

@@ -39,7 +39,7 @@ export class ApiTokenNode extends DataNode {
       lines.push(vscode.l10n.t('In use by this VS Code connection.'));
     }
     if (this.usedBy.length > 0) {
-      lines.push(vscode.l10n.t('Used by the saved connection(s): {0}', this.usedBy.join(', ')));
+      lines.push(vscode.l10n.t('Also used by: {0}', this.usedBy.join(', ')));
     }
     return lines;
   }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { QoveryClient } from '../../src/api';
+import { getServiceStatuses, listEnvironments, listEnvironmentStatuses, listProjects, listServices, QoveryClient } from '../../src/api';
 import { loadSpec, specCandidates, validateRequest, type Spec } from '../qovery/contract';
 import { DEMO, startQoveryServer, type QoveryServer } from '../qovery';
 
@@ -29,11 +29,11 @@ describe('contract: the API client against the official OpenAPI spec', function 
     const orgId = DEMO.organizations.acme;
     await admin.listOrganizations();
     await admin.getOrganization(orgId);
-    await admin.listProjects(orgId);
-    await admin.listEnvironments(DEMO.projects.storefront);
-    await admin.listEnvironmentStatuses(DEMO.projects.storefront);
-    await admin.listServices(DEMO.environments.storefrontProduction);
-    await admin.getServiceStatuses(DEMO.environments.storefrontProduction);
+    await listProjects(admin, orgId);
+    await listEnvironments(admin, DEMO.projects.storefront);
+    await listEnvironmentStatuses(admin, DEMO.projects.storefront);
+    await listServices(admin, DEMO.environments.storefrontProduction);
+    await getServiceStatuses(admin, DEMO.environments.storefrontProduction);
     const roles = await admin.listAvailableRoles(orgId);
     await admin.listApiTokens(orgId);
     const created = await admin.createApiToken(orgId, { name: 'contract check', description: 'made by the contract test', role_id: roles[0].id });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as util from 'node:util';
-import { mapWithConcurrency, QoveryApiError, QoveryClient } from '../../../src/api';
-import { catchApiError, catchSync, delay, fastClient, sendJson, startServer, TOKEN, TOKEN_MARK, type TestServer } from './helpers';
+import { getServiceStatuses, listEnvironments, listEnvironmentStatuses, listProjects, listServices, QoveryApiError, QoveryClient } from '../../../src/api';
+import { catchApiError, catchSync, fastClient, sendJson, startServer, TOKEN, TOKEN_MARK, type TestServer } from './helpers';
 
 const b64url = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 const JWT = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url({ sub: 'u1' })}.sig_nature-1`;
@@ -53,11 +53,11 @@ describe('api/client', () => {
     const c = fastClient(srv.url);
     assert.deepEqual(await c.listOrganizations(), [{ id: 'o1', name: 'Acme', plan: 'TEAM', extra: 1 }]);
     assert.equal((await c.getOrganization('o1')).name, 'Acme');
-    assert.equal((await c.listProjects('o1'))[0].id, 'p1');
-    assert.equal((await c.listEnvironments('p1'))[0].mode, 'PRODUCTION');
-    assert.equal((await c.listEnvironmentStatuses('p1'))[0].state, 'RUNNING');
-    assert.equal((await c.listServices('e1'))[0].service_type, 'APPLICATION');
-    const st = await c.getServiceStatuses('e1');
+    assert.equal((await listProjects(c, 'o1'))[0].id, 'p1');
+    assert.equal((await listEnvironments(c, 'p1'))[0].mode, 'PRODUCTION');
+    assert.equal((await listEnvironmentStatuses(c, 'p1'))[0].state, 'RUNNING');
+    assert.equal((await listServices(c, 'e1'))[0].service_type, 'APPLICATION');
+    const st = await getServiceStatuses(c, 'e1');
     assert.equal(st.applications[0].id, 's1');
     assert.equal(st.databases[0].service_deployment_status, 'UP_TO_DATE');
     assert.equal((await c.listAvailableRoles('o1'))[0].name, 'Admin');
@@ -92,7 +92,7 @@ describe('api/client', () => {
   });
 
   it('encodes path parameters', async () => {
-    await catchApiError(fastClient(srv.url).listProjects('a/b c?d#e'));
+    await catchApiError(listProjects(fastClient(srv.url), 'a/b c?d#e'));
     assert.equal(srv.requests[0].url, '/organization/a%2Fb%20c%3Fd%23e/project');
     await catchApiError(fastClient(srv.url).deleteApiToken('o1', '../../account'));
     assert.equal(srv.requests[1].url, '/organization/o1/apiToken/..%2F..%2Faccount');
@@ -101,7 +101,7 @@ describe('api/client', () => {
   it('refuses empty and dot ids without sending anything', async () => {
     const c = fastClient(srv.url);
     for (const id of ['', '.', '..']) {
-      assert.equal((await catchApiError(c.listProjects(id))).kind, 'badRequest');
+      assert.equal((await catchApiError(listProjects(c, id))).kind, 'badRequest');
       assert.equal((await catchApiError(c.deleteApiToken('o1', id))).kind, 'badRequest');
     }
     assert.equal(srv.requests.length, 0);
@@ -126,30 +126,30 @@ describe('api/client', () => {
       assert.match(await shapeError({ items: [] }, (c) => c.listOrganizations()), /organization list has no "results"/);
       assert.match(await shapeError([], (c) => c.listOrganizations()), /no "results"/);
       assert.match(await shapeError({ results: [{ id: 'o1' }] }, (c) => c.listOrganizations()), /organization #1 has no "name"/);
-      assert.match(await shapeError({ results: [{ id: 'p', name: 'n' }, 'x'] }, (c) => c.listProjects('o')), /project #2 is not an object/);
-      assert.match(await shapeError({ results: [{ id: 'e', name: 'n' }] }, (c) => c.listEnvironments('p')), /has no "mode"/);
-      assert.match(await shapeError({ results: [{ id: 'e' }] }, (c) => c.listEnvironmentStatuses('p')), /has no "state"/);
-      assert.match(await shapeError({ results: [{ id: 's', name: 'n' }] }, (c) => c.listServices('e')), /has no "service_type"/);
+      assert.match(await shapeError({ results: [{ id: 'p', name: 'n' }, 'x'] }, (c) => listProjects(c, 'o')), /project #2 is not an object/);
+      assert.match(await shapeError({ results: [{ id: 'e', name: 'n' }] }, (c) => listEnvironments(c, 'p')), /has no "mode"/);
+      assert.match(await shapeError({ results: [{ id: 'e' }] }, (c) => listEnvironmentStatuses(c, 'p')), /has no "state"/);
+      assert.match(await shapeError({ results: [{ id: 's', name: 'n' }] }, (c) => listServices(c, 'e')), /has no "service_type"/);
       assert.match(await shapeError({ results: [{ id: 42, name: 'n' }] }, (c) => c.listAvailableRoles('o')), /has no "id"/);
       assert.match(await shapeError({ results: [{ id: 't' }] }, (c) => c.listApiTokens('o')), /has no "created_at"/);
       assert.match(await shapeError({ id: 't', created_at: 'x' }, (c) => c.createApiToken('o', { name: 'n', role_id: 'r' })), /created API token has no "token"/);
       assert.match(await shapeError({ name: 'x' }, (c) => c.getOrganization('o')), /organization has no "id"/);
       assert.match(await shapeError('text', (c) => c.getAccount()), /account is not an object/);
-      assert.match(await shapeError(null, (c) => c.getServiceStatuses('e')), /service statuses is not an object/);
+      assert.match(await shapeError(null, (c) => getServiceStatuses(c, 'e')), /service statuses is not an object/);
     });
 
     it('checks service statuses group by group', async () => {
-      assert.match(await shapeError({ applications: {} }, (c) => c.getServiceStatuses('e')), /"applications" .* is not a list/);
-      assert.match(await shapeError({ helms: [{ id: 'h' }] }, (c) => c.getServiceStatuses('e')), /helms status #1 has no "state"/);
+      assert.match(await shapeError({ applications: {} }, (c) => getServiceStatuses(c, 'e')), /"applications" .* is not a list/);
+      assert.match(await shapeError({ helms: [{ id: 'h' }] }, (c) => getServiceStatuses(c, 'e')), /helms status #1 has no "state"/);
       assert.match(
-        await shapeError({ jobs: [{ id: 'j', state: 'x', service_deployment_status: 3 }] }, (c) => c.getServiceStatuses('e')),
+        await shapeError({ jobs: [{ id: 'j', state: 'x', service_deployment_status: 3 }] }, (c) => getServiceStatuses(c, 'e')),
         /service_deployment_status/,
       );
     });
 
     it('treats a missing status group as empty and keeps unknown fields', async () => {
       srv.handle((_q, res) => sendJson(res, 200, { applications: [{ id: 'a', state: 'RUNNING', future: true }], agentic_workflows: [] }));
-      const st = await fastClient(srv.url).getServiceStatuses('e');
+      const st = await getServiceStatuses(fastClient(srv.url), 'e');
       assert.deepEqual(st.terraforms, []);
       assert.deepEqual(st.helms, []);
       assert.deepEqual(st.applications, [{ id: 'a', state: 'RUNNING', future: true }]);
@@ -196,64 +196,5 @@ describe('api/client', () => {
       assert.ok(shown.includes(srv.url), 'the inspection should show something');
       assert.ok(!shown.includes(TOKEN_MARK), shown);
     });
-  });
-});
-
-describe('api/mapWithConcurrency', () => {
-  it('keeps order, respects the limit and settles every item', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const out = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 3, async (n, i) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await delay(10 + ((n * 7) % 5));
-      inFlight--;
-      if (n === 4) {
-        throw new Error('four');
-      }
-      return n * 10 + i;
-    });
-    assert.equal(peak, 3);
-    assert.deepEqual(
-      out.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
-      [10, 21, 32, 'four', 54, 65, 76],
-    );
-  });
-
-  it('falls back to a sane limit and handles an empty list', async () => {
-    assert.deepEqual(await mapWithConcurrency([], 8, () => Promise.resolve(1)), []);
-    let peak = 0;
-    let inFlight = 0;
-    await mapWithConcurrency(Array.from({ length: 20 }, (_, i) => i), 0, async () => {
-      peak = Math.max(peak, ++inFlight);
-      await delay(5);
-      inFlight--;
-    });
-    assert.equal(peak, 8);
-  });
-
-  it('stops starting items once the signal aborts', async () => {
-    const ac = new AbortController();
-    const started: number[] = [];
-    const out = await mapWithConcurrency(
-      [0, 1, 2, 3, 4, 5],
-      2,
-      async (n) => {
-        started.push(n);
-        if (n === 1) {
-          ac.abort();
-        }
-        await delay(5);
-        return n;
-      },
-      ac.signal,
-    );
-    assert.deepEqual(started, [0, 1]);
-    assert.deepEqual(
-      out.map((r) => r.status),
-      ['fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected', 'rejected'],
-    );
-    const reason = (out[2] as PromiseRejectedResult).reason as QoveryApiError;
-    assert.equal(reason.kind, 'cancelled');
   });
 });

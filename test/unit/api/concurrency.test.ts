@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { QoveryClient, isApiError } from '../../../src/api';
+import { isApiError, listEnvironments, QoveryClient } from '../../../src/api';
 import { sendJson, startServer, TOKEN, type TestServer } from './helpers';
 
 describe('fan-out concurrency cap', () => {
@@ -21,7 +21,7 @@ describe('fan-out concurrency cap', () => {
     });
     const client = new QoveryClient({ baseUrl: server.url, token: TOKEN, maxConcurrent: 4 });
     const ids = Array.from({ length: 30 }, (_, i) => `project-${i}`);
-    const results = await Promise.all(ids.map((id) => client.listEnvironments(id)));
+    const results = await Promise.all(ids.map((id) => listEnvironments(client, id)));
     assert.equal(results.length, 30);
     assert.equal(server.requests.length, 30);
     assert.equal(peak, 4);
@@ -30,16 +30,16 @@ describe('fan-out concurrency cap', () => {
   it('counts the timeout from when a request is sent, not while it waits its turn', async () => {
     server = await startServer((_req, res) => setTimeout(() => sendJson(res, 200, { results: [] }), 150));
     const client = new QoveryClient({ baseUrl: server.url, token: TOKEN, maxConcurrent: 1, timeoutMs: 400 });
-    await Promise.all(Array.from({ length: 5 }, (_, i) => client.listEnvironments(`p${i}`)));
+    await Promise.all(Array.from({ length: 5 }, (_, i) => listEnvironments(client, `p${i}`)));
     assert.equal(server.requests.length, 5);
   });
 
   it('lets a waiting request be cancelled, without sending it', async () => {
     server = await startServer((_req, res) => setTimeout(() => sendJson(res, 200, { results: [] }), 200));
     const client = new QoveryClient({ baseUrl: server.url, token: TOKEN, maxConcurrent: 1 });
-    const first = client.listEnvironments('a');
+    const first = listEnvironments(client, 'a');
     const controller = new AbortController();
-    const second = client.listEnvironments('b', { signal: controller.signal });
+    const second = listEnvironments(client, 'b', { signal: controller.signal });
     controller.abort();
     await assert.rejects(second, (e: unknown) => isApiError(e) && e.kind === 'cancelled');
     await first;

@@ -1,12 +1,5 @@
 import * as assert from 'node:assert/strict';
-import {
-  classifyNetworkError,
-  HttpEngine,
-  retryAfterMs,
-  type ApiErrorKind,
-  type FetchLike,
-  type RequestLogInfo,
-} from '../../../src/api';
+import { type ApiErrorKind, classifyNetworkError, type FetchLike, HttpEngine, listProjects, type RequestLogInfo, retryAfterMs } from '../../../src/api';
 import { catchApiError, closedPort, delay, fastClient, sendJson, startServer, TOKEN, type TestServer } from './helpers';
 
 const ORGS = { results: [{ id: 'o1', name: 'Acme' }] };
@@ -97,7 +90,7 @@ describe('api/http', () => {
     for (const [status, kind] of table) {
       it(`maps ${status} to ${kind} with the problem detail as message`, async () => {
         srv.handle((_q, res) => sendJson(res, status, { title: 'Title', detail: `Detail for ${status}` }));
-        const e = await catchApiError(fastClient(srv.url, { maxRetries: 0 }).listProjects('org-1'));
+        const e = await catchApiError(listProjects(fastClient(srv.url, { maxRetries: 0 }), 'org-1'));
         assert.equal(e.kind, kind);
         assert.equal(e.status, status);
         assert.equal(e.message, `Detail for ${status}`);

@@ -2,7 +2,7 @@
 // through the client and the row presenters: a row renders, or the level becomes an error row; nothing
 // throws. Seeded: QOVERY_FUZZ_SEED and QOVERY_FUZZ_CASES repeat or widen a run.
 import * as assert from 'node:assert/strict';
-import { describeError, isApiError, QoveryClient } from '../../../src/api';
+import { describeError, getServiceStatuses, isApiError, listEnvironments, listEnvironmentStatuses, listProjects, listServices, QoveryClient } from '../../../src/api';
 import {
   byDisplayName,
   indexById,
@@ -123,20 +123,20 @@ describe('fuzz: mangled API answers render as rows or an error row, never an exc
 
   const endpoints: Endpoint[] = [
     { name: 'organizations', path: '/organization', load: async (c) => (await c.listOrganizations()).sort(byDisplayName).map((o) => presentOrganization(o, plainL10n)) },
-    { name: 'projects', path: `/organization/${acme}/project`, load: async (c) => (await c.listProjects(acme)).sort(byDisplayName).map((p) => presentProject(p, plainL10n)) },
+    { name: 'projects', path: `/organization/${acme}/project`, load: async (c) => (await listProjects(c, acme)).sort(byDisplayName).map((p) => presentProject(p, plainL10n)) },
     {
       name: 'environments',
       path: `/project/${storefront}/environment`,
       load: async (c) => {
         const statuses = indexById(good.get('environment states'));
-        return (await c.listEnvironments(storefront)).sort(byDisplayName).map((e) => presentEnvironment(e, statuses.get(e.id), plainL10n));
+        return (await listEnvironments(c, storefront)).sort(byDisplayName).map((e) => presentEnvironment(e, statuses.get(e.id), plainL10n));
       },
     },
     {
       name: 'environment states',
       path: `/project/${storefront}/environment/status`,
       load: async (c) => {
-        const statuses = indexById(await c.listEnvironmentStatuses(storefront));
+        const statuses = indexById(await listEnvironmentStatuses(c, storefront));
         const environments = (good.get('environments') as { results: { id: string }[] }).results;
         return environments.map((e) => presentEnvironment(e, statuses.get(e.id), plainL10n));
       },
@@ -146,14 +146,14 @@ describe('fuzz: mangled API answers render as rows or an error row, never an exc
       path: `/environment/${production}/services`,
       load: async (c) => {
         const statuses = indexServiceStatuses(good.get('service states'));
-        return (await c.listServices(production)).sort(byDisplayName).map((s) => presentService(s, statuses.get(s.id), plainL10n));
+        return (await listServices(c, production)).sort(byDisplayName).map((s) => presentService(s, statuses.get(s.id), plainL10n));
       },
     },
     {
       name: 'service states',
       path: `/environment/${production}/statuses`,
       load: async (c) => {
-        const statuses = indexServiceStatuses(await c.getServiceStatuses(production));
+        const statuses = indexServiceStatuses(await getServiceStatuses(c, production));
         const services = (good.get('services') as { results: { id: string }[] }).results;
         return services.map((s) => presentService(s, statuses.get(s.id), plainL10n));
       },
