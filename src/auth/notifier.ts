@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { verificationFailure } from './messages';
+import { needsSetupFix, verificationFailure } from './messages';
 import type { SessionManager, SessionStatus } from './session';
 import type { Ui } from '../ui';
 import { Commands, executeCommand } from '../commands/registry';
@@ -24,14 +24,17 @@ export class AuthNotifier implements vscode.Disposable {
         return;
       }
       this.#last = key;
-      if (!PROMPTED.includes(state.status) || state.interactive) {
+      const prompted = PROMPTED.includes(state.status) || (state.status === 'apiError' && needsSetupFix(state.error));
+      if (!prompted || state.interactive) {
         return;
       }
       const updateToken = vscode.l10n.t('Update Token');
       const openSettings = vscode.l10n.t('Open Settings');
       const showLog = vscode.l10n.t('Show Log');
-      const message = state.status === 'misconfigured' ? state.problem ?? '' : `${state.connection?.name ?? 'Qovery'}: ${verificationFailure(state.error)}`;
-      const actions = state.status === 'misconfigured' ? [openSettings, showLog] : [updateToken, showLog];
+      const setup = state.status === 'misconfigured' || state.status === 'apiError';
+      const reason = (setup ? state.problem : undefined) ?? verificationFailure(state.error);
+      const message = `${state.connection?.name ?? 'Qovery'}: ${reason}`;
+      const actions = setup ? [openSettings, showLog] : [updateToken, showLog];
       void ui.prompter.error(message, {}, ...actions).then(async (answer) => {
         if (answer === updateToken) {
           await executeCommand(Commands.updateToken);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { QoveryApiError, QoveryClient, isApiError, type AuthScheme, type FetchLike, type Organization } from '../api';
 import { readSettings, type Settings } from '../config';
 import { ContextKeys, setContext } from '../commands/registry';
+import { apiProblem } from './messages';
 import type { Logger } from '../logger';
 import type { ConnectionInfo, TokenStore } from './tokenStore';
 
@@ -13,7 +14,9 @@ export type SessionStatus =
   | 'forbidden'
   | 'unreachable'
   | 'rateLimited'
-  | 'misconfigured';
+  | 'misconfigured'
+  /** The API answered, but not with the organizations: a redirect elsewhere, a 404 (wrong path), a 5xx, garbage. */
+  | 'apiError';
 
 export interface SessionState {
   status: SessionStatus;
@@ -43,10 +46,13 @@ const RECHECK_ON_SUCCESS_MS = 5_000;
 /** A connection makes at most one confirming check in this window, however many 401s arrive. */
 export const CONFIRM_COOLDOWN_MS = 30_000;
 
-/** Maps a failure to the status it means. Only a 401 says the token is invalid. */
+/**
+ * Maps a failure to the status it means. Only a 401 says the token is invalid; only a failure to reach
+ * the server is "unreachable"; a redirect the client refused is not a wrong setting.
+ */
 export function statusForError(error: unknown): SessionStatus {
   if (!isApiError(error)) {
-    return 'unreachable';
+    return 'apiError';
   }
   switch (error.kind) {
     case 'unauthorized':
@@ -57,9 +63,13 @@ export function statusForError(error: unknown): SessionStatus {
     case 'rateLimited':
       return 'rateLimited';
     case 'insecureUrl':
-      return 'misconfigured';
-    default:
+      return error.origin ? 'apiError' : 'misconfigured';
+    case 'network':
+    case 'timeout':
+    case 'cancelled':
       return 'unreachable';
+    default:
+      return 'apiError';
   }
 }
 
@@ -132,6 +142,7 @@ export class SessionManager implements vscode.Disposable {
     this.epoch++;
     this.#client = undefined;
     this.#check = undefined;
+    this.#interactive = false;
     const connection = this.store.active();
     this.#set({ status: connection ? 'checking' : 'signedOut', connection, apiUrl: readSettings().apiUrl });
     this.#connectionChanged.fire();
@@ -208,10 +219,16 @@ export class SessionManager implements vscode.Disposable {
     if (options.interactive) {
       this.#interactive = true;
     }
-    this.#check ??= this.#runCheck().finally(() => {
-      this.#check = undefined;
-      this.#interactive = false;
-    });
+    if (!this.#check) {
+      const run: Promise<SessionState> = this.#runCheck().finally(() => {
+        // After a connection switch another check may be running: its state is not this one's to clear.
+        if (this.#check === run) {
+          this.#check = undefined;
+          this.#interactive = false;
+        }
+      });
+      this.#check = run;
+    }
     return this.#check;
   }
 
@@ -251,11 +268,13 @@ export class SessionManager implements vscode.Disposable {
       }
       const status = statusForError(error);
       this.log.error(`Authentication check for "${connection.name}" failed`, error);
+      const apiError = isApiError(error) ? error : new QoveryApiError('invalidResponse', error instanceof Error ? error.message : undefined);
       this.#set({
         status,
         connection,
         apiUrl,
-        error: isApiError(error) ? error : new QoveryApiError('network', error instanceof Error ? error.message : undefined),
+        problem: status === 'apiError' ? apiProblem(apiError, apiUrl) : undefined,
+        error: apiError,
         checkedAt: Date.now(),
         organizations: this.#state.organizations,
       });
@@ -327,7 +346,7 @@ export class SessionManager implements vscode.Disposable {
   reportSuccess(): void {
     const status = this.#state.status;
     // At most one re-check every few seconds, however many loads succeed meanwhile.
-    if ((status === 'unreachable' || status === 'rateLimited') && Date.now() - (this.#state.checkedAt ?? 0) > RECHECK_ON_SUCCESS_MS) {
+    if ((status === 'unreachable' || status === 'rateLimited' || status === 'apiError') && Date.now() - (this.#state.checkedAt ?? 0) > RECHECK_ON_SUCCESS_MS) {
       void this.check();
     }
   }

@@ -122,8 +122,8 @@ export async function testAuthentication(deps: AuthCommandDeps): Promise<void> {
     return;
   }
   const message =
-    state.status === 'misconfigured'
-      ? state.problem ?? vscode.l10n.t('The Qovery settings are not valid.')
+    state.status === 'misconfigured' || state.status === 'apiError'
+      ? state.problem ?? verificationFailure(state.error)
       : state.status === 'signedOut'
         ? state.problem ?? vscode.l10n.t('Qovery: you are not signed in.')
         : verificationFailure(state.error);
@@ -138,7 +138,7 @@ export async function testAuthentication(deps: AuthCommandDeps): Promise<void> {
   if (answer === updateToken) {
     await executeCommand(Commands.updateToken);
   } else if (answer === openSettings) {
-    await vscode.commands.executeCommand('workbench.action.openSettings', isApiError(state.error) && state.error.kind === 'insecureUrl' ? 'qovery.apiUrl' : 'qovery');
+    await vscode.commands.executeCommand('workbench.action.openSettings', isApiError(state.error) && (state.error.kind === 'insecureUrl' || state.error.kind === 'notFound') ? 'qovery.apiUrl' : 'qovery');
   } else if (answer === showLog) {
     log.show();
   } else if (answer === retry) {

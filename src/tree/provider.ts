@@ -192,7 +192,7 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
       return nodes;
     }
     const previous = this.#stale.get(ROOT);
-    if (previous && (state.status === 'unreachable' || state.status === 'rateLimited')) {
+    if (previous && (state.status === 'unreachable' || state.status === 'rateLimited' || state.status === 'apiError')) {
       return [new StaleNode(ROOT, previous.loadedAt, state.error), ...previous.nodes];
     }
     // Every other state has a welcome view that says what is wrong and what to do.

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { QoveryNode } from '../../src/tree/nodes';
 import { startQoveryServer, DEMO, type QoveryServer } from '../qovery';
-import { extensionApi, resetExtension, setSetting, signInWith, usedTokens, waitFor } from './helpers';
+import { extensionApi, resetExtension, ScriptedPrompter, setSetting, signInWith, usedTokens, waitFor } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -116,5 +116,77 @@ describe('failures stay bounded', function () {
     const offline = await api.tree.getChildren();
     assert.ok(offline.map((n) => api.tree.getTreeItem(n)).some((i) => i.label === 'Acme Corp'));
     server = await startQoveryServer({ port: server.port });
+  });
+
+  describe('states that say what happened', () => {
+    it('a cross-origin redirect: "redirected to <origin>, not followed", never "check settings" or an empty notification', async () => {
+      await signInWith(api, server.tokens.admin);
+      const prompter = new ScriptedPrompter();
+      api.ui.prompter = prompter;
+      server.setFault('GET /organization', { redirectTo: 'http://localhost:9', status: 302 });
+      await api.session.check();
+      assert.strictEqual(api.session.state.status, 'apiError');
+      assert.strictEqual(api.statusBar.item.text, '$(warning) Qovery: redirected to http://localhost:9');
+      assert.match(String(api.statusBar.item.tooltip), /redirected to http:\/\/localhost:9, not followed: the token is not sent there/);
+      const shown = await waitFor('the background notification', () => prompter.shown.find((p) => p.kind === 'error'));
+      assert.match(shown.message, /redirected to http:\/\/localhost:9, not followed/);
+      assert.ok(server.requests.every((r) => r.path === '/organization'), 'nothing was sent elsewhere');
+    });
+
+    it('a 404 on GET /organization: "the API URL answers 404: check qovery.apiUrl", not "unreachable"', async () => {
+      await signInWith(api, server.tokens.admin);
+      const prompter = new ScriptedPrompter();
+      api.ui.prompter = prompter;
+      server.setFault('GET /organization', { status: 404 });
+      await api.session.check();
+      assert.strictEqual(api.session.state.status, 'apiError');
+      assert.strictEqual(api.statusBar.item.text, '$(warning) Qovery: API URL answers 404');
+      assert.match(String(api.statusBar.item.tooltip), /The API URL answers 404: check qovery\.apiUrl/);
+      assert.doesNotMatch(String(api.statusBar.item.tooltip), /cannot be reached/);
+      await api.tree.refresh();
+      assert.deepStrictEqual(await api.tree.getChildren(), [], 'the welcome view for this state shows');
+    });
+
+    it('unreachable only when the network fails: a server error says so', async () => {
+      await signInWith(api, server.tokens.admin);
+      api.ui.prompter = new ScriptedPrompter();
+      server.setFault('GET /organization', { status: 500, body: { detail: 'database down' } });
+      await api.session.check();
+      assert.strictEqual(api.session.state.status, 'apiError');
+      assert.strictEqual(api.statusBar.item.text, '$(warning) Qovery: API error');
+      assert.match(String(api.statusBar.item.tooltip), /server error.*database down/i);
+    });
+  });
+
+  describe('after a connection switch', () => {
+    it('the old check does not clear the new one: no duplicate request, and a failed Test Authentication shows no background notification', async () => {
+      await signInWith(api, server.tokens.admin);
+      await signInWith(api, server.tokens.deployer, 'deployer');
+      const admin = api.store.connections().find((c) => c.name !== 'deployer')!;
+      const deployer = api.store.connections().find((c) => c.name === 'deployer')!;
+      await api.store.setActive(admin.id);
+      await waitFor('signed in as admin', () => api.session.state.status === 'signedIn' && api.session.state.connection?.id === admin.id);
+      server.state.revokeApiToken(DEMO.organizations.acme, DEMO.apiTokens.deployer);
+      // The newest rule first: the old connection's check answers after 300 ms, the new one's after 800 ms.
+      server.setFault('GET /organization', { latencyMs: 800, times: 1 });
+      server.setFault('GET /organization', { latencyMs: 300, times: 1 });
+      server.clearLog();
+      const prompter = new ScriptedPrompter();
+      api.ui.prompter = prompter;
+      const old = api.session.check();
+      await sleep(50);
+      await api.store.setActive(deployer.id);
+      const test = vscode.commands.executeCommand('qovery.testAuthentication');
+      await old;
+      // Asked while the new connection's check runs: it joins it.
+      const joined = api.session.check();
+      await test;
+      await joined;
+      await sleep(200);
+      assert.strictEqual(server.requests.length, 2, server.requests.map((r) => `${r.method} ${r.path} ${r.tokenName ?? ''}`).join(', '));
+      assert.strictEqual(api.session.state.status, 'invalidToken');
+      const errors = prompter.shown.filter((p) => p.kind === 'error');
+      assert.strictEqual(errors.length, 1, `one error, from Test Authentication itself: ${JSON.stringify(prompter.shown.map((p) => p.message))}`);
+    });
   });
 });
