@@ -89,6 +89,9 @@ export function tooltipText(state: SessionState, extra: string[] = []): string {
   } else if (state.error && state.status !== 'signedIn') {
     lines.push(describeError(state.error));
   }
+  if (state.status === 'rateLimited' && state.retryAt) {
+    lines.push(vscode.l10n.t('Checking again at {0}.', new Date(state.retryAt).toLocaleTimeString()));
+  }
   lines.push(...extra);
   if (c) {
     lines.push(vscode.l10n.t('Connection: {0}', c.name));

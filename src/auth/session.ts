@@ -27,6 +27,8 @@ export interface SessionState {
   /** Why the status is 'misconfigured' or why a connection has no token. */
   problem?: string;
   checkedAt?: number;
+  /** While rate limited: when the next check runs by itself (ms since epoch). */
+  retryAt?: number;
   /** True when a user action asked for this check and shows its outcome itself (no background prompt). */
   interactive?: boolean;
   roundTripMs?: number;
@@ -45,6 +47,15 @@ const RECHECK_AFTER_MS = 5 * 60_000;
 const RECHECK_ON_SUCCESS_MS = 5_000;
 /** A connection makes at most one confirming check in this window, however many 401s arrive. */
 export const CONFIRM_COOLDOWN_MS = 30_000;
+
+/**
+ * The wait before checking again after the n-th rate-limited answer in a row (n from 1): the server's
+ * Retry-After when it gives one, at least 30 s, 1 min, 2 min... from the second answer on, at most an hour.
+ */
+export function rateLimitWaitMs(attempt: number, retryAfterMs: number | undefined): number {
+  const floor = attempt <= 1 ? 1_000 : Math.min(15 * 60_000, 30_000 * 2 ** (attempt - 2));
+  return Math.min(60 * 60_000, Math.max(floor, retryAfterMs ?? 30_000));
+}
 
 /**
  * Maps a failure to the status it means. Only a 401 says the token is invalid; only a failure to reach
@@ -95,6 +106,7 @@ export class SessionManager implements vscode.Disposable {
   now: () => number = () => Date.now();
   /** When each connection last confirmed a 401 with a check. */
   readonly #confirmedAt = new Map<string, number>();
+  #rateLimit: { timer: ReturnType<typeof setTimeout>; attempts: number } | undefined;
 
   constructor(
     readonly store: TokenStore,
@@ -131,6 +143,11 @@ export class SessionManager implements vscode.Disposable {
   }
 
   #set(state: SessionState): void {
+    if (state.status === 'rateLimited') {
+      state = { ...state, retryAt: this.#scheduleRateLimitRetry(state.error) };
+    } else if (state.status !== 'checking') {
+      this.#clearRateLimit();
+    }
     this.#state = { ...state, interactive: this.#interactive || undefined };
     void setContext(ContextKeys.signedIn, state.status === 'signedIn');
     void setContext(ContextKeys.state, state.status);
@@ -138,7 +155,29 @@ export class SessionManager implements vscode.Disposable {
     this.#changed.fire(this.#state);
   }
 
+  /** A rate-limited state ends by itself: one check once the server's wait is over, with a growing wait. */
+  #scheduleRateLimitRetry(error: QoveryApiError | undefined): number {
+    const attempts = (this.#rateLimit?.attempts ?? 0) + 1;
+    clearTimeout(this.#rateLimit?.timer);
+    const wait = rateLimitWaitMs(attempts, error?.retryAfterMs);
+    const epoch = this.epoch;
+    const timer = setTimeout(() => {
+      if (epoch === this.epoch && this.#state.status === 'rateLimited') {
+        this.log.info('The rate limit wait is over: checking the connection again.');
+        void this.check();
+      }
+    }, wait);
+    this.#rateLimit = { timer, attempts };
+    return this.now() + wait;
+  }
+
+  #clearRateLimit(): void {
+    clearTimeout(this.#rateLimit?.timer);
+    this.#rateLimit = undefined;
+  }
+
   #connectionSwitched(): void {
+    this.#clearRateLimit();
     this.epoch++;
     this.#client = undefined;
     this.#check = undefined;
@@ -353,6 +392,7 @@ export class SessionManager implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.#scheduled);
+    this.#clearRateLimit();
     for (const d of this.#disposables) {
       d.dispose();
     }

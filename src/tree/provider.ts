@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { isApiError, type EnvironmentStatus, type QoveryClient, type ServiceStatus } from '../api';
-import type { SessionManager } from '../auth/session';
+import type { SessionManager, SessionState } from '../auth/session';
 import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
 import { readSettings } from '../config';
 import { EnvironmentNode, ErrorNode, InfoNode, OrganizationNode, ProjectNode, ServiceNode, StaleNode, type QoveryNode } from './nodes';
+import { timeOfDay } from './format';
 import { byDisplayName, indexById, indexServiceStatuses, presentUnrenderable } from './present';
 import { ApiTokensNode, loadApiTokenNodes } from './tokens';
 
@@ -57,6 +58,7 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
         if (state.status === 'checking') {
           return;
         }
+        this.#showRetryTime(state);
         const before = this.#lastStatus;
         this.#lastStatus = state.status;
         if (state.status === 'signedIn' && before !== undefined && before !== 'signedIn') {
@@ -77,6 +79,14 @@ export class OrganizationsTreeProvider implements vscode.TreeDataProvider<Qovery
     this.view = view;
     this.#disposables.push(view.onDidChangeVisibility(() => this.#scheduleAutoRefresh()));
     this.#scheduleAutoRefresh();
+  }
+
+  /** While rate limited, the view says when it checks again (the welcome text points here). */
+  #showRetryTime(state: SessionState): void {
+    if (this.view) {
+      this.view.message =
+        state.status === 'rateLimited' && state.retryAt ? vscode.l10n.t('Qovery is rate limiting this token: checking again at {0}.', timeOfDay(state.retryAt)) : undefined;
+    }
   }
 
   /** Forgets everything at once: another account's rows must never show under this one. */

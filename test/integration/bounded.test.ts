@@ -189,4 +189,23 @@ describe('failures stay bounded', function () {
       assert.strictEqual(errors.length, 1, `one error, from Test Authentication itself: ${JSON.stringify(prompter.shown.map((p) => p.message))}`);
     });
   });
+
+  it('rate limited: checks again by itself once the server\'s wait is over, and says when', async function () {
+    this.timeout(30_000);
+    await signInWith(api, server.tokens.admin);
+    api.ui.prompter = new ScriptedPrompter();
+    // Every attempt of the check (the client retries a 429 itself) is refused, asking for 1 s.
+    server.setFault('GET /organization', { status: 429, headers: { 'Retry-After': '1' }, times: 4 });
+    server.clearLog();
+    await api.session.check();
+    assert.strictEqual(api.session.state.status, 'rateLimited');
+    assert.ok(api.session.state.retryAt && api.session.state.retryAt > Date.now() - 1000, 'the state says when it checks again');
+    assert.match(String(api.statusBar.item.tooltip), /Checking again at \d/);
+    assert.match(String(api.tree.view?.message), /rate limiting this token: checking again at \d/);
+    const welcome = (vscode.extensions.getExtension('qovery-community.qovery')!.packageJSON as { contributes: { viewsWelcome: { when: string; contents: string }[] } }).contributes.viewsWelcome.find((w) => w.when.includes('rateLimited'))!;
+    assert.match(welcome.contents, /checks again by itself/);
+    await waitFor('signed in again without any action', () => api.session.state.status === 'signedIn', 15_000);
+    assert.strictEqual(server.requests.filter((r) => r.path === '/organization').length, 5, '4 refused attempts, then the one check after the wait');
+    assert.strictEqual(api.tree.view?.message, undefined);
+  });
 });
