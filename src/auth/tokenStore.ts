@@ -45,6 +45,9 @@ export interface TokenStoreChange {
 export class TokenStore implements vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<TokenStoreChange>();
   readonly onDidChange = this.#changed.event;
+  readonly #updated = new vscode.EventEmitter<string>();
+  /** Fires with a connection's id when its facts (name, organization...) change but not its token or the active connection. */
+  readonly onDidUpdate = this.#updated.event;
   readonly #memory = new Map<string, string>();
   readonly #ownWrites = new Set<string>();
   readonly #subscription: vscode.Disposable;
@@ -146,6 +149,7 @@ export class TokenStore implements vscode.Disposable {
     }
     all[index] = { ...all[index], ...patch };
     await this.#writeList(all);
+    this.#updated.fire(id);
     return { ...all[index] };
   }
 
@@ -224,5 +228,6 @@ export class TokenStore implements vscode.Disposable {
   dispose(): void {
     this.#subscription.dispose();
     this.#changed.dispose();
+    this.#updated.dispose();
   }
 }

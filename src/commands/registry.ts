@@ -92,7 +92,7 @@ export function registerCommand<A extends unknown[], R>(
       }
       services.log.exception(`Command ${id} failed`, error);
       const showLog = vscode.l10n.t('Show Log');
-      void Promise.resolve(services.ui.prompter.error(vscode.l10n.t('Qovery: {0}', describeError(error)), {}, showLog)).then((answer) => {
+      void Promise.resolve(services.ui.prompter.error(vscode.l10n.t('Qovery: {0}', services.log.redact(describeError(error))), {}, showLog)).then((answer) => {
         if (answer === showLog) {
           services.log.show();
         }

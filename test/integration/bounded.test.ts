@@ -209,3 +209,105 @@ describe('failures stay bounded', function () {
     assert.strictEqual(api.tree.view?.message, undefined);
   });
 });
+
+describe('one error path for commands, and the Accounts menu in sync', function () {
+  let api: QoveryExtensionApi;
+  let server: QoveryServer;
+
+  before(async () => {
+    api = await extensionApi();
+  });
+
+  beforeEach(async () => {
+    server = await startQoveryServer();
+    Object.values(server.tokens).forEach((t) => usedTokens.add(t));
+    await resetExtension(api);
+    await setSetting('apiUrl', server.url);
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  after(async () => {
+    await resetExtension(api);
+  });
+
+  /** Lines written to the log, as the redactor let them through. */
+  function captureLog(): { lines: string[]; restore: () => void } {
+    const lines: string[] = [];
+    const channel = api.log.channel;
+    const original = { error: channel.error, debug: channel.debug };
+    channel.error = (message: string | Error) => void lines.push(String(message));
+    channel.debug = (message: string) => void lines.push(String(message));
+    return {
+      lines,
+      restore: () => {
+        channel.error = original.error;
+        channel.debug = original.debug;
+      },
+    };
+  }
+
+  it('an unexpected error in a command is logged with its stack (redacted) and shown once with Show Log', async () => {
+    await signInWith(api, server.tokens.admin);
+    const prompter = new ScriptedPrompter().answer('Show Log');
+    api.ui.prompter = prompter;
+    const original = api.signIn.addConnection.bind(api.signIn);
+    const secret = server.tokens.admin;
+    api.signIn.addConnection = () => Promise.reject(new Error(`addConnection broke while holding ${secret}`));
+    const log = captureLog();
+    try {
+      const result = await vscode.commands.executeCommand('qovery.addConnection');
+      assert.strictEqual(result, undefined);
+    } finally {
+      api.signIn.addConnection = original;
+      log.restore();
+    }
+    const errors = prompter.shown.filter((p) => p.kind === 'error');
+    assert.strictEqual(errors.length, 1, JSON.stringify(prompter.shown));
+    assert.deepStrictEqual(errors[0].actions, ['Show Log']);
+    assert.match(errors[0].message, /addConnection broke/);
+    const line = log.lines.find((l) => l.includes('qovery.addConnection failed'));
+    assert.ok(line, `logged: ${JSON.stringify(log.lines)}`);
+    assert.match(line, /addConnection broke while holding \*\*\*/);
+    assert.match(line, /\n\s+at /, 'with its stack');
+    assert.ok(!log.lines.some((l) => l.includes(secret)), 'the token never reaches the log');
+    assert.ok(!errors[0].message.includes(secret), 'nor the notification');
+  });
+
+  it('a cancellation stays quiet', async () => {
+    const prompter = new ScriptedPrompter();
+    api.ui.prompter = prompter;
+    const original = api.signIn.signIn.bind(api.signIn);
+    api.signIn.signIn = () => Promise.reject(new vscode.CancellationError());
+    const log = captureLog();
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('qovery.signIn'), undefined);
+    } finally {
+      api.signIn.signIn = original;
+      log.restore();
+    }
+    assert.deepStrictEqual(prompter.shown, []);
+    assert.ok(!log.lines.some((l) => /failed/.test(l)), JSON.stringify(log.lines));
+  });
+
+  it('the Accounts menu hears of label changes, and removed sessions keep their label', async () => {
+    await signInWith(api, server.tokens.admin);
+    const id = api.store.active()!.id;
+    const events: vscode.AuthenticationProviderAuthenticationSessionsChangeEvent[] = [];
+    const subscription = api.authProvider.onDidChangeSessions((e) => events.push(e));
+    try {
+      await api.store.update(id, { name: 'production' });
+      const changed = await waitFor('a change for the new label', () => events.flatMap((e) => e.changed ?? []).find((s) => s.id === id));
+      assert.strictEqual(changed.account.label, 'production (Acme Corp)');
+      assert.strictEqual((await api.authProvider.getSessions())[0].account.label, 'production (Acme Corp)');
+      await api.store.remove(id);
+      const removed = await waitFor('the removal', () => events.flatMap((e) => e.removed ?? []).find((s) => s.id === id));
+      assert.strictEqual(removed.account.label, 'production (Acme Corp)', 'announced with its label, not its id');
+      assert.strictEqual(removed.accessToken, '', 'and without its token');
+    } finally {
+      subscription.dispose();
+    }
+  });
+});
