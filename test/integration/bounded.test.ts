@@ -237,7 +237,7 @@ describe('one error path for commands, and the Accounts menu in sync', function 
   function captureLog(): { lines: string[]; restore: () => void } {
     const lines: string[] = [];
     const channel = api.log.channel;
-    const original = { error: channel.error, debug: channel.debug };
+    const original = { error: channel.error.bind(channel), debug: channel.debug.bind(channel) };
     channel.error = (message: string | Error) => void lines.push(String(message));
     channel.debug = (message: string) => void lines.push(String(message));
     return {
