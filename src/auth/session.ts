@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { QoveryApiError, QoveryClient, isApiError, type AuthScheme, type FetchLike, type Organization } from '../api';
 import { readSettings, type Settings } from '../config';
 import { ContextKeys, setContext } from '../commands/registry';
+import { CONFIRM_COOLDOWN_MS, Cooldown, rateLimitWaitMs } from './limits';
 import { apiProblem } from './messages';
 import type { Logger } from '../logger';
 import type { ConnectionInfo, TokenStore } from './tokenStore';
@@ -45,17 +46,7 @@ export interface Verification {
 
 const RECHECK_AFTER_MS = 5 * 60_000;
 const RECHECK_ON_SUCCESS_MS = 5_000;
-/** A connection makes at most one confirming check in this window, however many 401s arrive. */
-export const CONFIRM_COOLDOWN_MS = 30_000;
 
-/**
- * The wait before checking again after the n-th rate-limited answer in a row (n from 1): the server's
- * Retry-After when it gives one, at least 30 s, 1 min, 2 min... from the second answer on, at most an hour.
- */
-export function rateLimitWaitMs(attempt: number, retryAfterMs: number | undefined): number {
-  const floor = attempt <= 1 ? 1_000 : Math.min(15 * 60_000, 30_000 * 2 ** (attempt - 2));
-  return Math.min(60 * 60_000, Math.max(floor, retryAfterMs ?? 30_000));
-}
 
 /**
  * Maps a failure to the status it means. Only a 401 says the token is invalid; only a failure to reach
@@ -104,8 +95,8 @@ export class SessionManager implements vscode.Disposable {
   epoch = 0;
   /** The clock of the cool-downs and waits; tests move it forward instead of waiting. */
   now: () => number = () => Date.now();
-  /** When each connection last confirmed a 401 with a check. */
-  readonly #confirmedAt = new Map<string, number>();
+  /** One confirming check per connection per cool-down. */
+  readonly #confirm = new Cooldown(CONFIRM_COOLDOWN_MS, () => this.now());
   #rateLimit: { timer: ReturnType<typeof setTimeout>; attempts: number } | undefined;
 
   constructor(
@@ -371,13 +362,10 @@ export class SessionManager implements vscode.Disposable {
    */
   #confirmUnauthorized(): void {
     const id = this.#state.connection?.id ?? '';
-    const last = this.#confirmedAt.get(id);
-    const now = this.now();
-    if (last !== undefined && now - last < CONFIRM_COOLDOWN_MS) {
-      this.log.debug(`A 401 was not confirmed again: the last check for this connection was ${Math.round((now - last) / 1000)} s ago.`);
+    if (!this.#confirm.take(id)) {
+      this.log.debug(`A 401 was not confirmed again: the last check for this connection was ${Math.round((this.#confirm.since(id) ?? 0) / 1000)} s ago.`);
       return;
     }
-    this.#confirmedAt.set(id, now);
     void this.check();
   }
 
