@@ -21,6 +21,11 @@ export class Logger implements vscode.Disposable {
     return redact(message, [...this.#secrets]);
   }
 
+  /** The redactor of the log, for text shown elsewhere (a notification of an unexpected error). */
+  redact(text: string): string {
+    return this.#clean(text);
+  }
+
   /** Whether debug lines are written at all, so callers can skip building them. */
   get debugEnabled(): boolean {
     const level = this.channel.logLevel;

@@ -29,6 +29,16 @@ function look(state: SessionState): Look {
       return { text: vscode.l10n.t('$(watch) Qovery: rate limited'), background: 'statusBarItem.warningBackground' };
     case 'misconfigured':
       return { text: vscode.l10n.t('$(gear) Qovery: check settings'), background: 'statusBarItem.warningBackground' };
+    case 'apiError': {
+      const e = state.error;
+      if (e?.kind === 'insecureUrl' && e.origin) {
+        return { text: vscode.l10n.t('$(warning) Qovery: redirected to {0}', e.origin), background: 'statusBarItem.warningBackground' };
+      }
+      if (e?.kind === 'notFound') {
+        return { text: vscode.l10n.t('$(warning) Qovery: API URL answers 404'), background: 'statusBarItem.warningBackground' };
+      }
+      return { text: vscode.l10n.t('$(warning) Qovery: API error'), background: 'statusBarItem.warningBackground' };
+    }
   }
 }
 
@@ -51,6 +61,8 @@ function summary(status: SessionStatus): string {
       return vscode.l10n.t('Qovery is rate limiting this token.');
     case 'misconfigured':
       return vscode.l10n.t('A Qovery setting is not valid.');
+    case 'apiError':
+      return vscode.l10n.t('The Qovery API answered, but not as expected. Your token was not rejected.');
   }
 }
 
@@ -62,6 +74,9 @@ export function tooltipText(state: SessionState, extra: string[] = []): string {
     lines.push(state.problem);
   } else if (state.error && state.status !== 'signedIn') {
     lines.push(errorText(state.error));
+  }
+  if (state.status === 'rateLimited' && state.retryAt) {
+    lines.push(vscode.l10n.t('Checking again at {0}.', new Date(state.retryAt).toLocaleTimeString()));
   }
   lines.push(...extra);
   if (c) {

@@ -61,5 +61,6 @@ export function redact(text: string, secrets: readonly string[]): string {
   }
   return s
     .replace(/(authorization["']?\s*[:=]\s*["']?)[^"'\r\n]+/gi, '$1***')
-    .replace(/\b(bearer|token)(\s+)(?=[\w.~+/=-]*[\d_])[\w.~+/=-]{8,}/gi, '$1$2***');
+    // "token <uuid>" names a token by its id: ids are not secrets, and support needs them in the log.
+    .replace(/\b(bearer|token)(\s+)(?![\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}\b)(?=[\w.~+/=-]*[\d_])[\w.~+/=-]{8,}/gi, '$1$2***');
 }

@@ -12,8 +12,8 @@ const AUTH_PROVIDER_ID = 'qovery';
 export class QoveryAuthenticationProvider extends Disposable implements vscode.AuthenticationProvider {
   readonly #changed = this.register(new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>());
   readonly onDidChangeSessions = this.#changed.event;
-  /** The sessions last announced, to tell what was added, removed or changed. */
-  #known = new Map<string, string>();
+  /** The sessions last announced, to tell what was added, removed or changed (token or label). */
+  #known = new Map<string, vscode.AuthenticationSession>();
 
   constructor(
     private readonly session: SessionManager,
@@ -25,9 +25,10 @@ export class QoveryAuthenticationProvider extends Disposable implements vscode.A
     this.registerAll(
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Qovery', this, { supportsMultipleAccounts: false }),
       session.store.onDidChange(() => void this.#announce()),
+      session.store.onDidUpdate(() => void this.#announce()),
     );
     void this.#snapshot().then((sessions) => {
-      this.#known = new Map(sessions.map((s) => [s.id, s.accessToken]));
+      this.#known = new Map(sessions.map((s) => [s.id, s]));
     });
   }
 
@@ -44,14 +45,17 @@ export class QoveryAuthenticationProvider extends Disposable implements vscode.A
 
   async #announce(): Promise<void> {
     const now = await this.#snapshot();
-    const next = new Map(now.map((s) => [s.id, s.accessToken]));
+    const next = new Map(now.map((s) => [s.id, s]));
     const added = now.filter((s) => !this.#known.has(s.id));
-    const changed = now.filter((s) => this.#known.has(s.id) && this.#known.get(s.id) !== s.accessToken);
-    const removed = [...this.#known.keys()].filter((id) => !next.has(id));
-    const removedSessions = removed.map((id) => ({ id, accessToken: '', account: { id, label: id }, scopes: [] }));
+    const changed = now.filter((s) => {
+      const before = this.#known.get(s.id);
+      return before !== undefined && (before.accessToken !== s.accessToken || before.account.label !== s.account.label);
+    });
+    // A removed session is announced as it was last shown, with its label, and without its token.
+    const removed = [...this.#known.values()].filter((s) => !next.has(s.id)).map((s) => ({ ...s, accessToken: '' }));
     this.#known = next;
     if (added.length + changed.length + removed.length > 0) {
-      this.#changed.fire({ added, changed, removed: removedSessions });
+      this.#changed.fire({ added, changed, removed });
     }
   }
 

@@ -1,4 +1,4 @@
-import { verificationFailure } from './messages';
+import { needsSetupFix, verificationFailure } from './messages';
 import type { SessionManager, SessionStatus } from './session';
 import { actionLabel, runCommonAction, type CommonAction, type Ui } from '../ui';
 import { Disposable } from '../lifecycle';
@@ -23,11 +23,14 @@ export class AuthNotifier extends Disposable {
         return;
       }
       this.#last = key;
-      if (!PROMPTED.includes(state.status) || state.interactive) {
+      const prompted = PROMPTED.includes(state.status) || (state.status === 'apiError' && needsSetupFix(state.error));
+      if (!prompted || state.interactive) {
         return;
       }
-      const message = state.status === 'misconfigured' ? state.problem ?? '' : `${state.connection?.name ?? 'Qovery'}: ${verificationFailure(state.error)}`;
-      const actions: CommonAction[] = state.status === 'misconfigured' ? ['openSettings', 'showLog'] : ['updateToken', 'showLog'];
+      const setup = state.status === 'misconfigured' || state.status === 'apiError';
+      const reason = (setup ? state.problem : undefined) ?? verificationFailure(state.error);
+      const message = `${state.connection?.name ?? 'Qovery'}: ${reason}`;
+      const actions: CommonAction[] = setup ? ['openSettings', 'showLog'] : ['updateToken', 'showLog'];
       void ui.prompter.error(message, {}, ...actions.map(actionLabel)).then((answer) => runCommonAction(answer, 'qovery.apiUrl'));
     }));
   }

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { QoveryApiError, QoveryClient, isApiError, isNetworkLike, type AuthScheme, type FetchLike, type Organization } from '../api';
 import { readSettings, type Settings } from '../config';
 import { ContextKeys, setContext } from '../commands/registry';
+import { CONFIRM_COOLDOWN_MS, Cooldown, rateLimitWaitMs } from './limits';
+import { apiProblem } from './messages';
 import type { Logger } from '../logger';
 import type { ConnectionInfo, TokenStore } from './tokenStore';
 import { Disposable, toDisposable } from '../lifecycle';
@@ -14,7 +16,9 @@ export type SessionStatus =
   | 'forbidden'
   | 'unreachable'
   | 'rateLimited'
-  | 'misconfigured';
+  | 'misconfigured'
+  /** The API answered, but not with the organizations: a redirect elsewhere, a 404 (wrong path), a 5xx, garbage. */
+  | 'apiError';
 
 export interface SessionState {
   status: SessionStatus;
@@ -25,6 +29,8 @@ export interface SessionState {
   /** Why the status is 'misconfigured' or why a connection has no token. */
   problem?: string;
   checkedAt?: number;
+  /** While rate limited: when the next check runs by itself (ms since epoch). */
+  retryAt?: number;
   /** True when a user action asked for this check and shows its outcome itself (no background prompt). */
   interactive?: boolean;
   roundTripMs?: number;
@@ -41,13 +47,14 @@ export interface Verification {
 
 const RECHECK_AFTER_MS = 5 * 60_000;
 const RECHECK_ON_SUCCESS_MS = 5_000;
-/** A connection makes at most one confirming check in this window, however many 401s arrive. */
-export const CONFIRM_COOLDOWN_MS = 30_000;
 
-/** Maps a failure to the status it means. Only a 401 says the token is invalid. */
+/**
+ * Maps a failure to the status it means. Only a 401 says the token is invalid; only a failure to reach
+ * the server is "unreachable"; a redirect the client refused is not a wrong setting.
+ */
 function statusForError(error: unknown): SessionStatus {
   if (!isApiError(error)) {
-    return 'unreachable';
+    return 'apiError';
   }
   switch (error.kind) {
     case 'unauthorized':
@@ -58,9 +65,13 @@ function statusForError(error: unknown): SessionStatus {
     case 'rateLimited':
       return 'rateLimited';
     case 'insecureUrl':
-      return 'misconfigured';
-    default:
+      return error.origin ? 'apiError' : 'misconfigured';
+    case 'network':
+    case 'timeout':
+    case 'cancelled':
       return 'unreachable';
+    default:
+      return 'apiError';
   }
 }
 
@@ -83,8 +94,9 @@ export class SessionManager extends Disposable {
   epoch = 0;
   /** The clock of the cool-downs and waits; tests move it forward instead of waiting. */
   now: () => number = () => Date.now();
-  /** When each connection last confirmed a 401 with a check. */
-  readonly #confirmedAt = new Map<string, number>();
+  /** One confirming check per connection per cool-down. */
+  readonly #confirm = new Cooldown(CONFIRM_COOLDOWN_MS, () => this.now());
+  #rateLimit: { timer: ReturnType<typeof setTimeout>; attempts: number } | undefined;
 
   constructor(
     readonly store: TokenStore,
@@ -93,7 +105,12 @@ export class SessionManager extends Disposable {
   ) {
     super();
     this.#state = { status: store.active() ? 'checking' : 'signedOut', connection: store.active() };
-    this.register(toDisposable(() => clearTimeout(this.#scheduled)));
+    this.register(
+      toDisposable(() => {
+        clearTimeout(this.#scheduled);
+        this.#clearRateLimit();
+      }),
+    );
     this.registerAll(
       store.onDidChange((change) => {
         const active = store.active();
@@ -123,6 +140,11 @@ export class SessionManager extends Disposable {
   }
 
   #set(state: SessionState): void {
+    if (state.status === 'rateLimited') {
+      state = { ...state, retryAt: this.#scheduleRateLimitRetry(state.error) };
+    } else if (state.status !== 'checking') {
+      this.#clearRateLimit();
+    }
     this.#state = { ...state, interactive: this.#interactive || undefined };
     void setContext(ContextKeys.signedIn, state.status === 'signedIn');
     void setContext(ContextKeys.state, state.status);
@@ -130,10 +152,33 @@ export class SessionManager extends Disposable {
     this.#changed.fire(this.#state);
   }
 
+  /** A rate-limited state ends by itself: one check once the server's wait is over, with a growing wait. */
+  #scheduleRateLimitRetry(error: QoveryApiError | undefined): number {
+    const attempts = (this.#rateLimit?.attempts ?? 0) + 1;
+    clearTimeout(this.#rateLimit?.timer);
+    const wait = rateLimitWaitMs(attempts, error?.retryAfterMs);
+    const epoch = this.epoch;
+    const timer = setTimeout(() => {
+      if (epoch === this.epoch && this.#state.status === 'rateLimited') {
+        this.log.info('The rate limit wait is over: checking the connection again.');
+        void this.check();
+      }
+    }, wait);
+    this.#rateLimit = { timer, attempts };
+    return this.now() + wait;
+  }
+
+  #clearRateLimit(): void {
+    clearTimeout(this.#rateLimit?.timer);
+    this.#rateLimit = undefined;
+  }
+
   #connectionSwitched(): void {
+    this.#clearRateLimit();
     this.epoch++;
     this.#client = undefined;
     this.#check = undefined;
+    this.#interactive = false;
     const connection = this.store.active();
     this.#set({ status: connection ? 'checking' : 'signedOut', connection, apiUrl: readSettings().apiUrl });
     this.#connectionChanged.fire();
@@ -210,10 +255,16 @@ export class SessionManager extends Disposable {
     if (options.interactive) {
       this.#interactive = true;
     }
-    this.#check ??= this.#runCheck().finally(() => {
-      this.#check = undefined;
-      this.#interactive = false;
-    });
+    if (!this.#check) {
+      const run: Promise<SessionState> = this.#runCheck().finally(() => {
+        // After a connection switch another check may be running: its state is not this one's to clear.
+        if (this.#check === run) {
+          this.#check = undefined;
+          this.#interactive = false;
+        }
+      });
+      this.#check = run;
+    }
     return this.#check;
   }
 
@@ -253,11 +304,13 @@ export class SessionManager extends Disposable {
       }
       const status = statusForError(error);
       this.log.error(`Authentication check for "${connection.name}" failed`, error);
+      const apiError = isApiError(error) ? error : new QoveryApiError('invalidResponse', error instanceof Error ? error.message : undefined);
       this.#set({
         status,
         connection,
         apiUrl,
-        error: isApiError(error) ? error : new QoveryApiError('network', error instanceof Error ? error.message : undefined),
+        problem: status === 'apiError' ? apiProblem(apiError, apiUrl) : undefined,
+        error: apiError,
         checkedAt: Date.now(),
         organizations: this.#state.organizations,
       });
@@ -315,13 +368,10 @@ export class SessionManager extends Disposable {
    */
   #confirmUnauthorized(): void {
     const id = this.#state.connection?.id ?? '';
-    const last = this.#confirmedAt.get(id);
-    const now = this.now();
-    if (last !== undefined && now - last < CONFIRM_COOLDOWN_MS) {
-      this.log.debug(`A 401 was not confirmed again: the last check for this connection was ${Math.round((now - last) / 1000)} s ago.`);
+    if (!this.#confirm.take(id)) {
+      this.log.debug(`A 401 was not confirmed again: the last check for this connection was ${Math.round((this.#confirm.since(id) ?? 0) / 1000)} s ago.`);
       return;
     }
-    this.#confirmedAt.set(id, now);
     void this.check();
   }
 
@@ -329,7 +379,7 @@ export class SessionManager extends Disposable {
   reportSuccess(): void {
     const status = this.#state.status;
     // At most one re-check every few seconds, however many loads succeed meanwhile.
-    if ((status === 'unreachable' || status === 'rateLimited') && Date.now() - (this.#state.checkedAt ?? 0) > RECHECK_ON_SUCCESS_MS) {
+    if ((status === 'unreachable' || status === 'rateLimited' || status === 'apiError') && Date.now() - (this.#state.checkedAt ?? 0) > RECHECK_ON_SUCCESS_MS) {
       void this.check();
     }
   }

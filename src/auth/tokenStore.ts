@@ -46,6 +46,9 @@ export interface TokenStoreChange {
 export class TokenStore extends Disposable {
   readonly #changed = this.register(new vscode.EventEmitter<TokenStoreChange>());
   readonly onDidChange = this.#changed.event;
+  readonly #updated = this.register(new vscode.EventEmitter<string>());
+  /** Fires with a connection's id when its facts (name, organization...) change but not its token or the active connection. */
+  readonly onDidUpdate = this.#updated.event;
   readonly #memory = new Map<string, string>();
   readonly #ownWrites = new Set<string>();
   /** Set when SecretStorage failed: the words to show the user. */
@@ -147,6 +150,7 @@ export class TokenStore extends Disposable {
     }
     all[index] = { ...all[index], ...patch };
     await this.#writeList(all);
+    this.#updated.fire(id);
     return { ...all[index] };
   }
 

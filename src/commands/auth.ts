@@ -107,8 +107,8 @@ export async function testAuthentication(deps: AuthCommandDeps): Promise<void> {
     return;
   }
   const message =
-    state.status === 'misconfigured'
-      ? state.problem ?? vscode.l10n.t('The Qovery settings are not valid.')
+    state.status === 'misconfigured' || state.status === 'apiError'
+      ? state.problem ?? verificationFailure(state.error)
       : state.status === 'signedOut'
         ? state.problem ?? vscode.l10n.t('Qovery: you are not signed in.')
         : verificationFailure(state.error);
@@ -123,6 +123,6 @@ export async function testAuthentication(deps: AuthCommandDeps): Promise<void> {
   if (answer === retry) {
     await testAuthentication(deps);
   } else {
-    await runCommonAction(answer, errorKind(state.error) === 'insecureUrl' ? 'qovery.apiUrl' : 'qovery');
+    await runCommonAction(answer, errorKind(state.error) === 'insecureUrl' || errorKind(state.error) === 'notFound' ? 'qovery.apiUrl' : 'qovery');
   }
 }

@@ -92,7 +92,7 @@ export function registerCommand<A extends unknown[], R>(
         return undefined;
       }
       services.log.exception(`Command ${id} failed`, error);
-      void Promise.resolve(services.ui.prompter.error(vscode.l10n.t('Qovery: {0}', errorText(error)), {}, actionLabel('showLog'))).then((answer) => runCommonAction(answer));
+      void Promise.resolve(services.ui.prompter.error(vscode.l10n.t('Qovery: {0}', services.log.redact(errorText(error))), {}, actionLabel('showLog'))).then((answer) => runCommonAction(answer));
       return undefined;
     }
   });

@@ -35,6 +35,7 @@ function actionsFor(state: SessionState, hasConnections: boolean): Action[] {
         return [update, test, switchTo, signOut];
       case 'unreachable':
       case 'rateLimited':
+      case 'apiError':
         return [test, settings, switchTo];
       case 'misconfigured':
         return [settings, test];

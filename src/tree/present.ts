@@ -2,13 +2,23 @@
 // plain mocha fuzzes it with mangled answers. Only id and name are guaranteed by validation, so every
 // other field is read defensively: a field of the wrong type is left out, never a reason to throw.
 
-/** `vscode.l10n` in the extension; `plainL10n` in tests. */
-export interface L10n {
-  t(message: string, ...args: (string | number | boolean)[]): string;
-}
+// A type-only import: erased from the build, so plain mocha runs this file; it also lets the l10n
+// tooling (npm run l10n-export) find the `l10n.t` texts below.
+import type { l10n } from 'vscode';
 
+/** `vscode.l10n` in the extension; `plainL10n` in tests. */
+export type L10n = Pick<typeof l10n, 't'>;
+
+type Message = string | { message: string; args?: unknown[] | Record<string, unknown> };
+
+/** English texts with their `{0}` / `{name}` placeholders filled, like `vscode.l10n.t` without a bundle. */
 export const plainL10n: L10n = {
-  t: (message, ...args) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)] ?? '')),
+  t: ((first: Message, ...rest: unknown[]): string => {
+    const message = typeof first === 'string' ? first : first.message;
+    const named = rest.length === 1 && rest[0] !== null && typeof rest[0] === 'object' && !Array.isArray(rest[0]);
+    const args = (typeof first === 'string' ? (named ? rest[0] : rest) : first.args ?? []) as Record<string, unknown>;
+    return message.replace(/\{(\w+)\}/g, (_, key: string) => String((args[key] as string | number | boolean | undefined) ?? ''));
+  }) as L10n['t'],
 };
 
 export interface RowPresentation {

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import type { QoveryClient } from '../api/client';
 import { errorKind, isTransient } from '../api/errors';
-import type { SessionManager } from '../auth/session';
+import type { SessionManager, SessionState } from '../auth/session';
 import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
 import { readSettings } from '../config';
+import { timeOfDay } from '../format';
 import { apiTokensKey, ApiTokensNode, ErrorNode, InfoNode, OrganizationNode, StaleNode, type QoveryNode } from './nodes';
 import { byDisplayName, presentUnrenderable } from './present';
 import { Disposable, toDisposable } from '../lifecycle';
@@ -76,6 +77,7 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
         if (state.status === 'checking') {
           return;
         }
+        this.#showRetryTime(state);
         const before = this.#lastStatus;
         this.#lastStatus = state.status;
         if (state.status === 'signedIn' && before !== undefined && before !== 'signedIn') {
@@ -96,6 +98,14 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
     this.view = view;
     this.register(view.onDidChangeVisibility(() => this.#scheduleAutoRefresh()));
     this.#scheduleAutoRefresh();
+  }
+
+  /** While rate limited, the view says when it checks again (the welcome text points here). */
+  #showRetryTime(state: SessionState): void {
+    if (this.view) {
+      this.view.message =
+        state.status === 'rateLimited' && state.retryAt ? vscode.l10n.t('Qovery is rate limiting this token: checking again at {0}.', timeOfDay(state.retryAt)) : undefined;
+    }
   }
 
   /** Forgets everything at once: another account's rows must never show under this one. */
@@ -178,7 +188,7 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
       return nodes;
     }
     const previous = this.#stale.get(ROOT);
-    if (previous && (state.status === 'unreachable' || state.status === 'rateLimited')) {
+    if (previous && (state.status === 'unreachable' || state.status === 'rateLimited' || state.status === 'apiError')) {
       return [new StaleNode(ROOT, previous.loadedAt, state.error), ...previous.nodes];
     }
     // Every other state has a welcome view that says what is wrong and what to do.

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { QoveryNode } from '../../src/tree/nodes';
 import { startQoveryServer, DEMO, type QoveryServer } from '../qovery';
-import { extensionApi, resetExtension, setSetting, signInWith, usedTokens, waitFor } from './helpers';
+import { extensionApi, resetExtension, ScriptedPrompter, setSetting, signInWith, usedTokens, waitFor } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -116,5 +116,198 @@ describe('failures stay bounded', function () {
     const offline = await api.tree.getChildren();
     assert.ok(offline.map((n) => api.tree.getTreeItem(n)).some((i) => i.label === 'Acme Corp'));
     server = await startQoveryServer({ port: server.port });
+  });
+
+  describe('states that say what happened', () => {
+    it('a cross-origin redirect: "redirected to <origin>, not followed", never "check settings" or an empty notification', async () => {
+      await signInWith(api, server.tokens.admin);
+      const prompter = new ScriptedPrompter();
+      api.ui.prompter = prompter;
+      server.setFault('GET /organization', { redirectTo: 'http://localhost:9', status: 302 });
+      await api.session.check();
+      assert.strictEqual(api.session.state.status, 'apiError');
+      assert.strictEqual(api.statusBar.item.text, '$(warning) Qovery: redirected to http://localhost:9');
+      assert.match(String(api.statusBar.item.tooltip), /redirected to http:\/\/localhost:9, not followed: the token is not sent there/);
+      const shown = await waitFor('the background notification', () => prompter.shown.find((p) => p.kind === 'error'));
+      assert.match(shown.message, /redirected to http:\/\/localhost:9, not followed/);
+      assert.ok(server.requests.every((r) => r.path === '/organization'), 'nothing was sent elsewhere');
+    });
+
+    it('a 404 on GET /organization: "the API URL answers 404: check qovery.apiUrl", not "unreachable"', async () => {
+      await signInWith(api, server.tokens.admin);
+      const prompter = new ScriptedPrompter();
+      api.ui.prompter = prompter;
+      server.setFault('GET /organization', { status: 404 });
+      await api.session.check();
+      assert.strictEqual(api.session.state.status, 'apiError');
+      assert.strictEqual(api.statusBar.item.text, '$(warning) Qovery: API URL answers 404');
+      assert.match(String(api.statusBar.item.tooltip), /The API URL answers 404: check qovery\.apiUrl/);
+      assert.doesNotMatch(String(api.statusBar.item.tooltip), /cannot be reached/);
+      await api.tree.refresh();
+      assert.deepStrictEqual(await api.tree.getChildren(), [], 'the welcome view for this state shows');
+    });
+
+    it('unreachable only when the network fails: a server error says so', async () => {
+      await signInWith(api, server.tokens.admin);
+      api.ui.prompter = new ScriptedPrompter();
+      server.setFault('GET /organization', { status: 500, body: { detail: 'database down' } });
+      await api.session.check();
+      assert.strictEqual(api.session.state.status, 'apiError');
+      assert.strictEqual(api.statusBar.item.text, '$(warning) Qovery: API error');
+      assert.match(String(api.statusBar.item.tooltip), /server error.*database down/i);
+    });
+  });
+
+  describe('after a connection switch', () => {
+    it('the old check does not clear the new one: no duplicate request, and a failed Test Authentication shows no background notification', async () => {
+      await signInWith(api, server.tokens.admin);
+      await signInWith(api, server.tokens.deployer, 'deployer');
+      const admin = api.store.connections().find((c) => c.name !== 'deployer')!;
+      const deployer = api.store.connections().find((c) => c.name === 'deployer')!;
+      await api.store.setActive(admin.id);
+      await waitFor('signed in as admin', () => api.session.state.status === 'signedIn' && api.session.state.connection?.id === admin.id);
+      server.state.revokeApiToken(DEMO.organizations.acme, DEMO.apiTokens.deployer);
+      // The newest rule first: the old connection's check answers after 300 ms, the new one's after 800 ms.
+      server.setFault('GET /organization', { latencyMs: 800, times: 1 });
+      server.setFault('GET /organization', { latencyMs: 300, times: 1 });
+      server.clearLog();
+      const prompter = new ScriptedPrompter();
+      api.ui.prompter = prompter;
+      const old = api.session.check();
+      await sleep(50);
+      await api.store.setActive(deployer.id);
+      const test = vscode.commands.executeCommand('qovery.testAuthentication');
+      await old;
+      // Asked while the new connection's check runs: it joins it.
+      const joined = api.session.check();
+      await test;
+      await joined;
+      await sleep(200);
+      assert.strictEqual(server.requests.length, 2, server.requests.map((r) => `${r.method} ${r.path} ${r.tokenName ?? ''}`).join(', '));
+      assert.strictEqual(api.session.state.status, 'invalidToken');
+      const errors = prompter.shown.filter((p) => p.kind === 'error');
+      assert.strictEqual(errors.length, 1, `one error, from Test Authentication itself: ${JSON.stringify(prompter.shown.map((p) => p.message))}`);
+    });
+  });
+
+  it('rate limited: checks again by itself once the server\'s wait is over, and says when', async function () {
+    this.timeout(30_000);
+    await signInWith(api, server.tokens.admin);
+    api.ui.prompter = new ScriptedPrompter();
+    // Every attempt of the check (the client retries a 429 itself) is refused, asking for 1 s.
+    server.setFault('GET /organization', { status: 429, headers: { 'Retry-After': '1' }, times: 4 });
+    server.clearLog();
+    await api.session.check();
+    assert.strictEqual(api.session.state.status, 'rateLimited');
+    assert.ok(api.session.state.retryAt && api.session.state.retryAt > Date.now() - 1000, 'the state says when it checks again');
+    assert.match(String(api.statusBar.item.tooltip), /Checking again at \d/);
+    assert.match(String(api.tree.view?.message), /rate limiting this token: checking again at \d/);
+    const welcome = (vscode.extensions.getExtension('qovery-community.qovery')!.packageJSON as { contributes: { viewsWelcome: { when: string; contents: string }[] } }).contributes.viewsWelcome.find((w) => w.when.includes('rateLimited'))!;
+    assert.match(welcome.contents, /checks again by itself/);
+    await waitFor('signed in again without any action', () => api.session.state.status === 'signedIn', 15_000);
+    assert.strictEqual(server.requests.filter((r) => r.path === '/organization').length, 5, '4 refused attempts, then the one check after the wait');
+    assert.strictEqual(api.tree.view?.message, undefined);
+  });
+});
+
+describe('one error path for commands, and the Accounts menu in sync', function () {
+  let api: QoveryExtensionApi;
+  let server: QoveryServer;
+
+  before(async () => {
+    api = await extensionApi();
+  });
+
+  beforeEach(async () => {
+    server = await startQoveryServer();
+    Object.values(server.tokens).forEach((t) => usedTokens.add(t));
+    await resetExtension(api);
+    await setSetting('apiUrl', server.url);
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  after(async () => {
+    await resetExtension(api);
+  });
+
+  /** Lines written to the log, as the redactor let them through. */
+  function captureLog(): { lines: string[]; restore: () => void } {
+    const lines: string[] = [];
+    const channel = api.log.channel;
+    const original = { error: channel.error.bind(channel), debug: channel.debug.bind(channel) };
+    channel.error = (message: string | Error) => void lines.push(String(message));
+    channel.debug = (message: string) => void lines.push(String(message));
+    return {
+      lines,
+      restore: () => {
+        channel.error = original.error;
+        channel.debug = original.debug;
+      },
+    };
+  }
+
+  it('an unexpected error in a command is logged with its stack (redacted) and shown once with Show Log', async () => {
+    await signInWith(api, server.tokens.admin);
+    const prompter = new ScriptedPrompter().answer('Show Log');
+    api.ui.prompter = prompter;
+    const original = api.signIn.addConnection.bind(api.signIn);
+    const secret = server.tokens.admin;
+    api.signIn.addConnection = () => Promise.reject(new Error(`addConnection broke while holding ${secret}`));
+    const log = captureLog();
+    try {
+      const result = await vscode.commands.executeCommand('qovery.addConnection');
+      assert.strictEqual(result, undefined);
+    } finally {
+      api.signIn.addConnection = original;
+      log.restore();
+    }
+    const errors = prompter.shown.filter((p) => p.kind === 'error');
+    assert.strictEqual(errors.length, 1, JSON.stringify(prompter.shown));
+    assert.deepStrictEqual(errors[0].actions, ['Show Log']);
+    assert.match(errors[0].message, /addConnection broke/);
+    const line = log.lines.find((l) => l.includes('qovery.addConnection failed'));
+    assert.ok(line, `logged: ${JSON.stringify(log.lines)}`);
+    assert.match(line, /addConnection broke while holding \*\*\*/);
+    assert.match(line, /\n\s+at /, 'with its stack');
+    assert.ok(!log.lines.some((l) => l.includes(secret)), 'the token never reaches the log');
+    assert.ok(!errors[0].message.includes(secret), 'nor the notification');
+  });
+
+  it('a cancellation stays quiet', async () => {
+    const prompter = new ScriptedPrompter();
+    api.ui.prompter = prompter;
+    const original = api.signIn.signIn.bind(api.signIn);
+    api.signIn.signIn = () => Promise.reject(new vscode.CancellationError());
+    const log = captureLog();
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('qovery.signIn'), undefined);
+    } finally {
+      api.signIn.signIn = original;
+      log.restore();
+    }
+    assert.deepStrictEqual(prompter.shown, []);
+    assert.ok(!log.lines.some((l) => /failed/.test(l)), JSON.stringify(log.lines));
+  });
+
+  it('the Accounts menu hears of label changes, and removed sessions keep their label', async () => {
+    await signInWith(api, server.tokens.admin);
+    const id = api.store.active()!.id;
+    const events: vscode.AuthenticationProviderAuthenticationSessionsChangeEvent[] = [];
+    const subscription = api.authProvider.onDidChangeSessions((e) => events.push(e));
+    try {
+      await api.store.update(id, { name: 'production' });
+      const changed = await waitFor('a change for the new label', () => events.flatMap((e) => e.changed ?? []).find((s) => s.id === id));
+      assert.strictEqual(changed.account.label, 'production (Acme Corp)');
+      assert.strictEqual((await api.authProvider.getSessions())[0].account.label, 'production (Acme Corp)');
+      await api.store.remove(id);
+      const removed = await waitFor('the removal', () => events.flatMap((e) => e.removed ?? []).find((s) => s.id === id));
+      assert.strictEqual(removed.account.label, 'production (Acme Corp)', 'announced with its label, not its id');
+      assert.strictEqual(removed.accessToken, '', 'and without its token');
+    } finally {
+      subscription.dispose();
+    }
   });
 });

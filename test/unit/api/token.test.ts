@@ -128,6 +128,15 @@ describe('api/token redact', () => {
     assert.equal(redact('Token expired, please log in', []), 'Token expired, please log in');
   });
 
+  it('keeps token ids: they are not secrets, and support needs them in the log', () => {
+    const id = '3f2a9c1e-7b4d-4e08-9a6f-0c5d2b1e8f47';
+    assert.equal(redact(`The old token ${id} of connection c1 is kept at the user's request.`, []), `The old token ${id} of connection c1 is kept at the user's request.`);
+    assert.equal(redact(`Revoked token ${id.toUpperCase()}.`, []), `Revoked token ${id.toUpperCase()}.`);
+    // A secret is still masked, also when it sits next to an id, and an id-prefixed secret is not an id.
+    assert.equal(redact(`token qov_abc123456789 replaces token ${id}`, []), `token *** replaces token ${id}`);
+    assert.equal(redact(`Token ${id}x9_secret_rest`, []), 'Token ***');
+  });
+
   it('ignores empty and very short secrets instead of mangling the text', () => {
     assert.equal(redact('abc', ['', 'a']), 'abc');
   });

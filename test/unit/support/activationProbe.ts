@@ -132,6 +132,8 @@ export async function probeActivation(): Promise<ActivationIo> {
     subscriptions: [] as { dispose(): unknown }[],
     extensionMode: 1,
     extension: { packageJSON: { version: 'probe' } },
+    // A folder that does not exist: activate must not read it (only a timer after activation may).
+    globalStorageUri: { fsPath: '/nonexistent/qovery-probe-global-storage', scheme: 'file' },
     globalState: { keys: () => [...memento.keys()], get: (k: string, d?: unknown) => (memento.has(k) ? memento.get(k) : d), update: (k: string, v: unknown) => Promise.resolve(void memento.set(k, v)) },
     secrets: {
       get: () => {
