@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { Commands, executeCommand } from '../commands/registry';
 import { readSettings } from '../config';
 import type { Logger } from '../logger';
 import type { Ui } from '../ui';
@@ -107,7 +108,7 @@ export class RotationReminder implements vscode.Disposable {
       .info(vscode.l10n.t('Qovery: the token of "{0}" is {1} days old. Rotate it now?', connection.name, ageDays), {}, rotateNow, later)
       .then(async (answer) => {
         if (answer === rotateNow) {
-          await vscode.commands.executeCommand('qovery.rotateToken');
+          await executeCommand(Commands.rotateToken);
         }
       });
     return { due, ageDays, prompted: true };
