@@ -13,6 +13,8 @@ import type {
   OrganizationAvailableRole,
   Project,
   Service,
+  OrganizationEnvironment,
+  ServiceLight,
 } from './types';
 import {
   API_TOKEN,
@@ -26,6 +28,7 @@ import {
   PROJECT,
   ROLE,
   SERVICE,
+  SERVICE_LIGHT,
 } from './validate';
 
 export type QoveryClientOptions = HttpOptions;
@@ -79,6 +82,16 @@ export class QoveryClient {
 
   async listServices(environmentId: string, o?: CallOptions): Promise<Service[]> {
     return checkList(await this.#get(p`/environment/${environmentId}/services`, o), 'service', SERVICE);
+  }
+
+  /** Every environment of an organization, one request (id, name, mode, project). */
+  async listOrganizationEnvironments(organizationId: string, o?: CallOptions): Promise<OrganizationEnvironment[]> {
+    return checkList(await this.#get(p`/organization/${organizationId}/environments`, o), 'environment', ENVIRONMENT);
+  }
+
+  /** Every service of an organization, one request, without git data (ServiceLightResponse). */
+  async listOrganizationServices(organizationId: string, o?: CallOptions): Promise<ServiceLight[]> {
+    return checkList(await this.#get(p`/organization/${organizationId}/services`, o), 'service', SERVICE_LIGHT);
   }
 
   async getServiceStatuses(environmentId: string, o?: CallOptions): Promise<EnvironmentServiceStatuses> {
