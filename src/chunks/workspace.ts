@@ -1,0 +1,35 @@
+// The workspace link chunk: detection of the service each workspace folder deploys to, its status
+// bar item, the environment status service, and the Link/Unlink commands. Loaded in the background
+// after the first successful auth check when a folder is open, or when one of its commands runs.
+import * as vscode from 'vscode';
+import { EnvironmentStatusService } from '../workspace/environmentStatus';
+import { workspaceCommands } from '../workspace/commands';
+import { WorkspaceLinks } from '../workspace/links';
+import { WorkspaceStatusItem } from '../workspace/statusBar';
+import type { Core } from './core';
+
+export function create(core: Core) {
+  const statuses = new EnvironmentStatusService(async (environmentId) => {
+    const client = await core.session.client();
+    if (!client) {
+      throw new vscode.CancellationError();
+    }
+    return client.getServiceStatuses(environmentId);
+  }, undefined, vscode.window.state.focused);
+  const focus = vscode.window.onDidChangeWindowState((state) => statuses.setFocused(state.focused));
+  const links = new WorkspaceLinks(core.session, core.workspaceState, core.log, core.ui, statuses);
+  const item = new WorkspaceStatusItem(links);
+  void links.refresh();
+  return {
+    links,
+    statuses,
+    item,
+    commands: workspaceCommands(links, core.ui),
+    dispose: () => {
+      item.dispose();
+      links.dispose();
+      focus.dispose();
+      statuses.dispose();
+    },
+  };
+}
