@@ -95,6 +95,8 @@ export function lookOf(link: FolderLink | undefined, state: ServiceState | undef
 
 export class WorkspaceStatusItem extends Disposable {
   readonly item: vscode.StatusBarItem;
+  /** Whether the item is shown (VS Code's item has no getter for it). */
+  visible = false;
 
   constructor(private readonly links: WorkspaceLinks) {
     super();
@@ -117,7 +119,8 @@ export class WorkspaceStatusItem extends Disposable {
     this.item.tooltip = look.tooltip;
     this.item.backgroundColor = look.background ? new vscode.ThemeColor(look.background) : undefined;
     this.item.accessibilityInformation = { label: look.tooltip.split('\n').slice(0, 2).join(' ') || look.text };
-    if (look.visible && readSettings().showStatusBar) {
+    this.visible = look.visible && readSettings().showStatusBar;
+    if (this.visible) {
       this.item.show();
     } else {
       this.item.hide();
