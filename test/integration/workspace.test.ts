@@ -156,7 +156,7 @@ describe('workspace link: the folder\'s Qovery service', function () {
     await links().refresh({ rescan: true });
     assert.strictEqual(linkOf(folder)?.link?.serviceId, DEMO.services.dataStagingLake);
     assert.strictEqual(prompter.shown.filter((s) => s.kind === 'quickPick').length, 1);
-    await waitFor('the item shows the staging service', () => item().text.includes('data-lake-buckets · staging') && item().text);
+    await waitFor('the item shows the staging service in error', () => item().text.includes('data-lake-buckets · staging: deployment error') && item().text);
     assert.ok(item().text.startsWith('$(error)'), `a DEPLOYMENT_ERROR reads as an error: ${item().text}`);
     assert.deepStrictEqual(item().backgroundColor, new vscode.ThemeColor('statusBarItem.errorBackground'));
   });

@@ -57,10 +57,11 @@ describe('workspace link: environment status service', () => {
   let clock: FakeClock;
   let state: string;
   let calls: string[];
-  const make = (focused = true) => new EnvironmentStatusService(async (id) => {
-    calls.push(id);
-    return statuses(state);
-  }, clock, focused);
+  const make = (focused = true) =>
+    new EnvironmentStatusService((id) => {
+      calls.push(id);
+      return Promise.resolve(statuses(state));
+    }, clock, focused);
 
   beforeEach(() => {
     clock = new FakeClock();
