@@ -31,6 +31,8 @@ export interface QoveryExtensionApi {
   chunks: Chunks;
   /** The folder every window shares (rotation journals and leases). */
   storageDir: string;
+  /** The explorer's data provider as VS Code sees it (with the rows other features put on top). */
+  view: ExplorerView;
   /** These load their chunk when first read. */
   readonly tree: OrganizationsTreeProvider;
   readonly signIn: ChunkOf<'connections'>['signIn'];
@@ -150,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     globalState: context.globalState,
     storageDir,
     chunks,
+    view: tree,
     get tree() {
       return tree.provider;
     },

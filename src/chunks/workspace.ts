@@ -6,6 +6,7 @@ import { EnvironmentStatusService } from '../workspace/environmentStatus';
 import { workspaceCommands } from '../workspace/commands';
 import { WorkspaceLinks } from '../workspace/links';
 import { WorkspaceStatusItem } from '../workspace/statusBar';
+import { workspaceTopRows } from '../workspace/treeRow';
 import type { Core } from './core';
 
 export function create(core: Core) {
@@ -19,6 +20,16 @@ export function create(core: Core) {
   const focus = vscode.window.onDidChangeWindowState((state) => statuses.setFocused(state.focused));
   const links = new WorkspaceLinks(core.session, core.workspaceState, core.log, core.ui, statuses);
   const item = new WorkspaceStatusItem(links);
+  const topRows = core.tree.setTopRows(workspaceTopRows(links));
+  // The row is redrawn only when what it shows changed, not on every status answer.
+  let shown = '';
+  const redraw = links.onDidChange(() => {
+    const now = JSON.stringify(links.links.map((l) => [l.folder.uri.toString(), l.status, l.link?.serviceId, links.serviceState(l.link)?.state]));
+    if (now !== shown) {
+      shown = now;
+      core.tree.refreshTop();
+    }
+  });
   void links.refresh();
   return {
     links,
@@ -26,6 +37,8 @@ export function create(core: Core) {
     item,
     commands: workspaceCommands(links, core.ui),
     dispose: () => {
+      redraw.dispose();
+      topRows.dispose();
       item.dispose();
       links.dispose();
       focus.dispose();

@@ -19,7 +19,7 @@ export function workspaceCommands(links: WorkspaceLinks, ui: Ui) {
     const usable = links.links.filter((l) => l.status !== 'signedOut' && which(l));
     if (usable.length <= 1) {
       if (usable.length === 0) {
-        await ui.prompter.info(vscode.l10n.t('Qovery: open a folder that is a git repository with a remote, and sign in, to link it to a service.'), {});
+        void ui.prompter.info(vscode.l10n.t('Qovery: open a folder that is a git repository with a remote, and sign in, to link it to a service.'), {});
       }
       return usable[0];
     }
@@ -53,7 +53,7 @@ export function workspaceCommands(links: WorkspaceLinks, ui: Ui) {
       items.push(...others.map(candidateItem));
     }
     if (items.length === 0) {
-      await ui.prompter.info(vscode.l10n.t('Qovery: the organization has no service to link to.'), {});
+      void ui.prompter.info(vscode.l10n.t('Qovery: the organization has no service to link to.'), {});
       return undefined;
     }
     const picked = await ui.prompter.quickPick(items, {

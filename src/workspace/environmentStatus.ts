@@ -127,6 +127,11 @@ export class EnvironmentStatusService implements IDisposable {
     }
   }
 
+  /** Whether a request is on its way (the benchmark waits for it before moving its clock). */
+  get busy(): boolean {
+    return [...this.#watched.values()].some((w) => w.inFlight !== undefined);
+  }
+
   get focused(): boolean {
     return this.#focused;
   }

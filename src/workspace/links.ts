@@ -310,8 +310,9 @@ export class WorkspaceLinks extends Disposable {
   async #evaluate(): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const state = this.session.state;
-    if (state.status === 'checking' && this.#links.length > 0) {
-      return; // the outcome of the check triggers the next evaluation
+    // While a check runs, or the API is briefly out of reach, the links stay as they were.
+    if ((state.status === 'checking' || state.status === 'unreachable' || state.status === 'rateLimited') && this.#links.length > 0) {
+      return;
     }
     const git = folders.length > 0 ? await this.#gitApi() : undefined;
     const links: FolderLink[] = folders.map((folder) => {
@@ -430,7 +431,10 @@ export class WorkspaceLinks extends Disposable {
         this.#statusWatches.set(
           id,
           this.statuses.watch(id, {
-            onStatuses: (_statuses: EnvironmentServiceStatuses | undefined, error?: unknown) => {
+            onStatuses: (statuses: EnvironmentServiceStatuses | undefined, error?: unknown) => {
+              if (statuses) {
+                this.session.reportSuccess();
+              }
               if (error) {
                 this.log.warn(`Workspace link: the states of environment ${id} could not be read: ${errorText(error)}`);
                 this.session.reportFailure(error);

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
+import type { QoveryNode } from '../../src/tree/nodes';
 import type { CandidateItem, FolderLink } from '../../src/workspace/links';
 import { DEMO, startQoveryServer, type QoveryServer } from '../qovery';
 import { extensionApi, resetExtension, ScriptedPrompter, setSetting, signInWith, usedTokens, waitFor } from './helpers';
@@ -203,6 +204,25 @@ describe('workspace link: the folder\'s Qovery service', function () {
     await waitFor('the item shows ingest-api', () => item().text.includes('ingest-api · production') && item().text);
     await vscode.window.showTextDocument(vscode.Uri.file(path.join(webDir, 'README.md')));
     await waitFor('the item shows web', () => item().text.includes(' web · production') && item().text);
+  });
+
+  it('shows "This Workspace" at the top of the explorer, with the linked service and its state', async () => {
+    const folder = await addFolder(repository('tree', 'https://github.com/acme/storefront-web.git'));
+    await waitForStatus(folder, 'linked');
+    const label = (node: QoveryNode): string => {
+      const l = api.view.getTreeItem(node).label;
+      return typeof l === 'string' ? l : l?.label ?? '';
+    };
+    const roots = (await api.view.getChildren()) ?? [];
+    assert.deepStrictEqual(roots.map(label).slice(0, 2), ['This Workspace', 'Acme Corp']);
+    await waitFor('the row shows the state', async () => {
+      const [row] = (await api.view.getChildren(roots[0])) ?? [];
+      const item = row && api.view.getTreeItem(row);
+      return item && item.label === 'web' && item.description === 'production · running' && item;
+    });
+    const [row] = (await api.view.getChildren(roots[0])) ?? [];
+    assert.strictEqual(row.resource?.id, DEMO.services.storefrontWeb, 'Copy ID and Open in Qovery Console work on it');
+    assert.match(String(api.view.getTreeItem(row).contextValue), /^qovery\.service\.application/);
   });
 
   it('unlinks: the folder stays unlinked until linked again', async () => {
