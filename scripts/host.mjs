@@ -22,6 +22,8 @@ const APT_PACKAGES = [
   ['/usr/bin/g++', 'g++'],
   ['/usr/bin/make', 'make'],
 ];
+/** The built-in git extension needs git: the workspace link's tests open git repositories. */
+const GIT_PACKAGE = ['/usr/bin/git', 'git'];
 
 function log(message) {
   process.stdout.write(`[host] ${message}\n`);
@@ -68,12 +70,10 @@ export function ensureBrowser() {
 /** Installs code-server once; `browser: false` skips Chromium (for `npm start`, which opens no browser). */
 export function ensureHost({ browser = true } = {}) {
   if (hostInstalled()) {
-    if (browser) {
-      ensureBrowser();
-    }
+    ensureAptPackages(browser ? [APT_PACKAGES[0], GIT_PACKAGE] : [GIT_PACKAGE]);
     return;
   }
-  ensureAptPackages(browser ? APT_PACKAGES : APT_PACKAGES.slice(1));
+  ensureAptPackages([...(browser ? APT_PACKAGES : APT_PACKAGES.slice(1)), GIT_PACKAGE]);
   log(`installing code-server@${CODE_SERVER_VERSION} (VS Code 1.100.3 server) into ${cacheDir}; this takes a minute or two once`);
   rmSync(cacheDir, { recursive: true, force: true });
   mkdirSync(cacheDir, { recursive: true });

@@ -17,7 +17,7 @@ function npmRun(script) {
   execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
 }
 
-async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsPath, env = {}, afterRun }) {
+async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsPath, env = {}, afterRun, multiRoot = false }) {
   const scratch = mkdtempSync(join(tmpdir(), `qovery-${name}-`));
   const resultsFile = join(scratch, 'results.json');
   const outputFile = join(scratch, 'output.txt');
@@ -29,7 +29,10 @@ async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsP
     await setup?.(host);
     await host.start();
     process.stdout.write(`\n== ${name} suite, VS Code server on ${host.url}\n`);
-    const { code, page } = await runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile });
+    // The integration suite opens a .code-workspace: its workspace link tests add git repositories as
+    // further folders, which a single-folder window could only do by restarting the extension host.
+    const workspace = multiRoot ? host.writeWorkspaceFile([host.workspaceDir], { 'git.autofetch': false, 'git.enabled': true }) : undefined;
+    const { code, page } = await runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, workspace });
     const results = readJsonIfExists(resultsFile);
     if (results) {
       totals.passes += results.passes;
@@ -57,6 +60,7 @@ async function main() {
     await runSuite('integration', {
       extensionDevelopmentPath: root,
       extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
+      multiRoot: true,
       afterRun: async (host) => {
         const times = await readActivationTimes(host, { extensionDevelopmentPaths: [root], names: ['Qovery'] }).catch(() => ({}));
         process.stdout.write(times.Qovery === undefined ? 'Activation time: not read from "Running Extensions".\n' : `Activation time, as VS Code reports it in "Running Extensions": ${times.Qovery} ms\n`);

@@ -2,7 +2,8 @@
 // Builds the extension, starts the demo API and the VS Code server (code-server 4.100.3, installed on
 // first use) on 127.0.0.1 with the extension loaded from this folder, and prints the URL to open and
 // the token to paste. Ctrl+C stops both.
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { CodeServerHost, freePort, root } from './vscode-host.mjs';
@@ -72,6 +73,32 @@ function previousSettings(profile) {
   }
 }
 
+/** The demo's remote and branch: the demo account's "web" service of storefront/production builds them. */
+const DEMO_REMOTE = 'git@github.com:acme/storefront-web.git';
+const DEMO_BRANCH = 'main';
+
+/**
+ * Makes the demo workspace folder a git repository whose remote and branch match a demo service, so
+ * the status bar shows the link at once after sign-in. Nothing is fetched: the remote branch is a local ref.
+ */
+function prepareDemoRepository(dir) {
+  if (existsSync(join(dir, '.git'))) {
+    return;
+  }
+  const git = (...args) =>
+    execFileSync('git', ['-c', 'user.name=Qovery Demo', '-c', 'user.email=demo@example.com', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    git('init', '-q', '-b', DEMO_BRANCH);
+    writeFileSync(join(dir, 'README.md'), '# storefront-web (Qovery extension demo)\n\nThis folder\'s remote is acme/storefront-web and its branch main: the demo service "web" of storefront/production builds them.\n');
+    git('add', 'README.md');
+    git('commit', '-q', '-m', 'Demo repository');
+    git('remote', 'add', 'origin', DEMO_REMOTE);
+    git('update-ref', `refs/remotes/origin/${DEMO_BRANCH}`, 'HEAD');
+  } catch (error) {
+    process.stdout.write(`Note: the demo folder could not be made a git repository (${error instanceof Error ? error.message : String(error)}); the workspace link will show nothing.\n`);
+  }
+}
+
 async function main() {
   let options;
   try {
@@ -104,7 +131,7 @@ async function main() {
     port,
     // `npm start` opens no browser itself, so Chromium is not needed.
     browser: false,
-    settings: { ...previousSettings(PROFILE_DIR), 'qovery.apiUrl': server.url },
+    settings: { 'git.autofetch': false, ...previousSettings(PROFILE_DIR), 'qovery.apiUrl': server.url },
     // Qovery tokens of the shell stay out of the demo: the sign-in would offer them to the demo API.
     env: { QOVERY_API_TOKEN: '', QOVERY_CLI_ACCESS_TOKEN: '', Q_CLI_ACCESS_TOKEN: '' },
   });
@@ -132,6 +159,8 @@ async function main() {
     await stop(1);
     return;
   }
+  // After start: the host setup installs git when it is missing. No window is open yet.
+  prepareDemoRepository(host.workspaceDir);
   const watcher = setInterval(() => {
     if (host.exited && !stopping) {
       process.stderr.write(`\nVS Code stopped unexpectedly (${JSON.stringify(host.exitInfo)}).\n${host.serverLog.slice(-20).join('')}\n`);
@@ -156,6 +185,9 @@ async function main() {
       '',
       `  Other demo tokens: viewer ${tokens.viewer}`,
       ...(organizations.length > 1 ? [`                     admin of "${organizations[1]}" ${tokens.secondOrgAdmin}`] : []),
+      '',
+      `  The workspace folder is a git repository of ${DEMO_REMOTE} on ${DEMO_BRANCH}: once signed in, the status bar`,
+      '  shows the Qovery service it deploys to (web · production).',
       '',
       `  Demo Qovery API: ${server.url} (${server.state.account.summary}); the setting qovery.apiUrl points to it.`,
       `  VS Code profile: ${PROFILE_DIR} (kept between runs; npm start -- --fresh starts over).`,

@@ -145,7 +145,17 @@ export class CodeServerHost {
   }
 
   /** The workbench URL, optionally with a test payload (extension development path and tests path). */
-  workbenchUrl({ extensionDevelopmentPath, extensionTestsPath, folder } = {}) {
+  /**
+   * Writes a .code-workspace file holding `folders` (default: the workspace folder). A window opened on
+   * it can add and remove folders without restarting the extension host (a folder window cannot).
+   */
+  writeWorkspaceFile(folders = [this.workspaceDir], settings = {}) {
+    const file = join(this.base, 'test.code-workspace');
+    writeFileSync(file, JSON.stringify({ folders: folders.map((path) => ({ path })), settings }, null, 2));
+    return file;
+  }
+
+  workbenchUrl({ extensionDevelopmentPath, extensionTestsPath, folder, workspace } = {}) {
     const payload = [];
     if (extensionDevelopmentPath) {
       payload.push(['extensionDevelopmentPath', this.remoteUri(extensionDevelopmentPath)]);
@@ -153,7 +163,7 @@ export class CodeServerHost {
     if (extensionTestsPath) {
       payload.push(['extensionTestsPath', this.remoteUri(extensionTestsPath)]);
     }
-    const params = new URLSearchParams({ folder: folder ?? this.workspaceDir });
+    const params = new URLSearchParams(workspace ? { workspace } : { folder: folder ?? this.workspaceDir });
     if (payload.length > 0) {
       params.set('payload', JSON.stringify(payload));
     }
@@ -208,7 +218,7 @@ export class CodeServerHost {
  * Runs a mocha suite (extensionTestsPath) in the extension host and resolves with its exit code.
  * The extension host's console (mocha's reporter) is printed to our stdout as it arrives.
  */
-export async function runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, timeoutMs = 10 * 60_000, onPage }) {
+export async function runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, timeoutMs = 10 * 60_000, onPage, workspace }) {
   const context = await host.launchBrowser();
   // Prints what the suite's reporter appends to outputFile, as it arrives.
   let printed = 0;
@@ -240,7 +250,7 @@ export async function runSuiteInHost(host, { extensionDevelopmentPath, extension
   const page = await context.newPage();
   page.on('crash', () => resolveExit(70));
   await onPage?.(page);
-  await page.goto(host.workbenchUrl({ extensionDevelopmentPath, extensionTestsPath }));
+  await page.goto(host.workbenchUrl({ extensionDevelopmentPath, extensionTestsPath, workspace }));
   let timer;
   const timedOut = new Promise((resolve) => {
     timer = setTimeout(() => {

@@ -31,11 +31,14 @@ export interface QoveryExtensionApi {
   chunks: Chunks;
   /** The folder every window shares (rotation journals and leases). */
   storageDir: string;
+  /** The explorer's data provider as VS Code sees it (with the rows other features put on top). */
+  view: ExplorerView;
   /** These load their chunk when first read. */
   readonly tree: OrganizationsTreeProvider;
   readonly signIn: ChunkOf<'connections'>['signIn'];
   readonly rotation: ChunkOf<'rotation'>['rotation'];
   readonly reminder: ChunkOf<'reminder'>['reminder'];
+  readonly workspace: ChunkOf<'workspace'>;
 }
 
 export function activate(context: vscode.ExtensionContext): QoveryExtensionApi | undefined {
@@ -49,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   tree.attach(view);
   const statusBar = new StatusBar(session);
   const storageDir = context.globalStorageUri.fsPath;
-  const core: Core = { log, ui, session, tree, statusBar, globalState: context.globalState, storageDir, load: (name) => chunks.get(name) };
+  const core: Core = { log, ui, session, tree, statusBar, globalState: context.globalState, workspaceState: context.workspaceState, storageDir, load: (name) => chunks.get(name) };
   const chunks = new Chunks(core, path.join(__dirname, 'chunks'));
   const treeCommands = (): ChunkOf<'tree'>['commands'] => chunks.get('tree').commands;
   const connections = (): ChunkOf<'connections'> => chunks.get('connections');
@@ -66,6 +69,13 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
       await connections().signOut({ confirm: false, connectionId });
     },
   );
+  // The workspace link loads in the background once signed in with a folder open, never during activate.
+  const loadWorkspace = (): void => {
+    if (!chunks.isLoaded('workspace') && session.state.status === 'signedIn' && (vscode.workspace.workspaceFolders?.length ?? 0) > 0) {
+      setTimeout(() => chunks.get('workspace'), 0);
+    }
+  };
+  const workspace = (): ChunkOf<'workspace'> => chunks.get('workspace');
   const services = { log, ui };
   // Every command runs through the registry's one error path; the ones whose code is in a chunk load it on first run.
   const command = <A extends unknown[], R>(id: CommandId, run: (...args: A) => R | Thenable<R>): vscode.Disposable => registerCommand(id, run, services);
@@ -97,7 +107,12 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     command(Commands.openInConsole, (node?: QoveryNode) => treeCommands().openInConsole(node)),
     command(Commands.copyId, (node?: QoveryNode) => treeCommands().copyId(node)),
     command(Commands.copyName, (node?: QoveryNode) => treeCommands().copyName(node)),
+    command(Commands.linkWorkspace, (folder?: vscode.WorkspaceFolder) => workspace().commands.link(folder)),
+    command(Commands.unlinkWorkspace, (folder?: vscode.WorkspaceFolder) => workspace().commands.unlink(folder)),
+    command(Commands.workspaceActions, () => workspace().commands.actions()),
     session.onDidChange(loadReminder),
+    session.onDidChange(loadWorkspace),
+    vscode.workspace.onDidChangeWorkspaceFolders(loadWorkspace),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
     chunks,
   );
@@ -137,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     globalState: context.globalState,
     storageDir,
     chunks,
+    view: tree,
     get tree() {
       return tree.provider;
     },
@@ -148,6 +164,9 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     },
     get rotation() {
       return chunks.get('rotation').rotation;
+    },
+    get workspace() {
+      return workspace();
     },
   };
   return context.extensionMode === vscode.ExtensionMode.Test ? api : undefined;

@@ -12,6 +12,10 @@ export type ServiceDeploymentStatus = Q.ServiceDeploymentStatusEnum;
 export type Service = Q.ListServicesByEnvironmentId200ResponseResultsInner;
 export type ServiceType = Service['service_type'];
 
+/** Items of the organization-wide lists `GET /organization/{id}/environments` and `/services`. */
+export type OrganizationEnvironment = Q.OrganizationEnvironmentResponse;
+export type ServiceLight = Q.ServiceLightResponse;
+
 export type Status = Q.Status;
 /** Only `id` and `state` are checked at run time, so the rest stays optional here. */
 export type ServiceStatus = Pick<Q.Status, 'id' | 'state'> & Partial<Omit<Q.Status, 'id' | 'state'>>;

@@ -10,6 +10,7 @@ export const PROJECT = ['id', 'name'] as const;
 export const ENVIRONMENT = ['id', 'name', 'mode'] as const;
 export const ENVIRONMENT_STATUS = ['id', 'state'] as const;
 export const SERVICE = ['id', 'name', 'service_type'] as const;
+export const SERVICE_LIGHT = ['id', 'name', 'service_type', 'environment_id'] as const;
 export const ROLE = ['id', 'name'] as const;
 export const API_TOKEN = ['id', 'created_at'] as const;
 export const CREATED_API_TOKEN = ['id', 'created_at', 'token'] as const;

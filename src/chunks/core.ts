@@ -13,6 +13,7 @@ import type * as tree from './tree';
 import type * as reminder from './reminder';
 import type * as rotation from './rotation';
 import type * as tokens from './tokens';
+import type * as workspace from './workspace';
 
 /** The core's services. Chunks receive them; they never build their own. */
 export interface Core {
@@ -25,6 +26,8 @@ export interface Core {
   load<N extends ChunkName>(name: N): ChunkOf<N>;
   statusBar: StatusBar;
   globalState: vscode.Memento;
+  /** This workspace's state (the workspace link's choices). */
+  workspaceState: vscode.Memento;
   /** A folder every window shares (the extension's global storage): rotation journals and leases. */
   storageDir: string;
 }
@@ -35,6 +38,7 @@ interface ChunkModules {
   rotation: typeof rotation;
   tokens: typeof tokens;
   tree: typeof tree;
+  workspace: typeof workspace;
 }
 
 export type ChunkName = keyof ChunkModules;

@@ -27,6 +27,9 @@ export const Commands = {
   rotateToken: 'qovery.rotateToken',
   createApiToken: 'qovery.createApiToken',
   deleteApiToken: 'qovery.deleteApiToken',
+  linkWorkspace: 'qovery.linkWorkspace',
+  unlinkWorkspace: 'qovery.unlinkWorkspace',
+  workspaceActions: 'qovery.workspaceActions',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -1,9 +1,15 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../lifecycle';
+import { Disposable, type IDisposable } from '../lifecycle';
 import type { QoveryNode } from './nodes';
 import type { OrganizationsTreeProvider } from './provider';
 
 export const VIEW_ID = 'qovery.organizations';
+
+/** Rows another feature puts above the organizations (the workspace link's "This Workspace"), and their children. */
+export interface TopRows {
+  rows(): QoveryNode[];
+  children(node: QoveryNode): QoveryNode[] | undefined;
+}
 
 /**
  * What the core registers as the view's data provider. The real provider, with every row type and
@@ -15,6 +21,7 @@ export class ExplorerView extends Disposable implements vscode.TreeDataProvider<
   readonly onDidChangeTreeData = this.#changed.event;
   #provider: OrganizationsTreeProvider | undefined;
   #view: vscode.TreeView<QoveryNode> | undefined;
+  #top: TopRows | undefined;
 
   constructor(private readonly loadProvider: () => OrganizationsTreeProvider) {
     super();
@@ -47,8 +54,36 @@ export class ExplorerView extends Disposable implements vscode.TreeDataProvider<
     return this.provider.getTreeItem(node);
   }
 
+  /** Shows `top` above the organizations (while there are organizations); `refresh()` redraws it. */
+  setTopRows(top: TopRows): IDisposable {
+    this.#top = top;
+    this.refreshTop();
+    return {
+      dispose: () => {
+        if (this.#top === top) {
+          this.#top = undefined;
+          this.refreshTop();
+        }
+      },
+    };
+  }
+
+  refreshTop(): void {
+    if (this.#provider) {
+      this.#changed.fire(undefined);
+    }
+  }
+
   getChildren(node?: QoveryNode): vscode.ProviderResult<QoveryNode[]> {
-    return this.provider.getChildren(node);
+    const top = this.#top;
+    if (node && top) {
+      const children = top.children(node);
+      if (children) {
+        return children;
+      }
+    }
+    const rows = this.provider.getChildren(node);
+    return node || !top ? rows : Promise.resolve(rows).then((nodes) => (nodes.length > 0 ? [...top.rows(), ...nodes] : nodes));
   }
 
   getParent(node: QoveryNode): QoveryNode | undefined {

@@ -9,10 +9,12 @@ import {
   environmentJson,
   environmentStatusJson,
   environmentStatusesJson,
+  organizationEnvironmentJson,
   organizationJson,
   projectJson,
   roleJson,
   serviceJson,
+  serviceLightJson,
 } from './shapes';
 import type { ApiTokenStore } from './tokens';
 
@@ -177,6 +179,28 @@ const ROUTES: readonly Route[] = [
   route('GET', '/organization/{organizationId}/project', (call) => {
     const org = requireOrganization(call, call.params.organizationId);
     return list(call.context.account.projects(org.id).map(projectJson));
+  }),
+  route('GET', '/organization/{organizationId}/environments', (call) => {
+    const org = requireOrganization(call, call.params.organizationId);
+    const { account } = call.context;
+    return list(account.projects(org.id).flatMap((project) => account.environments(project.id).map(organizationEnvironmentJson)));
+  }),
+  route('GET', '/organization/{organizationId}/services', (call) => {
+    const org = requireOrganization(call, call.params.organizationId);
+    const { account } = call.context;
+    const projectFilter = call.request.query.get('project_id');
+    const environmentFilter = call.request.query.get('environment_id');
+    return list(
+      account
+        .projects(org.id)
+        .filter((project) => !projectFilter || project.id === projectFilter)
+        .flatMap((project) =>
+          account
+            .environments(project.id)
+            .filter((environment) => !environmentFilter || environment.id === environmentFilter)
+            .flatMap((environment) => account.services(environment.id).map((service) => serviceLightJson(service, environment, project))),
+        ),
+    );
   }),
   route('GET', '/project/{projectId}/environment', (call) => list(call.context.account.environments(requireProject(call).id).map(environmentJson))),
   route('GET', '/project/{projectId}/environment/status', (call) => {

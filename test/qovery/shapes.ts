@@ -12,6 +12,8 @@ import type {
   ListServicesByEnvironmentId200ResponseResultsInner,
   Organization,
   OrganizationApiToken,
+  OrganizationEnvironmentResponse,
+  ServiceLightResponse,
   OrganizationAvailableRole,
   Project,
   StateEnum,
@@ -86,6 +88,37 @@ export function environmentJson(environment: EnvironmentRecord): Environment {
     cluster_id: environment.cluster.id,
     cluster_name: environment.cluster.name,
     expires_at: null,
+  };
+}
+
+/** An item of `GET /organization/{id}/environments`. */
+export function organizationEnvironmentJson(environment: EnvironmentRecord): OrganizationEnvironmentResponse {
+  return {
+    id: environment.id,
+    created_at: environment.createdAt,
+    updated_at: addHours(environment.createdAt, 48),
+    name: environment.name,
+    organization: { id: environment.organizationId },
+    project: { id: environment.projectId },
+    mode: environment.mode,
+  };
+}
+
+/** An item of `GET /organization/{id}/services`: no git data, as upstream. */
+export function serviceLightJson(service: ServiceRecord, environment: EnvironmentRecord, project: ProjectRecord): ServiceLightResponse {
+  const source = service.source;
+  return {
+    id: service.id,
+    name: service.name,
+    description: '',
+    icon_uri: `${ICON_BASE}/${source.type === 'DATABASE' ? source.engine.toLowerCase() : source.type.toLowerCase()}`,
+    service_type: source.type,
+    project_id: project.id,
+    project_name: project.name,
+    environment_id: environment.id,
+    environment_name: environment.name,
+    cluster_id: environment.cluster.id,
+    ...(source.type === 'JOB' ? { job_type: source.schedule === 'lifecycle' ? ('LIFECYCLE' as const) : ('CRON' as const) } : {}),
   };
 }
 

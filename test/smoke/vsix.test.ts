@@ -60,6 +60,11 @@ describe('packaged .vsix', () => {
     assert.ok(loaded('tokens'));
   });
 
+  it('Unlink Workspace (workspace chunk) loads its chunk and does nothing without a linked folder, signed out', async () => {
+    assert.strictEqual(await vscode.commands.executeCommand('qovery.unlinkWorkspace'), undefined);
+    assert.ok(loaded('workspace'));
+  });
+
   it('the rotation reminder chunk (no command: it loads once signed in) loads from the .vsix', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const chunk = require(chunkFile('reminder')) as { create?: unknown };

@@ -92,6 +92,18 @@ describe('contract: fake Qovery server against the official OpenAPI spec', funct
     assert.deepEqual(serviceTypes, new Set(SERVICE_TYPES));
   });
 
+  it('GET the organization-wide environment and service lists, with their filters', async () => {
+    for (const org of Object.values(DEMO.organizations)) {
+      const environments = resultsOf(await expectValid('GET', `/organization/${org}/environments`));
+      const services = resultsOf(await expectValid('GET', `/organization/${org}/services`));
+      assert.ok(environments.length > 0 && services.length > 0);
+      assert.ok(services.every((s) => environments.some((e) => e.id === s.environment_id)), 'every light service names a listed environment');
+      const [first] = environments;
+      const filtered = resultsOf(await expectValid('GET', `/organization/${org}/services?environment_id=${String(first.id)}`));
+      assert.ok(filtered.every((s) => s.environment_id === first.id));
+    }
+  });
+
   it('GET availableRole and apiToken of each organization', async () => {
     for (const org of Object.values(DEMO.organizations)) {
       await expectValid('GET', `/organization/${org}/availableRole`);
@@ -127,7 +139,9 @@ describe('contract: fake Qovery server against the official OpenAPI spec', funct
       'GET /organization/{organizationId}',
       'GET /organization/{organizationId}/apiToken',
       'GET /organization/{organizationId}/availableRole',
+      'GET /organization/{organizationId}/environments',
       'GET /organization/{organizationId}/project',
+      'GET /organization/{organizationId}/services',
       'GET /project/{projectId}/environment',
       'GET /project/{projectId}/environment/status',
       'POST /organization/{organizationId}/apiToken',

@@ -70,8 +70,9 @@ export class Workbench {
     );
   }
 
+  /** options.itemId: another item of the extension (default the auth item). */
   async waitForStatus(pattern, options) {
-    return waitFor(`the status bar to read ${pattern}`, () => this.readStatus(), (s) => matches(pattern, s.text), options);
+    return waitFor(`the status bar to read ${pattern}`, () => this.readStatus(options?.itemId), (s) => matches(pattern, s.text), options);
   }
 
   /** Hovers the status bar item and returns the tooltip's lines; the tooltip stays open. */

@@ -63,6 +63,8 @@ function vscodeStub(commands: string[]): unknown {
     workspace: {
       getConfiguration: () => ({ get: (_key: string, fallback: unknown) => fallback }),
       onDidChangeConfiguration: event,
+      onDidChangeWorkspaceFolders: event,
+      workspaceFolders: undefined,
     },
     window: {
       createOutputChannel: () => ({ logLevel: 3, trace() {}, debug() {}, info() {}, warn() {}, error() {}, show() {}, dispose() {} }),

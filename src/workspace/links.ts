@@ -1,0 +1,467 @@
+// The link between each workspace folder and the Qovery service that builds it: detection through the
+// git extension, the scan (cached per connection), the decision and what the user chose.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EnvironmentServiceStatuses } from '../api';
+import type { SessionManager } from '../auth/session';
+import { errorText } from '../format';
+import { Disposable, toDisposable, type IDisposable } from '../lifecycle';
+import type { Logger } from '../logger';
+import { indexServiceStatuses } from '../tree/present';
+import type { Ui } from '../ui';
+import type { EnvironmentStatusService } from './environmentStatus';
+import { gitApi, type GitApi, type GitRepository } from './git';
+import { decideLink, matchServices, type LocalRepository, type RememberedLink, type ServiceCandidate } from './match';
+import { normaliseRemoteUrl } from './remote';
+import { scanClientOf, scanOrganizations, type ScanResult } from './scan';
+
+/** Workspace state key: folder URI -> what the user chose (ids only). */
+export const LINKS_KEY = 'qovery.workspaceLinks';
+
+export type FolderStatus =
+  /** No git repository with a hosted remote in this folder. */
+  | 'noRepository'
+  | 'signedOut'
+  | 'scanning'
+  | 'linked'
+  /** Several services match; the user has not chosen. */
+  | 'pick'
+  | 'none'
+  | 'unlinked'
+  /** The remembered service is not in the scan any more. */
+  | 'missing'
+  /** The scan failed. */
+  | 'failed';
+
+export interface FolderLink {
+  folder: vscode.WorkspaceFolder;
+  status: FolderStatus;
+  local?: LocalRepository;
+  /** The local HEAD commit. */
+  head?: string;
+  link?: ServiceCandidate;
+  matches: ServiceCandidate[];
+  error?: unknown;
+}
+
+/** The service's state from the environment's statuses. */
+export interface ServiceState {
+  state?: string;
+  deploymentStatus?: string;
+  lastDeploymentDate?: string;
+}
+
+type Obj = Record<string, unknown>;
+
+function repositorySignature(repository: GitRepository): string {
+  const s = repository.state;
+  return JSON.stringify([s.HEAD?.name ?? null, s.remotes.map((r) => [r.name, r.fetchUrl ?? r.pushUrl ?? ''])]);
+}
+
+export class WorkspaceLinks extends Disposable {
+  readonly #changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.#changed.event;
+  #links: FolderLink[] = [];
+  #git: Promise<GitApi | undefined> | undefined;
+  readonly #watchedRepositories = new Map<string, { signature: string; branch?: string; head?: string; subscription: IDisposable }>();
+  #scan: { key: string; result: Promise<ScanResult> } | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #pending = false;
+  /** Picks already offered, by folder and branch: the quick pick shows once. */
+  readonly #asked = new Set<string>();
+  /** Folders whose automatic link was announced. */
+  readonly #announced = new Set<string>();
+  readonly #statusWatches = new Map<string, IDisposable>();
+  /** Requests made by scans, for tests and the log. */
+  scanRequests = 0;
+  scans = 0;
+
+  constructor(
+    private readonly session: SessionManager,
+    private readonly workspaceState: vscode.Memento,
+    private readonly log: Logger,
+    private readonly ui: Ui,
+    readonly statuses: EnvironmentStatusService,
+  ) {
+    super();
+    this.registerAll(
+      toDisposable(() => {
+        for (const w of this.#watchedRepositories.values()) {
+          w.subscription.dispose();
+        }
+        for (const w of this.#statusWatches.values()) {
+          w.dispose();
+        }
+      }),
+      session.onDidChange(() => void this.refresh()),
+      session.onDidChangeConnection(() => {
+        this.#scan = undefined;
+        void this.refresh();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
+      vscode.window.onDidChangeActiveTextEditor(() => {
+        this.#changed.fire();
+        void this.refresh();
+      }),
+    );
+  }
+
+  get links(): readonly FolderLink[] {
+    return this.#links;
+  }
+
+  /** The folder the status bar shows: the active editor's, else the first with a repository. */
+  activeLink(): FolderLink | undefined {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
+    const byEditor = folder && this.#links.find((l) => l.folder.uri.toString() === folder.uri.toString());
+    return byEditor ?? this.#links.find((l) => l.status !== 'noRepository') ?? this.#links[0];
+  }
+
+  linkOf(folder: vscode.WorkspaceFolder): FolderLink | undefined {
+    return this.#links.find((l) => l.folder.uri.toString() === folder.uri.toString());
+  }
+
+  /** The linked service's state, from the environment status service. */
+  serviceState(link: ServiceCandidate | undefined): ServiceState | undefined {
+    if (!link) {
+      return undefined;
+    }
+    const statuses = this.statuses.latest(link.environmentId);
+    const status = statuses ? (indexServiceStatuses(statuses).get(link.serviceId) as Obj | undefined) : undefined;
+    if (!status) {
+      return undefined;
+    }
+    const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+    return { state: str(status.state), deploymentStatus: str(status.service_deployment_status), lastDeploymentDate: str(status.last_deployment_date) };
+  }
+
+  /**
+   * Re-reads every folder and decides its link. Calls made while one runs join the next run, so
+   * bursts of git events cause one evaluation; `rescan` drops the cached scan first.
+   */
+  refresh(options: { rescan?: boolean } = {}): Promise<void> {
+    if (options.rescan) {
+      this.#scan = undefined;
+    }
+    if (this.#pending) {
+      return this.#queue;
+    }
+    this.#pending = true;
+    this.#queue = this.#queue.then(async () => {
+      this.#pending = false;
+      try {
+        await this.#evaluate();
+      } catch (error) {
+        this.log.error('Linking the workspace to its Qovery service failed', error);
+      }
+    });
+    return this.#queue;
+  }
+
+  /** The services of the active connection's organizations (cached; one scan at a time). */
+  services(): Promise<ScanResult> {
+    const state = this.session.state;
+    const key = `${state.connection?.id ?? ''}#${this.session.epoch}`;
+    if (!this.#scan || this.#scan.key !== key) {
+      const result = (async () => {
+        const client = await this.session.client();
+        if (!client) {
+          return { services: [], requests: 0, failures: [] };
+        }
+        const organizations = (this.session.state.organizations ?? []).map((o) => ({ id: o.id, name: o.name }));
+        const started = performance.now();
+        const scan = await scanOrganizations(scanClientOf(client), organizations);
+        this.scans++;
+        this.scanRequests += scan.requests;
+        this.log.info(
+          `Workspace link: scanned ${organizations.length} organization(s) in ${scan.requests} request(s), ${Math.round(performance.now() - started)} ms; ${scan.services.filter((s) => s.repository).length} service(s) build from git.`,
+        );
+        for (const failure of scan.failures) {
+          this.log.warn(`Workspace link: the scan of ${failure.what} failed: ${errorText(failure.error)}`);
+          this.session.reportFailure(failure.error);
+        }
+        if (scan.failures.length > 0 && scan.services.length === 0) {
+          throw scan.failures[0].error;
+        }
+        return scan;
+      })();
+      this.#scan = { key, result };
+      // A failed scan is not cached: the next refresh tries again.
+      result.catch(() => {
+        if (this.#scan?.result === result) {
+          this.#scan = undefined;
+        }
+      });
+    }
+    return this.#scan.result;
+  }
+
+  #remembered(): Record<string, RememberedLink> {
+    const value = this.workspaceState.get<unknown>(LINKS_KEY);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, RememberedLink>) : {};
+  }
+
+  async #remember(folder: vscode.WorkspaceFolder, link: RememberedLink | undefined): Promise<void> {
+    const all = { ...this.#remembered() };
+    if (link) {
+      all[folder.uri.toString()] = link;
+    } else {
+      delete all[folder.uri.toString()];
+    }
+    await this.workspaceState.update(LINKS_KEY, all);
+  }
+
+  /** Links a folder to a service the user chose (from the matches or the whole list). */
+  async linkTo(folder: vscode.WorkspaceFolder, candidate: ServiceCandidate, manual: boolean): Promise<void> {
+    const connectionId = this.session.state.connection?.id;
+    if (!connectionId) {
+      return;
+    }
+    await this.#remember(folder, {
+      kind: 'linked',
+      serviceId: candidate.serviceId,
+      environmentId: candidate.environmentId,
+      organizationId: candidate.organizationId,
+      connectionId,
+      manual,
+    });
+    this.#announced.add(folder.uri.toString());
+    await this.refresh();
+  }
+
+  async unlink(folder: vscode.WorkspaceFolder): Promise<void> {
+    const connectionId = this.session.state.connection?.id;
+    if (!connectionId) {
+      return;
+    }
+    await this.#remember(folder, { kind: 'unlinked', connectionId });
+    await this.refresh();
+  }
+
+  async #gitApi(): Promise<GitApi | undefined> {
+    this.#git ??= (async () => {
+      const api = await gitApi().catch((error: unknown) => {
+        this.log.warn(`Workspace link: the git extension is not available: ${errorText(error)}`);
+        return undefined;
+      });
+      if (api) {
+        this.registerAll(
+          api.onDidOpenRepository(() => void this.refresh()),
+          api.onDidCloseRepository(() => void this.refresh()),
+          api.onDidChangeState(() => void this.refresh()),
+        );
+      }
+      return api;
+    })();
+    return this.#git;
+  }
+
+  #watchRepository(repository: GitRepository): void {
+    const key = repository.rootUri.toString();
+    if (this.#watchedRepositories.has(key)) {
+      return;
+    }
+    const entry = {
+      signature: repositorySignature(repository),
+      branch: repository.state.HEAD?.name,
+      head: repository.state.HEAD?.commit,
+      subscription: repository.state.onDidChange(() => {
+        const signature = repositorySignature(repository);
+        const head = repository.state.HEAD?.commit;
+        if (signature !== entry.signature) {
+          const branchChanged = repository.state.HEAD?.name !== entry.branch;
+          entry.signature = signature;
+          entry.branch = repository.state.HEAD?.name;
+          entry.head = head;
+          // A branch switch rescans: what Qovery builds from the new branch may have changed too.
+          void this.refresh({ rescan: branchChanged });
+        } else if (head !== entry.head) {
+          entry.head = head;
+          void this.refresh();
+        }
+      }),
+    };
+    this.#watchedRepositories.set(key, entry);
+  }
+
+  #readLocal(folder: vscode.WorkspaceFolder, repository: GitRepository): LocalRepository {
+    const root = repository.rootUri.fsPath;
+    const relative = (p: string): string | undefined => {
+      const r = path.relative(root, p);
+      return r.startsWith('..') || path.isAbsolute(r) ? undefined : r.split(path.sep).filter(Boolean).join('/');
+    };
+    const paths = [relative(folder.uri.fsPath)];
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active?.scheme === 'file' && vscode.workspace.getWorkspaceFolder(active)?.uri.toString() === folder.uri.toString()) {
+      paths.push(relative(active.fsPath));
+    }
+    const remotes = [...repository.state.remotes]
+      .sort((a, b) => (a.name === 'origin' ? -1 : b.name === 'origin' ? 1 : 0))
+      .flatMap((r) => [normaliseRemoteUrl(r.fetchUrl), normaliseRemoteUrl(r.pushUrl)])
+      .filter((k): k is NonNullable<typeof k> => k !== undefined);
+    return {
+      remotes: remotes.filter((k, i) => remotes.findIndex((o) => o.key === k.key) === i),
+      branch: repository.state.HEAD?.name,
+      paths: paths.filter((p): p is string => p !== undefined),
+    };
+  }
+
+  async #evaluate(): Promise<void> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const state = this.session.state;
+    // While a check runs, or the API is briefly out of reach, the links stay as they were.
+    if ((state.status === 'checking' || state.status === 'unreachable' || state.status === 'rateLimited') && this.#links.length > 0) {
+      return;
+    }
+    const git = folders.length > 0 ? await this.#gitApi() : undefined;
+    const links: FolderLink[] = folders.map((folder) => {
+      const repository = git?.getRepository(folder.uri) ?? undefined;
+      if (!repository) {
+        return { folder, status: 'noRepository', matches: [] };
+      }
+      this.#watchRepository(repository);
+      const local = this.#readLocal(folder, repository);
+      const status: FolderStatus = local.remotes.length === 0 ? 'noRepository' : state.status === 'signedIn' ? 'scanning' : 'signedOut';
+      return { folder, status, local, head: repository.state.HEAD?.commit, matches: [] };
+    });
+    const toLink = links.filter((l) => l.status === 'scanning');
+    const connectionId = state.connection?.id;
+    if (toLink.length > 0 && connectionId) {
+      if (!this.#scan) {
+        this.#publish(links.map((l) => ({ ...l, link: this.linkOf(l.folder)?.link })));
+      }
+      let scan: ScanResult | undefined;
+      try {
+        scan = await this.services();
+      } catch (error) {
+        for (const l of toLink) {
+          l.status = 'failed';
+          l.error = error;
+        }
+      }
+      if (scan) {
+        const remembered = this.#remembered();
+        for (const l of toLink) {
+          this.#decide(l, scan, remembered[l.folder.uri.toString()], connectionId);
+        }
+      }
+    }
+    this.#publish(links);
+  }
+
+  #decide(l: FolderLink, scan: ScanResult, remembered: RememberedLink | undefined, connectionId: string): void {
+    const local = l.local!;
+    l.matches = matchServices(scan.services, local);
+    const decision = decideLink(scan.services, l.matches, remembered, connectionId);
+    const key = l.folder.uri.toString();
+    switch (decision.kind) {
+      case 'linked':
+        l.status = 'linked';
+        l.link = decision.candidate;
+        if (decision.how === 'automatic') {
+          void this.#remember(l.folder, {
+            kind: 'linked',
+            serviceId: decision.candidate.serviceId,
+            environmentId: decision.candidate.environmentId,
+            organizationId: decision.candidate.organizationId,
+            connectionId,
+            manual: false,
+          });
+          if (!this.#announced.has(key)) {
+            this.#announced.add(key);
+            const c = decision.candidate;
+            void this.ui.prompter.info(
+              vscode.l10n.t('Qovery: the folder "{0}" deploys to {1} ({2} · {3}): linked.', l.folder.name, c.serviceName, c.environmentName, c.projectName),
+              {},
+            );
+          }
+        }
+        this.#announced.add(key);
+        break;
+      case 'pick': {
+        l.status = 'pick';
+        const asked = `${key}#${local.branch ?? ''}`;
+        if (!this.#asked.has(asked)) {
+          this.#asked.add(asked);
+          // Asked once, outside the evaluation: the status bar shows "Choose…" meanwhile.
+          setTimeout(() => void this.pickAmong(l.folder, decision.matches), 0);
+        }
+        break;
+      }
+      case 'none':
+        l.status = 'none';
+        break;
+      case 'unlinked':
+        l.status = 'unlinked';
+        break;
+      case 'missing':
+        l.status = 'missing';
+        break;
+    }
+  }
+
+  /** The quick pick among several matches; production is marked and listed last. */
+  async pickAmong(folder: vscode.WorkspaceFolder, matches: readonly ServiceCandidate[]): Promise<ServiceCandidate | undefined> {
+    const items = matches.map((c) => candidateItem(c));
+    const picked = await this.ui.prompter.quickPick(items, {
+      title: vscode.l10n.t('Qovery: several services build "{0}" on this branch: which one does this folder deploy to?', folder.name),
+      placeHolder: vscode.l10n.t('The choice is remembered for this folder'),
+      ignoreFocusOut: true,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (picked) {
+      await this.linkTo(folder, picked.candidate, false);
+    }
+    return picked?.candidate;
+  }
+
+  #publish(links: FolderLink[]): void {
+    this.#links = links;
+    const environments = new Set(links.filter((l) => l.status === 'linked' && l.link).map((l) => l.link!.environmentId));
+    for (const [id, watch] of this.#statusWatches) {
+      if (!environments.has(id)) {
+        watch.dispose();
+        this.#statusWatches.delete(id);
+      }
+    }
+    for (const id of environments) {
+      if (!this.#statusWatches.has(id)) {
+        this.#statusWatches.set(
+          id,
+          this.statuses.watch(id, {
+            onStatuses: (statuses: EnvironmentServiceStatuses | undefined, error?: unknown) => {
+              if (statuses) {
+                this.session.reportSuccess();
+              }
+              if (error) {
+                this.log.warn(`Workspace link: the states of environment ${id} could not be read: ${errorText(error)}`);
+                this.session.reportFailure(error);
+              }
+              this.#changed.fire();
+            },
+          }),
+        );
+      }
+    }
+    this.#changed.fire();
+  }
+}
+
+export interface CandidateItem extends vscode.QuickPickItem {
+  candidate: ServiceCandidate;
+}
+
+/** "web", "production · PRODUCTION · storefront", with production called out. */
+export function candidateItem(c: ServiceCandidate): CandidateItem {
+  const production = c.environmentMode === 'PRODUCTION';
+  return {
+    label: production ? `$(warning) ${c.serviceName}` : c.serviceName,
+    description: [c.environmentName, c.environmentMode ?? vscode.l10n.t('mode unknown'), c.projectName, c.organizationName].join(' · '),
+    detail: production
+      ? vscode.l10n.t('Production environment: deploying from here changes what your users run.')
+      : [c.git.branch && vscode.l10n.t('branch {0}', c.git.branch), c.git.rootPath && c.git.rootPath !== '/' ? vscode.l10n.t('root {0}', c.git.rootPath) : undefined].filter(Boolean).join(' · ') || undefined,
+    candidate: c,
+  };
+}

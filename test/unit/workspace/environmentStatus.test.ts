@@ -1,0 +1,161 @@
+import * as assert from 'node:assert/strict';
+import type { EnvironmentServiceStatuses } from '../../../src/api';
+import { EnvironmentStatusService, type Clock } from '../../../src/workspace/environmentStatus';
+
+/** A clock that only moves when the test says so. */
+export class FakeClock implements Clock {
+  time = 0;
+  #timers = new Map<number, { at: number; run: () => void }>();
+  #next = 1;
+  now(): number {
+    return this.time;
+  }
+  setTimeout(run: () => void, ms: number): unknown {
+    const id = this.#next++;
+    this.#timers.set(id, { at: this.time + ms, run });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.#timers.delete(handle as number);
+  }
+  get pending(): number {
+    return this.#timers.size;
+  }
+  /** Moves time forward, running due timers in order (and letting their promises settle). */
+  async advance(ms: number): Promise<void> {
+    const end = this.time + ms;
+    for (;;) {
+      const due = [...this.#timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) {
+        break;
+      }
+      this.#timers.delete(due[0]);
+      this.time = due[1].at;
+      due[1].run();
+      await flush();
+    }
+    this.time = end;
+  }
+}
+
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) {
+    await Promise.resolve();
+  }
+};
+
+const statuses = (state: string): EnvironmentServiceStatuses => ({
+  applications: [{ id: 'web', state: state as never }],
+  containers: [],
+  jobs: [],
+  databases: [],
+  helms: [],
+  terraforms: [],
+});
+
+describe('workspace link: environment status service', () => {
+  let clock: FakeClock;
+  let state: string;
+  let calls: string[];
+  const make = (focused = true) =>
+    new EnvironmentStatusService((id) => {
+      calls.push(id);
+      return Promise.resolve(statuses(state));
+    }, clock, focused);
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    state = 'DEPLOYED';
+    calls = [];
+  });
+
+  it('fetches once on the first subscriber and shares the answer with the next ones', async () => {
+    const service = make();
+    const seen: unknown[] = [];
+    service.watch('env', { onStatuses: (s) => seen.push(s) });
+    await flush();
+    service.watch('env', { onStatuses: (s) => seen.push(s) });
+    assert.deepEqual(calls, ['env']);
+    assert.equal(seen.length, 2);
+    service.dispose();
+  });
+
+  it('polls every 2 minutes while focused and idle: 30 requests an hour for one environment', async () => {
+    const service = make();
+    service.watch('env', { onStatuses: () => undefined });
+    await flush();
+    await clock.advance(3_600_000);
+    assert.equal(calls.length, 31); // the first fetch, then one every 2 minutes
+    service.dispose();
+  });
+
+  it('polls every 3 s while a service is moving, then slows down once it is deployed', async () => {
+    state = 'DEPLOYING';
+    const service = make();
+    service.watch('env', { onStatuses: () => undefined });
+    await flush();
+    await clock.advance(30_000);
+    assert.equal(calls.length, 11);
+    state = 'DEPLOYED';
+    await clock.advance(3_000);
+    const settled = calls.length;
+    await clock.advance(119_000);
+    assert.equal(calls.length, settled);
+    await clock.advance(1_000);
+    assert.equal(calls.length, settled + 1);
+    service.dispose();
+  });
+
+  it('sends nothing while the window is unfocused', async () => {
+    const service = make(false);
+    service.watch('env', { onStatuses: () => undefined });
+    await clock.advance(3_600_000);
+    assert.equal(calls.length, 0);
+    assert.equal(clock.pending, 0);
+    service.dispose();
+  });
+
+  it('stops when the focus goes, refreshes once when it comes back, at most once a minute', async () => {
+    const service = make();
+    service.watch('env', { onStatuses: () => undefined });
+    await flush();
+    assert.equal(calls.length, 1);
+    service.setFocused(false);
+    await clock.advance(10 * 60_000);
+    assert.equal(calls.length, 1);
+    service.setFocused(true);
+    await flush();
+    assert.equal(calls.length, 2, 'one refresh on regaining focus');
+    // Quick focus changes do not cause a request each.
+    for (let i = 0; i < 5; i++) {
+      service.setFocused(false);
+      await clock.advance(1_000);
+      service.setFocused(true);
+      await flush();
+    }
+    assert.equal(calls.length, 2);
+    await clock.advance(60_000);
+    assert.equal(calls.length, 3, 'the throttled refresh comes a minute after the last one');
+    service.dispose();
+  });
+
+  it('the shortest idle interval of the subscribers wins (the explorer\'s autoRefreshSeconds)', async () => {
+    const service = make();
+    service.watch('env', { onStatuses: () => undefined, idleMs: 30_000 });
+    await flush();
+    await clock.advance(60_000);
+    assert.equal(calls.length, 3);
+    service.dispose();
+  });
+
+  it('stops polling an environment when its last subscriber leaves', async () => {
+    const service = make();
+    const sub = service.watch('env', { onStatuses: () => undefined });
+    await flush();
+    sub.dispose();
+    await clock.advance(3_600_000);
+    assert.equal(calls.length, 1);
+    assert.equal(clock.pending, 0);
+    service.dispose();
+  });
+});
