@@ -35,6 +35,7 @@ export const ENTRY_POINTS = {
   'chunks/rotation': 'src/chunks/rotation.ts',
   'chunks/tokens': 'src/chunks/tokens.ts',
   'chunks/tree': 'src/chunks/tree.ts',
+  'chunks/variables': 'src/chunks/variables.ts',
 };
 
 /** The options shared by this build and the benchmark's in-memory build. */

@@ -53,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   const chunks = new Chunks(core, path.join(__dirname, 'chunks'));
   const treeCommands = (): ChunkOf<'tree'>['commands'] => chunks.get('tree').commands;
   const connections = (): ChunkOf<'connections'> => chunks.get('connections');
+  const variables = (): ChunkOf<'variables'>['commands'] => chunks.get('variables').commands;
   // The rotation reminder looks at the age of a signed-in token: its chunk loads when there is one.
   const loadReminder = (): void => {
     if (!chunks.isLoaded('reminder') && session.state.status === 'signedIn' && readSettings().tokenRotationDays > 0) {
@@ -97,6 +98,16 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     command(Commands.openInConsole, (node?: QoveryNode) => treeCommands().openInConsole(node)),
     command(Commands.copyId, (node?: QoveryNode) => treeCommands().copyId(node)),
     command(Commands.copyName, (node?: QoveryNode) => treeCommands().copyName(node)),
+    command(Commands.showVariables, (node?: QoveryNode) => variables().showVariables(node)),
+    command(Commands.addVariable, (node?: QoveryNode) => variables().addVariable(node)),
+    command(Commands.addSecret, (node?: QoveryNode) => variables().addVariable(node, true)),
+    command(Commands.editVariable, (node?: QoveryNode) => variables().editValue(node)),
+    command(Commands.deleteVariable, (node?: QoveryNode) => variables().deleteVariable(node)),
+    command(Commands.overrideVariable, (node?: QoveryNode) => variables().overrideHere(node)),
+    command(Commands.aliasVariable, (node?: QoveryNode) => variables().createAlias(node)),
+    command(Commands.filterVariables, (node?: QoveryNode) => variables().filter(node)),
+    command(Commands.importEnv, (node?: QoveryNode, file?: vscode.Uri) => variables().importEnv(node, file instanceof vscode.Uri ? file : undefined)),
+    command(Commands.pullEnv, (node?: QoveryNode, file?: vscode.Uri) => variables().pullEnv(node, file instanceof vscode.Uri ? file : undefined)),
     session.onDidChange(loadReminder),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
     chunks,

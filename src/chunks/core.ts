@@ -13,6 +13,7 @@ import type * as tree from './tree';
 import type * as reminder from './reminder';
 import type * as rotation from './rotation';
 import type * as tokens from './tokens';
+import type * as variables from './variables';
 
 /** The core's services. Chunks receive them; they never build their own. */
 export interface Core {
@@ -35,13 +36,14 @@ interface ChunkModules {
   rotation: typeof rotation;
   tokens: typeof tokens;
   tree: typeof tree;
+  variables: typeof variables;
 }
 
 export type ChunkName = keyof ChunkModules;
 export type ChunkOf<N extends ChunkName> = ReturnType<ChunkModules[N]['create']>;
 
 /** Each chunk is its own CommonJS bundle in dist/chunks/, built by esbuild.mjs. */
-export const CHUNK_NAMES: readonly ChunkName[] = ['connections', 'reminder', 'rotation', 'tokens', 'tree'];
+export const CHUNK_NAMES: readonly ChunkName[] = ['connections', 'reminder', 'rotation', 'tokens', 'tree', 'variables'];
 
 /**
  * Loads a chunk with `require` the first time it is asked for, then hands out the same instance.
