@@ -72,21 +72,22 @@ export class VariablesApi {
 
   create(v: NewVariable, o?: CallOptions): Promise<Variable> {
     const body = { key: v.key, value: v.value, is_secret: v.isSecret, variable_scope: v.scope, variable_parent_id: v.parentId };
-    return scrubbed(v.value, async () => checkVariable(await this.client.send('POST', '/variable', body, o), 'the created variable'));
+    return scrubbed(v.isSecret ? v.value : undefined, async () => checkVariable(await this.client.send('POST', '/variable', body, o), 'the created variable'));
   }
 
   /** A new value (a secret's is replaced, never read); `key` stays as it is unless given. */
-  editValue(variable: Pick<Variable, 'id' | 'key'>, value: string, o?: CallOptions): Promise<Variable> {
-    return scrubbed(value, async () => checkVariable(await this.client.send('PUT', `/variable/${id(variable.id)}`, { key: variable.key, value }, o), 'the changed variable'));
+  editValue(variable: Pick<Variable, 'id' | 'key' | 'is_secret'>, value: string, o?: CallOptions): Promise<Variable> {
+    return scrubbed(variable.is_secret ? value : undefined, async () => checkVariable(await this.client.send('PUT', `/variable/${id(variable.id)}`, { key: variable.key, value }, o), 'the changed variable'));
   }
 
   async remove(variableId: string, o?: CallOptions): Promise<void> {
     await this.client.send('DELETE', `/variable/${id(variableId)}`, undefined, o);
   }
 
-  override(variableId: string, value: string, scope: VariableScope, parentId: string, o?: CallOptions): Promise<Variable> {
+  override(variable: Pick<Variable, 'id' | 'is_secret'>, value: string, scope: VariableScope, parentId: string, o?: CallOptions): Promise<Variable> {
     const body = { value, override_scope: scope, override_parent_id: parentId };
-    return scrubbed(value, async () => checkVariable(await this.client.send('POST', `/variable/${id(variableId)}/override`, body, o), 'the override'));
+    const variableId = variable.id;
+    return scrubbed(variable.is_secret ? value : undefined, async () => checkVariable(await this.client.send('POST', `/variable/${id(variableId)}/override`, body, o), 'the override'));
   }
 
   async alias(variableId: string, key: string, scope: VariableScope, parentId: string, o?: CallOptions): Promise<Variable> {

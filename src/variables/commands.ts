@@ -259,7 +259,7 @@ export class VariableCommands {
       return undefined;
     }
     const created = await this.#write(vscode.l10n.t('Qovery: overriding {0}…', variable.key), `Overriding the variable ${variable.key}`, () =>
-      new VariablesApi(client).override(variable.id, value, target.scope, target.parentId),
+      new VariablesApi(client).override(variable, value, target.scope, target.parentId),
     );
     if (created) {
       this.#changed(target, vscode.l10n.t('{0} is overridden in {1}.', variable.key, target.name));
@@ -415,7 +415,7 @@ export class VariableCommands {
     const done: string[] = [];
     for (const i of items) {
       if (i.existingId) {
-        await api.editValue({ id: i.existingId, key: i.key }, i.value);
+        await api.editValue({ id: i.existingId, key: i.key, is_secret: i.secret }, i.value);
       } else {
         await api.create({ key: i.key, value: i.value, isSecret: i.secret, scope: level.scope, parentId: level.parentId });
       }

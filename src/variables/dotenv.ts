@@ -37,7 +37,8 @@ export function parseDotenv(text: string): ParsedDotenv {
     if (trimmed === '' || trimmed.startsWith('#')) {
       continue;
     }
-    const body = trimmed.replace(/^export\s+/, '');
+    // Only the start is trimmed: a quoted value may end with spaces on this line and go on below.
+    const body = raw.replace(/^\s+/, '').replace(/^export\s+/, '');
     const eq = body.indexOf('=');
     if (eq < 0) {
       problems.push({ line: lineNumber, kind: 'noEquals' });
