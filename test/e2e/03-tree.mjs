@@ -34,10 +34,10 @@ export const steps = [
       const envRow = environments.find((r) => r.label === environment.name);
       assert.match(envRow.description, new RegExp(`^${environment.mode.toLowerCase()} · `));
 
-      const children = await wb.expand(environment.name, 3);
+      const envChildren = await wb.expand(environment.name, 3);
       // The environment's own "Variables" row comes after its services.
-      assert.equal(children.at(-1)?.label, 'Variables');
-      const services = children.slice(0, -1);
+      assert.equal(envChildren.at(-1)?.label, 'Variables');
+      const services = envChildren.slice(0, -1);
       assert.deepEqual(services.map((r) => r.label), environment.services.map((s) => s.name));
       for (const [i, service] of environment.services.entries()) {
         const type = service.service_type.toLowerCase();
