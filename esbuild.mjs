@@ -36,6 +36,7 @@ export const ENTRY_POINTS = {
   'chunks/tokens': 'src/chunks/tokens.ts',
   'chunks/tree': 'src/chunks/tree.ts',
   'chunks/workspace': 'src/chunks/workspace.ts',
+  'chunks/variables': 'src/chunks/variables.ts',
 };
 
 /** The options shared by this build and the benchmark's in-memory build. */

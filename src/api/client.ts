@@ -1,5 +1,5 @@
 import { QoveryApiError } from './errors';
-import { HttpEngine, type CallOptions, type HttpOptions } from './http';
+import { HttpEngine, type CallOptions, type HttpMethod, type HttpOptions } from './http';
 import type { AuthScheme } from './token';
 import type { Account, Organization, OrganizationApiToken, OrganizationApiTokenCreate, OrganizationApiTokenCreateRequest, OrganizationAvailableRole } from './types';
 import { API_TOKEN, checkList, checkObject, CREATED_API_TOKEN, ORGANIZATION, ROLE } from './validate';
@@ -27,6 +27,11 @@ export class QoveryClient {
     this.#http = new HttpEngine(options);
     this.baseUrl = this.#http.baseUrl;
     this.scheme = this.#http.scheme;
+  }
+
+  /** A call of an endpoint that a feature folder types itself (src/variables/api.ts); ids must be encoded by the caller. */
+  send(method: HttpMethod, path: string, body?: unknown, o?: CallOptions): Promise<unknown> {
+    return this.#http.request(method, path, body, o);
   }
 
   /** A GET of the API; the calls that only a chunk needs are built on it there (see explorer.ts). */

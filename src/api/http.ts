@@ -3,7 +3,7 @@ import { cleanToken, redact, schemeFor, type AuthScheme, type AuthSchemeSetting 
 import { parseApiUrl } from './url';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
-type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RequestLogInfo {
   method: string;

@@ -14,6 +14,7 @@ import type * as reminder from './reminder';
 import type * as rotation from './rotation';
 import type * as tokens from './tokens';
 import type * as workspace from './workspace';
+import type * as variables from './variables';
 
 /** The core's services. Chunks receive them; they never build their own. */
 export interface Core {
@@ -39,6 +40,7 @@ interface ChunkModules {
   tokens: typeof tokens;
   tree: typeof tree;
   workspace: typeof workspace;
+  variables: typeof variables;
 }
 
 export type ChunkName = keyof ChunkModules;

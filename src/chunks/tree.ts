@@ -11,7 +11,8 @@ export function create(core: Core) {
     core.log,
     // The rows under "API Tokens" come from the token management chunk, loaded when one is expanded.
     (client, organizationId, signal) => core.load('tokens').tokenRows(client, organizationId, signal),
-    new ExplorerLevels(core.log),
+    // The rows under "Variables" come from the variables chunk, loaded when one is expanded.
+    new ExplorerLevels(core.log, (client, target, signal) => core.load('variables').rows(client, target, signal)),
   );
   return {
     provider,

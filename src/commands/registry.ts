@@ -30,9 +30,24 @@ export const Commands = {
   linkWorkspace: 'qovery.linkWorkspace',
   unlinkWorkspace: 'qovery.unlinkWorkspace',
   workspaceActions: 'qovery.workspaceActions',
+  showVariables: 'qovery.showVariables',
+  addVariable: 'qovery.addVariable',
+  addSecret: 'qovery.addSecret',
+  editVariable: 'qovery.editVariable',
+  deleteVariable: 'qovery.deleteVariable',
+  overrideVariable: 'qovery.overrideVariable',
+  aliasVariable: 'qovery.aliasVariable',
+  filterVariables: 'qovery.filterVariables',
+  importEnv: 'qovery.importEnv',
+  pullEnv: 'qovery.pullEnv',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Commands other features register when they are there (the deploy feature's Redeploy); asked for with getCommands first. */
+export const ExternalCommands = {
+  redeploy: 'qovery.redeploy',
+} as const;
 
 /** Every context key the extension sets, for `when` clauses of package.json. */
 export const ContextKeys = {

@@ -9,6 +9,11 @@ import type { Logger } from '../logger';
 import { CONSOLE_URL, DataNode, type QoveryNode } from './nodes';
 import { byDisplayName, indexById, indexServiceStatuses, presentEnvironment, presentProject, presentService, serviceTypeSegment, type RowPresentation } from './present';
 import type { ChildLevel, LevelSource } from './provider';
+import { serviceScopeOf, type VariableTarget } from '../variables/model';
+import { VariablesNode } from '../variables/nodes';
+
+/** Loads the rows under "Variables": given by the variables chunk, loaded on first expansion. */
+export type VariableRowsLoader = (client: QoveryClient, target: VariableTarget, signal: AbortSignal) => Promise<QoveryNode[]>;
 
 class ProjectNode extends DataNode {
   readonly key: string;
@@ -75,13 +80,21 @@ class ServiceNode extends DataNode {
     };
   }
   present(): RowPresentation {
-    return presentService(this.service, this.status, vscode.l10n);
+    // A service with variables (every type but databases) opens on its "Variables" row.
+    return { ...presentService(this.service, this.status, vscode.l10n), collapsible: this.variablesTarget() !== undefined };
+  }
+  variablesTarget(): VariableTarget | undefined {
+    const scope = serviceScopeOf(this.service.service_type);
+    return scope && { scope, parentId: this.service.id, name: this.service.name, organizationId: this.organizationId, projectId: this.projectId, environmentId: this.environmentId, serviceId: this.service.id };
   }
 }
 
 /** The explorer's levels. Rows it made are instances of its own classes, so `instanceof` is safe here. */
 export class ExplorerLevels implements LevelSource {
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly variableRows?: VariableRowsLoader,
+  ) {}
 
   async projects(client: QoveryClient, organizationId: string, signal: AbortSignal): Promise<QoveryNode[]> {
     return (await listProjects(client, organizationId, { signal })).sort(byDisplayName).map((p) => new ProjectNode(organizationId, p));
@@ -116,9 +129,21 @@ export class ExplorerLevels implements LevelSource {
             getServiceStatuses(client, environmentId, { signal }).catch((error: unknown) => this.#partial('service states', error)),
           ]);
           const byId = indexServiceStatuses(statuses);
-          return services.sort(byDisplayName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id) as ServiceStatus | undefined));
+          const rows: QoveryNode[] = services.sort(byDisplayName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id) as ServiceStatus | undefined));
+          if (this.variableRows) {
+            rows.push(new VariablesNode({ scope: 'ENVIRONMENT', parentId: environmentId, name: node.environment.name, organizationId, projectId, environmentId }));
+          }
+          return rows;
         },
       };
+    }
+    const variableRows = this.variableRows;
+    if (node instanceof ServiceNode && variableRows) {
+      const target = node.variablesTarget();
+      return target && { what: vscode.l10n.t('variables'), empty: vscode.l10n.t('No variables'), load: () => Promise.resolve([new VariablesNode(target)]) };
+    }
+    if (node instanceof VariablesNode && variableRows) {
+      return { what: vscode.l10n.t('variables'), empty: vscode.l10n.t('No variables'), load: (client, signal) => variableRows(client, node.target, signal) };
     }
     return undefined;
   }

@@ -34,12 +34,16 @@ export const steps = [
       const envRow = environments.find((r) => r.label === environment.name);
       assert.match(envRow.description, new RegExp(`^${environment.mode.toLowerCase()} · `));
 
-      const services = await wb.expand(environment.name, 3);
+      const envChildren = await wb.expand(environment.name, 3);
+      // The environment's own "Variables" row comes after its services.
+      assert.equal(envChildren.at(-1)?.label, 'Variables');
+      const services = envChildren.slice(0, -1);
       assert.deepEqual(services.map((r) => r.label), environment.services.map((s) => s.name));
       for (const [i, service] of environment.services.entries()) {
         const type = service.service_type.toLowerCase();
         assert.ok(services[i].description.startsWith(`${type} · `), `${service.name}: "${services[i].description}" starts with its type`);
-        assert.equal(services[i].expanded, undefined, `${service.name} is a leaf`);
+        // A service opens on its "Variables" row; a database has none and is a leaf.
+        assert.equal(services[i].expanded, type === 'database' ? undefined : false, `${service.name} is ${type === 'database' ? 'a leaf' : 'collapsed'}`);
       }
       log(`${organization.name} > ${project.name} (${environments.length} environments) > ${environment.name} (${services.length} services)`);
       state.expanded = { organization: organization.name, project: project.name, environment: environment.name };

@@ -145,6 +145,9 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 /** Every token string a test hands to the extension, for the no-secret-in-files check at the end. */
 export const usedTokens = new Set<string>();
 
+/** Every secret variable value a test types, for the same check: a secret value is never written to disk. */
+export const usedSecrets = new Set<string>();
+
 /** Signs in through the real sign-in flow with a scripted input box. */
 export async function signInWith(api: QoveryExtensionApi, token: string, name?: string): Promise<void> {
   usedTokens.add(token);

@@ -80,7 +80,10 @@ describe('the Organizations view', function () {
     const production = envs.find((e) => e.label === 'production')!;
     assert.deepStrictEqual(icon(production.item).color, new vscode.ThemeColor('charts.green'));
 
-    const services = await rows(production.node);
+    const all = await rows(production.node);
+    // Each environment ends with its "Variables" row.
+    assert.deepStrictEqual([all[all.length - 1].label, all[all.length - 1].item.contextValue], ['Variables', 'qovery.variables.environment']);
+    const services = all.filter((s) => String(s.item.contextValue).startsWith('qovery.service'));
     assert.deepStrictEqual(
       services.map((s) => [s.label, icon(s.item).id, s.item.description, s.item.contextValue]),
       [
@@ -95,12 +98,14 @@ describe('the Organizations view', function () {
       ],
     );
     const web = services.find((s) => s.label === 'web')!;
-    assert.strictEqual(web.item.collapsibleState, vscode.TreeItemCollapsibleState.None);
+    // A service opens on its "Variables" row; a database has none.
+    assert.strictEqual(web.item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    assert.strictEqual(services.find((s) => s.label === 'postgres')!.item.collapsibleState, vscode.TreeItemCollapsibleState.None);
     const tooltip = (web.item.tooltip as vscode.MarkdownString).value;
     assert.ok(tooltip.includes(DEMO.services.storefrontWeb.replace(/-/g, '\\-')), tooltip);
     assert.match(tooltip, /State: running/);
 
-    const staging = await rows(envs.find((e) => e.label === 'staging')!.node);
+    const staging = (await rows(envs.find((e) => e.label === 'staging')!.node)).filter((s) => String(s.item.contextValue).startsWith('qovery.service'));
     assert.deepStrictEqual(
       staging.map((s) => s.item.description),
       ['container · deployment error · out of date', 'job · deployment queued · out of date', 'database · running · up to date', 'application · deploying · out of date'],

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { extensionApi, usedTokens, waitFor } from './helpers';
+import { extensionApi, usedSecrets, usedTokens, waitFor } from './helpers';
 
 function* filesUnder(dir: string): Generator<string> {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -16,12 +16,13 @@ function* filesUnder(dir: string): Generator<string> {
 
 // Runs last: everything VS Code and the extension wrote during the suite is on disk by now.
 describe('after the whole suite', () => {
-  it('no token used in the tests appears in any file VS Code or the extension wrote (logs, settings, state)', async function () {
+  it('no token and no secret variable value used in the tests appears in any file VS Code or the extension wrote (logs, settings, state)', async function () {
     const root = process.env.QOVERY_TEST_SCAN_DIR;
     if (!root) {
       this.skip();
     }
     assert.ok(usedTokens.size >= 5, `the suite used tokens (${usedTokens.size})`);
+    assert.ok(usedSecrets.size >= 3, `the suite typed secret values (${usedSecrets.size})`);
     const api = await extensionApi();
     // A control line: proves the scan reaches the extension's own log file.
     const marker = `scan-marker-${Date.now()}`;
@@ -39,6 +40,11 @@ describe('after the whole suite', () => {
       for (const token of usedTokens) {
         if (text.includes(token)) {
           leaks.push(`${path.relative(root, file)} holds a token starting ${token.slice(0, 6)}`);
+        }
+      }
+      for (const secret of usedSecrets) {
+        if (text.includes(secret)) {
+          leaks.push(`${path.relative(root, file)} holds a secret variable value starting ${secret.slice(0, 6)}`);
         }
       }
     }

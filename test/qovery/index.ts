@@ -20,3 +20,4 @@ export {
 export type { SeedTokens } from './credentials';
 export type { QoveryAccount, ServiceType } from './model';
 export { SERVICE_TYPES, ENVIRONMENT_MODES } from './model';
+export type { VariableRecord, VariableScope } from './variables';

@@ -17,6 +17,7 @@ import {
   serviceLightJson,
 } from './shapes';
 import type { ApiTokenStore } from './tokens';
+import { VariableProblem, variableHandlers, type VariableStore } from './variables';
 
 export type RequestBody = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'invalid'; text: string };
 
@@ -37,6 +38,7 @@ export interface Reply {
 export interface ApiContext {
   account: QoveryAccount;
   tokens: ApiTokenStore;
+  variables: VariableStore;
 }
 
 /** RFC 7807 body, plus `message` as Qovery sends it. */
@@ -230,6 +232,7 @@ const ROUTES: readonly Route[] = [
     }
     return { status: 204 };
   }),
+  ...variableRoutes(),
   route('GET', '/account', (call) => {
     if (call.principal.kind !== 'user') {
       // Undocumented for API tokens upstream; answering 403 makes clients treat it as optional.
@@ -238,6 +241,34 @@ const ROUTES: readonly Route[] = [
     return ok(accountJson(call.principal.user));
   }),
 ];
+
+/** GET /variable?parent_id=&scope=, POST /variable, PUT and DELETE /variable/{id}, override, alias, import. */
+function variableRoutes(): Route[] {
+  const reply = ([status, body]: [number, unknown]): Reply => (body === undefined ? { status } : ok(body, status));
+  const json = (call: Call): unknown => {
+    if (call.request.body.kind === 'invalid') {
+      throw new ProblemError(400, 'The request body is not valid JSON.');
+    }
+    return call.request.body.kind === 'json' ? call.request.body.value : undefined;
+  };
+  const v = (handle: (call: Call) => [number, unknown]) => (call: Call): Reply => {
+    try {
+      return reply(handle(call));
+    } catch (error) {
+      throw error instanceof VariableProblem ? new ProblemError(error.status, error.detail) : error;
+    }
+  };
+  const h = variableHandlers;
+  return [
+    route('GET', '/variable', v((c) => h.list(c.context.variables, c.principal, c.request.query))),
+    route('POST', '/variable', v((c) => h.create(c.context.variables, c.principal, json(c)))),
+    route('POST', '/variable/import', v((c) => h.import(c.context.variables, c.principal, c.request.query, json(c)))),
+    route('PUT', '/variable/{variableId}', v((c) => h.edit(c.context.variables, c.principal, c.params.variableId, json(c)))),
+    route('DELETE', '/variable/{variableId}', v((c) => h.remove(c.context.variables, c.principal, c.params.variableId))),
+    route('POST', '/variable/{variableId}/override', v((c) => h.override(c.context.variables, c.principal, c.params.variableId, json(c)))),
+    route('POST', '/variable/{variableId}/alias', v((c) => h.alias(c.context.variables, c.principal, c.params.variableId, json(c)))),
+  ];
+}
 
 /** The spec path template a request path matches, e.g. '/project/{projectId}/environment'. */
 export function routeTemplate(method: string, path: string): string | undefined {

@@ -8,6 +8,7 @@ import type { QoveryAccount } from './model';
 import { handleRequest, problem, type Reply, type RequestBody } from './router';
 import { demoAccount } from './seed';
 import { ApiTokenStore, type ApiTokenEntry } from './tokens';
+import { VariableStore, type VariableRecord } from './variables';
 
 export interface QoveryServerOptions {
   /** Default 0: an ephemeral port. */
@@ -52,6 +53,8 @@ export interface QoveryServerState {
   apiTokens(organizationId: string): ApiTokenState[];
   /** Revokes as if deleted elsewhere (e.g. in the console); false when no active token has this id. */
   revokeApiToken(organizationId: string, tokenId: string): boolean;
+  /** Every stored variable (secret values included: only test code reads them here). */
+  variables(): readonly VariableRecord[];
 }
 
 export interface QoveryServer {
@@ -168,6 +171,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
   const account = options.account ?? demoAccount();
   const now = options.now ?? (() => new Date());
   const tokens = new ApiTokenStore(account, now);
+  const variables = new VariableStore(account, now);
   const faults = new FaultRules();
   const logLimit = options.logLimit ?? 10_000;
   const log: RequestLogEntry[] = [];
@@ -275,7 +279,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     };
     if (fault?.afterAction && !('truncate' in fault)) {
       // The request takes effect; only the answer is lost or replaced.
-      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens });
+      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables });
     }
     if (fault && 'hang' in fault) {
       reply(0);
@@ -312,7 +316,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
       });
       return;
     }
-    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens });
+    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables });
     reply(outcome.reply.status);
     if (fault && 'truncate' in fault) {
       sendTruncated(res, outcome.reply);
@@ -363,6 +367,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
         seeded: token.seeded,
       })),
     revokeApiToken: (organizationId, tokenId) => tokens.revoke(organizationId, tokenId),
+    variables: () => variables.all(),
   };
 
   return {

@@ -18,7 +18,7 @@ describe('packaged .vsix', () => {
   it('activates from the packaged bundle, without loading any chunk', async () => {
     await ext!.activate();
     assert.strictEqual(ext!.isActive, true);
-    for (const name of ['connections', 'rotation', 'tokens', 'reminder', 'tree']) {
+    for (const name of ['connections', 'rotation', 'tokens', 'reminder', 'tree', 'variables']) {
       assert.ok(fs.existsSync(chunkFile(name)), `the .vsix ships dist/chunks/${name}.js`);
       assert.strictEqual(loaded(name), false, `the ${name} chunk is not loaded by activation`);
     }
@@ -63,6 +63,12 @@ describe('packaged .vsix', () => {
   it('Unlink Workspace (workspace chunk) loads its chunk and does nothing without a linked folder, signed out', async () => {
     assert.strictEqual(await vscode.commands.executeCommand('qovery.unlinkWorkspace'), undefined);
     assert.ok(loaded('workspace'));
+  });
+
+  it('Delete Variable (variables chunk) loads its chunk and refuses without a variable row', async () => {
+    assert.strictEqual(loaded('variables'), false);
+    assert.strictEqual(await vscode.commands.executeCommand('qovery.deleteVariable'), false);
+    assert.ok(loaded('variables'));
   });
 
   it('the rotation reminder chunk (no command: it loads once signed in) loads from the .vsix', () => {

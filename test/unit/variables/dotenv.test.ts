@@ -1,0 +1,93 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseDotenv, quoteValue, writeDotenv, type DotenvProblemKind } from '../../../src/variables/dotenv';
+
+/** [what, file text, entries expected, problems expected (line and kind)] */
+const CASES: [string, string, Record<string, string>, [number, DotenvProblemKind][]][] = [
+  ['a plain pair', 'KEY=value', { KEY: 'value' }, []],
+  ['an empty value', 'EMPTY=', { EMPTY: '' }, []],
+  ['spaces around = and the value', '  KEY  =   value with spaces   ', { KEY: 'value with spaces' }, []],
+  ['the export prefix', 'export KEY=1\nexport  OTHER = 2', { KEY: '1', OTHER: '2' }, []],
+  ['a whole-line comment and blank lines', '# comment\n\n   # indented comment\nA=1\n\n', { A: '1' }, []],
+  ['a comment after an unquoted value', 'A=1 # one\nB=two#not-a-comment', { A: '1', B: 'two#not-a-comment' }, []],
+  ['a value that is only a comment', 'A= # nothing', { A: '' }, []],
+  ['double quotes with escapes', 'A="line1\\nline2\\t\\"q\\" \\\\ end"', { A: 'line1\nline2\t"q" \\ end' }, []],
+  ['double quotes keep # and leading spaces', 'A="  # not a comment "', { A: '  # not a comment ' }, []],
+  ['single quotes are literal', "A='no \\n escape # here'", { A: 'no \\n escape # here' }, []],
+  ['back quotes are literal', 'A=`it\'s "quoted"`', { A: 'it\'s "quoted"' }, []],
+  ['a comment after a closing quote', 'A="x" # note\nB=\'y\'   #note', { A: 'x', B: 'y' }, []],
+  ['a double-quoted value over several lines', 'A="first\nsecond"\nB=2', { A: 'first\nsecond', B: '2' }, []],
+  ['a single-quoted value over several lines', "KEY='-----BEGIN KEY-----\nabc\n-----END KEY-----'", { KEY: '-----BEGIN KEY-----\nabc\n-----END KEY-----' }, []],
+  ['= inside the value', 'URL=postgres://u:p@h/db?ssl=true', { URL: 'postgres://u:p@h/db?ssl=true' }, []],
+  ['CRLF line ends', 'A=1\r\nB=2\r\n', { A: '1', B: '2' }, []],
+  ['old Mac line ends', 'A=1\rB=2', { A: '1', B: '2' }, []],
+  ['a byte order mark', '\uFEFFA=1', { A: '1' }, []],
+  ['no expansion of $VAR', 'A=$HOME\nB="${A}"', { A: '$HOME', B: '${A}' }, []],
+  ['\\$ in double quotes', 'A="\\$5"', { A: '$5' }, []],
+  ['unicode values', 'GREETING=héllo wörld ✓', { GREETING: 'héllo wörld ✓' }, []],
+  ['a key with digits and _', '_A1_B2=x', { _A1_B2: 'x' }, []],
+  ['a line without =', 'JUSTAKEY\nA=1', { A: '1' }, [[1, 'noEquals']]],
+  ['a key starting with a digit', '1A=x\nB=y', { B: 'y' }, [[1, 'invalidKey']]],
+  ['a key with a dash', 'MY-KEY=x', {}, [[1, 'invalidKey']]],
+  ['an empty key', '=x', {}, [[1, 'invalidKey']]],
+  ['a quote never closed', 'A="open\nB=2', {}, [[1, 'unterminatedQuote']]],
+  ['text after a closing quote', 'A="x" y\nB=1', { B: '1' }, [[1, 'textAfterQuote']]],
+  ['a key given twice keeps the last value', 'A=1\nB=2\nA=3', { B: '2', A: '3' }, [[3, 'duplicate']]],
+  ['a lone export word', 'export', {}, [[1, 'noEquals']]],
+];
+
+describe('.env parser', () => {
+  for (const [what, text, entries, problems] of CASES) {
+    it(what, () => {
+      const parsed = parseDotenv(text);
+      assert.deepEqual(Object.fromEntries(parsed.entries.map((e) => [e.key, e.value])), entries);
+      assert.deepEqual(Object.keys(Object.fromEntries(parsed.entries.map((e) => [e.key, e.value]))), Object.keys(entries), 'file order');
+      assert.deepEqual(
+        parsed.problems.map((p) => [p.line, p.kind]),
+        problems,
+      );
+    });
+  }
+
+  it('gives the line each entry starts on', () => {
+    const parsed = parseDotenv('# head\nA=1\n\nB="x\ny"\nC=3');
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.key, e.line]),
+      [
+        ['A', 2],
+        ['B', 4],
+        ['C', 6],
+      ],
+    );
+  });
+});
+
+describe('.env writer', () => {
+  it('writes plain values bare and quotes the others', () => {
+    assert.equal(quoteValue('abc-1.2:3/4@x'), 'abc-1.2:3/4@x');
+    assert.equal(quoteValue('two words'), "'two words'");
+    assert.equal(quoteValue("it's"), `"it's"`);
+    assert.equal(quoteValue('a\nb'), '"a\\nb"');
+    assert.equal(quoteValue(''), '');
+  });
+
+  it('writes secrets as commented placeholders, never a value', () => {
+    const text = writeDotenv([{ key: 'A', value: '1' }, { key: 'TOKEN' }], ['pulled from Qovery'], 'secret: set it yourself');
+    assert.equal(text, '# pulled from Qovery\nA=1\n# TOKEN=  # secret: set it yourself\n');
+    assert.deepEqual(parseDotenv(text).entries.map((e) => e.key), ['A']);
+  });
+
+  it('reads back what it wrote, for any key and value (property test)', () => {
+    const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(key, fc.string({ unit: 'binary', maxLength: 40 })), { selector: ([k]) => k, maxLength: 8 }), (pairs) => {
+        const text = writeDotenv(pairs.map(([k, value]) => ({ key: k, value })), ['header'], 'secret');
+        const parsed = parseDotenv(text);
+        assert.deepEqual(parsed.problems, []);
+        // A value that starts or ends with spaces or holds a comment survives thanks to quotes; \r alone is normalised by no one.
+        assert.deepEqual(parsed.entries.map((e) => [e.key, e.value]), pairs);
+      }),
+      { seed: 20261130, numRuns: 300 },
+    );
+  });
+});
