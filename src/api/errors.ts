@@ -106,6 +106,11 @@ export function isTransient(e: unknown): e is QoveryApiError & { kind: Transient
   return isApiError(e) && TRANSIENT_KINDS.has(e.kind);
 }
 
+/** The same test for a kind kept as text (a journal's failure). */
+export function isTransientKind(kind: string | undefined): boolean {
+  return kind !== undefined && TRANSIENT_KINDS.has(kind as ApiErrorKind);
+}
+
 /** No answer at all: the API could not be reached or did not answer in time. */
 export const isNetworkLike = (e: unknown): boolean => isApiError(e) && (e.kind === 'network' || e.kind === 'timeout');
 

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, executeCommand } from '../commands/registry';
 import { readSettings } from '../config';
+import { formatAge } from '../format';
+import { SerialQueue } from '../serialQueue';
 import type { Logger } from '../logger';
 import type { Ui } from '../ui';
 import { localDay, rotationDue } from './rotationRules';
@@ -35,7 +37,7 @@ export class RotationReminder implements vscode.Disposable {
   readonly #disposables: vscode.Disposable[] = [this.#noteChanged];
   /** Connections whose token creation date was already looked up in this session. */
   readonly #lookedUp = new Set<string>();
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(
     private readonly session: SessionManager,
@@ -61,12 +63,7 @@ export class RotationReminder implements vscode.Disposable {
 
   /** Looks at the active connection; calls run one after another so a day never gets two prompts. */
   evaluate(): Promise<ReminderState> {
-    const run = this.#queue.then(
-      () => this.#evaluate(),
-      () => this.#evaluate(),
-    );
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#queue.run(() => this.#evaluate());
   }
 
   async #evaluate(): Promise<ReminderState> {
@@ -84,7 +81,7 @@ export class RotationReminder implements vscode.Disposable {
       return { due, ageDays, prompted: false };
     }
     this.#setNote({
-      tooltip: vscode.l10n.t('Token rotation due: the token is {0} days old (qovery.tokenRotationDays is {1}).', ageDays, days),
+      tooltip: vscode.l10n.t('Token rotation due: the token is {0} old (qovery.tokenRotationDays is {1}).', formatAge(createdAt ?? Date.now()), days),
       badge: '$(history)',
     });
     const today = localDay(new Date());
@@ -105,7 +102,7 @@ export class RotationReminder implements vscode.Disposable {
     const rotateNow = vscode.l10n.t('Rotate Now');
     const later = vscode.l10n.t('Remind Me Later');
     void this.ui.prompter
-      .info(vscode.l10n.t('Qovery: the token of "{0}" is {1} days old. Rotate it now?', connection.name, ageDays), {}, rotateNow, later)
+      .info(vscode.l10n.t('Qovery: the token of "{0}" is {1} old. Rotate it now?', connection.name, formatAge(createdAt ?? Date.now())), {}, rotateNow, later)
       .then(async (answer) => {
         if (answer === rotateNow) {
           await executeCommand(Commands.rotateToken);

@@ -1,11 +1,4 @@
-// Rules of token rotation that need no VS Code: names, ages, and which failures are worth a retry.
-
-const TRANSIENT = new Set(['network', 'timeout', 'server', 'rateLimited', 'invalidResponse', 'cancelled']);
-
-/** Failures that may pass by themselves: an unfinished step is kept for later instead of given up. */
-export function isTransient(kind: string | undefined): boolean {
-  return kind !== undefined && TRANSIENT.has(kind);
-}
+// Rules of token rotation that need no VS Code: names and ages.
 
 /** At most this many names are tried when Qovery answers 409 (name taken). */
 export const MAX_NAME_ATTEMPTS = 5;

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { ageInDays, isTokenOfRotation, isTransient, localDay, parseLegacyJournals, rotatedTokenName, rotationDue, slug, utcDay } from '../../src/auth/rotationRules';
+import { isTransientKind as isTransient } from '../../src/api/errors';
+import { ageInDays, isTokenOfRotation, localDay, parseLegacyJournals, rotatedTokenName, rotationDue, slug, utcDay } from '../../src/auth/rotationRules';
 
 describe('token rotation rules', () => {
   const day = new Date('2026-11-28T23:30:00.000Z');

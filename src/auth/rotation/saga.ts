@@ -8,7 +8,8 @@
 // - a create with no clear answer is "maybe created": the journal stays until a lookup settles it;
 // - after a revocation, when the old secret is known, it must get 401, or the user is told which token went.
 import { createHash, randomUUID } from 'node:crypto';
-import { isTokenOfRotation, isTransient as isTransientKind, MAX_NAME_ATTEMPTS, rotatedTokenName, utcDay } from '../rotationRules';
+import { isTransientKind } from '../../api/errors';
+import { isTokenOfRotation, MAX_NAME_ATTEMPTS, rotatedTokenName, utcDay } from '../rotationRules';
 import type { NewTokenFacts, RotationApi, RotationJournal, RotationPlan, RotationReport, RotationStage, SagaControl, SagaDeps, TokenRef } from './model';
 import { describeError, type Organization, type OrganizationApiToken, type OrganizationApiTokenCreate } from '../../api';
 
