@@ -15,7 +15,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tmpdir, cpus, totalmem } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { CodeServerHost, runSuiteInHost, readActivationTimes, readJsonIfExists, root } from './vscode-host.mjs';

@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   tree.attach(view);
   const statusBar = new StatusBar(session);
   const storageDir = context.globalStorageUri.fsPath;
-  const core: Core = { log, ui, session, tree, statusBar, globalState: context.globalState, workspaceState: context.workspaceState, storageDir, load: (name) => chunks.get(name) };
+  const core: Core = { log, ui, session, tree, statusBar, globalState: context.globalState, workspaceState: context.workspaceState, storageDir, load: (name) => chunks.get(name), isLoaded: (name) => chunks.isLoaded(name) };
   const chunks = new Chunks(core, path.join(__dirname, 'chunks'));
   const treeCommands = (): ChunkOf<'tree'>['commands'] => chunks.get('tree').commands;
   const connections = (): ChunkOf<'connections'> => chunks.get('connections');

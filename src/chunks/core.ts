@@ -25,6 +25,8 @@ export interface Core {
   tree: ExplorerView;
   /** Another chunk, loaded if needed. */
   load<N extends ChunkName>(name: N): ChunkOf<N>;
+  /** Whether a chunk is loaded already (nothing is loaded by asking). */
+  isLoaded(name: ChunkName): boolean;
   statusBar: StatusBar;
   globalState: vscode.Memento;
   /** This workspace's state (the workspace link's choices). */

@@ -27,6 +27,8 @@ export interface VariableDeps {
   ui: Ui;
   log: Logger;
   tree: ExplorerView;
+  /** The service the active workspace folder is linked to, if any (the workspace link's). */
+  linkedTarget?(): VariableTarget | undefined;
 }
 
 const TITLE = (): string => vscode.l10n.t('Qovery: Variables');
@@ -100,7 +102,9 @@ export class VariableCommands {
   /** "Qovery: Show Variables": every variable of a service or environment, and what to do with one. */
   async showVariables(node?: unknown): Promise<void> {
     const client = await this.#client();
-    const target = client && (await this.#target(client, node));
+    // From the Command Palette: the service this folder deploys to, when the workspace is linked.
+    const linked = node === undefined ? this.deps.linkedTarget?.() : undefined;
+    const target = client && (linked ?? (await this.#target(client, node)));
     if (!client || !target) {
       return;
     }

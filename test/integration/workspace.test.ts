@@ -4,11 +4,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Commands } from '../../src/commands/registry';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { QoveryNode } from '../../src/tree/nodes';
 import type { CandidateItem, FolderLink } from '../../src/workspace/links';
 import { DEMO, startQoveryServer, type QoveryServer } from '../qovery';
-import { extensionApi, resetExtension, ScriptedPrompter, setSetting, signInWith, usedTokens, waitFor } from './helpers';
+import { extensionApi, resetExtension, ScriptedPrompter, type PromptRecord, setSetting, signInWith, usedTokens, waitFor } from './helpers';
 
 /** Runs git in `cwd` with a fixed identity and no global configuration. */
 function git(cwd: string, ...args: string[]): string {
@@ -246,5 +247,18 @@ describe('workspace link: the folder\'s Qovery service', function () {
       await setSetting('showStatusBar', undefined);
     }
     await waitFor('the service item shows again', () => api.workspace.item.visible);
+  });
+
+  it('Show Variables from the Command Palette lists the linked service\'s variables, with no pick', async () => {
+    const folder = await addFolder(repository('vars', 'git@github.com:Acme/storefront-web.git'));
+    await waitForStatus(folder, 'linked');
+    let listed: string[] = [];
+    prompter.answer((record: PromptRecord) => {
+      listed = (record.items ?? []).map((i) => `${i.label} | ${i.description ?? ''}`);
+      return undefined;
+    });
+    await vscode.commands.executeCommand(Commands.showVariables);
+    assert.ok(listed.includes('$(symbol-variable) PORT | 3000 · service'), listed.join('\n'));
+    assert.strictEqual(prompter.shown.filter((s) => s.kind === 'quickPick').length, 1, 'the list itself, no project, environment or service pick');
   });
 });
