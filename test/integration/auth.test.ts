@@ -6,8 +6,8 @@ import { SessionManager } from '../../src/auth/session';
 import { SignInFlow } from '../../src/auth/signIn';
 import { Logger } from '../../src/logger';
 import { Ui } from '../../src/ui';
-import { startQoveryServer, DEMO, type QoveryServer } from '../qovery';
-import { extensionApi, resetExtension, ScriptedPrompter, setSetting, signInWith, usedTokens, waitFor } from './helpers';
+import { DEMO, type QoveryServer } from '../qovery';
+import { extensionApi, freshServer, resetExtension, ScriptedPrompter, setSetting, signInWith, usedTokens, waitFor } from './helpers';
 
 describe('signing in', function () {
   let api: QoveryExtensionApi;
@@ -23,10 +23,7 @@ describe('signing in', function () {
 
   // A fresh server per test: revocations and faults of one test never leak into the next.
   beforeEach(async () => {
-    server = await startQoveryServer();
-    Object.values(server.tokens).forEach((t) => usedTokens.add(t));
-    await resetExtension(api);
-    await setSetting('apiUrl', server.url);
+    server = await freshServer(api);
     server.clearLog();
     for (const name of ['QOVERY_API_TOKEN', 'QOVERY_CLI_ACCESS_TOKEN', 'Q_CLI_ACCESS_TOKEN']) {
       delete process.env[name];

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { QoveryNode } from '../../src/tree/nodes';
 import { startQoveryServer, DEMO, type QoveryServer } from '../qovery';
-import { extensionApi, resetExtension, ScriptedPrompter, setSetting, signInWith, usedTokens, waitFor } from './helpers';
+import { extensionApi, freshServer, resetExtension, ScriptedPrompter, signInWith, waitFor } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -16,10 +16,7 @@ describe('failures stay bounded', function () {
   });
 
   beforeEach(async () => {
-    server = await startQoveryServer();
-    Object.values(server.tokens).forEach((t) => usedTokens.add(t));
-    await resetExtension(api);
-    await setSetting('apiUrl', server.url);
+    server = await freshServer(api);
   });
 
   afterEach(async () => {
@@ -219,10 +216,7 @@ describe('one error path for commands, and the Accounts menu in sync', function 
   });
 
   beforeEach(async () => {
-    server = await startQoveryServer();
-    Object.values(server.tokens).forEach((t) => usedTokens.add(t));
-    await resetExtension(api);
-    await setSetting('apiUrl', server.url);
+    server = await freshServer(api);
   });
 
   afterEach(async () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { Prompter } from '../../src/ui';
+import { startQoveryServer, type QoveryServer } from '../qovery';
 
 export const EXTENSION_ID = 'qovery-community.qovery';
 
@@ -159,4 +160,16 @@ export async function signInWith(api: QoveryExtensionApi, token: string, name?: 
   const connection = await api.signIn.addConnection();
   assert.ok(connection, `signed in (prompts: ${JSON.stringify(prompter.shown.map((s) => s.message))})`);
   assert.strictEqual(api.session.state.status, 'signedIn');
+}
+
+/**
+ * A fresh Qovery-compatible server for a test: its tokens are known to the secrets-on-disk scan, and
+ * the extension is signed out and pointed at it.
+ */
+export async function freshServer(api: QoveryExtensionApi): Promise<QoveryServer> {
+  const server = await startQoveryServer();
+  Object.values(server.tokens).forEach((t) => usedTokens.add(t));
+  await resetExtension(api);
+  await setSetting('apiUrl', server.url);
+  return server;
 }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { QoveryNode } from '../../src/tree/nodes';
 import { startQoveryServer, generateLargeAccount, DEMO, type QoveryServer, type Fault } from '../qovery';
-import { extensionApi, resetExtension, setSetting, signInWith, usedTokens, waitFor } from './helpers';
+import { extensionApi, freshServer, resetExtension, setSetting, signInWith, waitFor } from './helpers';
 
 interface Row {
   node: QoveryNode;
@@ -38,10 +38,7 @@ describe('the Organizations view', function () {
   });
 
   beforeEach(async () => {
-    server = await startQoveryServer();
-    Object.values(server.tokens).forEach((t) => usedTokens.add(t));
-    await resetExtension(api);
-    await setSetting('apiUrl', server.url);
+    server = await freshServer(api);
   });
 
   afterEach(async () => {

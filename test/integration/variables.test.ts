@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/commands/registry';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { QoveryNode } from '../../src/tree/nodes';
-import { DEMO, startQoveryServer, type QoveryServer } from '../qovery';
-import { extensionApi, resetExtension, ScriptedPrompter, setSetting, signInWith, usedSecrets, usedTokens, waitFor, type PromptRecord } from './helpers';
+import { DEMO, type QoveryServer } from '../qovery';
+import { extensionApi, freshServer, type PromptRecord, resetExtension, ScriptedPrompter, signInWith, usedSecrets, waitFor } from './helpers';
 
 interface Row {
   node: QoveryNode;
@@ -80,10 +80,7 @@ describe('variables and secrets', function () {
   });
 
   beforeEach(async () => {
-    server = await startQoveryServer();
-    Object.values(server.tokens).forEach((t) => usedTokens.add(t));
-    await resetExtension(api);
-    await setSetting('apiUrl', server.url);
+    server = await freshServer(api);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'qovery-variables-'));
   });
 

@@ -8,8 +8,8 @@ import { Commands } from '../../src/commands/registry';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { QoveryNode } from '../../src/tree/nodes';
 import type { CandidateItem, FolderLink } from '../../src/workspace/links';
-import { DEMO, startQoveryServer, type QoveryServer } from '../qovery';
-import { extensionApi, resetExtension, ScriptedPrompter, type PromptRecord, setSetting, signInWith, usedTokens, waitFor } from './helpers';
+import { DEMO, type QoveryServer } from '../qovery';
+import { extensionApi, freshServer, type PromptRecord, resetExtension, ScriptedPrompter, setSetting, signInWith, waitFor } from './helpers';
 
 /** Runs git in `cwd` with a fixed identity and no global configuration. */
 function git(cwd: string, ...args: string[]): string {
@@ -83,10 +83,7 @@ describe('workspace link: the folder\'s Qovery service', function () {
 
   before(async () => {
     api = await extensionApi();
-    server = await startQoveryServer();
-    Object.values(server.tokens).forEach((t) => usedTokens.add(t));
-    await resetExtension(api);
-    await setSetting('apiUrl', server.url);
+    server = await freshServer(api);
     await signInWith(api, server.tokens.admin);
   });
 
