@@ -13,7 +13,7 @@ import type { OrganizationsTreeProvider } from './tree/provider';
 import { ExplorerView, VIEW_ID } from './tree/view';
 import type { QoveryNode } from './tree/nodes';
 import { Ui } from './ui';
-import { Commands, registerCommand, type CommandId } from './commands/registry';
+import { CHUNK_COMMANDS, Commands, registerCommand, type CommandId } from './commands/registry';
 
 /** The rotation journal in globalState: a rotation left unfinished by the last run is listed there. */
 const ROTATION_JOURNAL_KEY = 'qovery.rotations';
@@ -56,7 +56,6 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   const chunks = new Chunks(core, path.join(__dirname, 'chunks'));
   const treeCommands = (): ChunkOf<'tree'>['commands'] => chunks.get('tree').commands;
   const connections = (): ChunkOf<'connections'> => chunks.get('connections');
-  const variables = (): ChunkOf<'variables'>['commands'] => chunks.get('variables').commands;
   // The rotation reminder looks at the age of a signed-in token: its chunk loads when there is one.
   const loadReminder = (): void => {
     if (!chunks.isLoaded('reminder') && session.state.status === 'signedIn' && readSettings().tokenRotationDays > 0) {
@@ -111,21 +110,12 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     command(Commands.linkWorkspace, (folder?: vscode.WorkspaceFolder) => workspace().commands.link(folder)),
     command(Commands.unlinkWorkspace, (folder?: vscode.WorkspaceFolder) => workspace().commands.unlink(folder)),
     command(Commands.workspaceActions, () => workspace().commands.actions()),
-    command(Commands.showVariables, (node?: QoveryNode) => variables().showVariables(node)),
-    command(Commands.addVariable, (node?: QoveryNode) => variables().addVariable(node)),
-    command(Commands.addSecret, (node?: QoveryNode) => variables().addVariable(node, true)),
-    command(Commands.editVariable, (node?: QoveryNode) => variables().editValue(node)),
-    command(Commands.deleteVariable, (node?: QoveryNode) => variables().deleteVariable(node)),
-    command(Commands.overrideVariable, (node?: QoveryNode) => variables().overrideHere(node)),
-    command(Commands.aliasVariable, (node?: QoveryNode) => variables().createAlias(node)),
-    command(Commands.filterVariables, (node?: QoveryNode) => variables().filter(node)),
-    command(Commands.importEnv, (node?: QoveryNode, file?: vscode.Uri) => variables().importEnv(node, file instanceof vscode.Uri ? file : undefined)),
-    command(Commands.pullEnv, (node?: QoveryNode, file?: vscode.Uri) => variables().pullEnv(node, file instanceof vscode.Uri ? file : undefined)),
     session.onDidChange(loadReminder),
     session.onDidChange(loadWorkspace),
     vscode.workspace.onDidChangeWorkspaceFolders(loadWorkspace),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
     chunks,
+    ...CHUNK_COMMANDS.flatMap(([name, ids]) => ids.map((id) => command(id, (...args: unknown[]) => chunks.handler(name, id)(...args)))),
   );
   for (const problem of readSettings().problems) {
     log.warn(problem);

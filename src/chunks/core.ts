@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import type { StatusBar } from '../statusBar';
 import type { ExplorerView } from '../tree/view';
 import type { Ui } from '../ui';
+import type { CommandId } from '../commands/registry';
 import type * as connections from './connections';
 import type * as tree from './tree';
 import type * as reminder from './reminder';
@@ -46,6 +47,13 @@ interface ChunkModules {
 }
 
 export type ChunkName = keyof ChunkModules;
+
+/**
+ * A chunk's command handlers, by command id. The core registers the ids (the `CHUNK_COMMANDS` table of
+ * the registry) and loads the chunk when one of them first runs; the chunk brings the code.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ChunkHandlers = Partial<Record<CommandId, (...args: any[]) => unknown>>;
 export type ChunkOf<N extends ChunkName> = ReturnType<ChunkModules[N]['create']>;
 
 /**
@@ -79,5 +87,14 @@ export class Chunks extends Disposable {
 
   isLoaded(name: ChunkName): boolean {
     return this.#loaded.has(name);
+  }
+
+  /** The handler a chunk gives for a command (loading the chunk); an id the chunk does not handle is a programming error. */
+  handler(name: ChunkName, id: CommandId): (...args: unknown[]) => unknown {
+    const run = (this.get(name) as { handlers?: ChunkHandlers }).handlers?.[id];
+    if (!run) {
+      throw new Error(`The ${name} chunk has no handler for ${id}.`);
+    }
+    return run;
   }
 }

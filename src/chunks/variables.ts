@@ -5,7 +5,9 @@ import type { QoveryClient } from '../api/client';
 import type { QoveryNode } from '../tree/nodes';
 import { VariableCommands } from '../variables/commands';
 import { serviceScopeOf, type VariableTarget } from '../variables/model';
-import type { Core } from './core';
+import * as vscode from 'vscode';
+import { Commands } from '../commands/registry';
+import type { ChunkHandlers, Core } from './core';
 
 export function create(core: Core) {
   const commands = new VariableCommands({
@@ -22,8 +24,22 @@ export function create(core: Core) {
         : undefined;
     },
   });
+  const file = (f: unknown): vscode.Uri | undefined => (f instanceof vscode.Uri ? f : undefined);
+  const handlers: ChunkHandlers = {
+    [Commands.showVariables]: (node?: QoveryNode) => commands.showVariables(node),
+    [Commands.addVariable]: (node?: QoveryNode) => commands.addVariable(node),
+    [Commands.addSecret]: (node?: QoveryNode) => commands.addVariable(node, true),
+    [Commands.editVariable]: (node?: QoveryNode) => commands.editValue(node),
+    [Commands.deleteVariable]: (node?: QoveryNode) => commands.deleteVariable(node),
+    [Commands.overrideVariable]: (node?: QoveryNode) => commands.overrideHere(node),
+    [Commands.aliasVariable]: (node?: QoveryNode) => commands.createAlias(node),
+    [Commands.filterVariables]: (node?: QoveryNode) => commands.filter(node),
+    [Commands.importEnv]: (node?: QoveryNode, f?: unknown) => commands.importEnv(node, file(f)),
+    [Commands.pullEnv]: (node?: QoveryNode, f?: unknown) => commands.pullEnv(node, file(f)),
+  };
   return {
     commands,
+    handlers,
     rows: (client: QoveryClient, target: VariableTarget, signal: AbortSignal): Promise<QoveryNode[]> => commands.rows(client, target, signal),
     dispose(): void {},
   };

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isApiError } from '../api/errors';
 import { errorText } from '../format';
 import type { SessionStatus } from '../auth/session';
+import type { ChunkName } from '../chunks/core';
 import type { Logger } from '../logger';
 import { actionLabel, runCommonAction, type Ui } from '../ui';
 
@@ -43,6 +44,28 @@ export const Commands = {
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/**
+ * The commands whose code is in a chunk's `handlers` map, by chunk: activation registers each id, and
+ * the chunk loads the first time one of them runs (an integration test checks every chunk has them all).
+ */
+export const CHUNK_COMMANDS: readonly (readonly [ChunkName, readonly CommandId[]])[] = [
+  [
+    'variables',
+    [
+      Commands.showVariables,
+      Commands.addVariable,
+      Commands.addSecret,
+      Commands.editVariable,
+      Commands.deleteVariable,
+      Commands.overrideVariable,
+      Commands.aliasVariable,
+      Commands.filterVariables,
+      Commands.importEnv,
+      Commands.pullEnv,
+    ],
+  ],
+];
 
 /** Commands other features register when they are there (the deploy feature's Redeploy); asked for with getCommands first. */
 export const ExternalCommands = {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
+import { CHUNK_COMMANDS } from '../../src/commands/registry';
+import type { QoveryExtensionApi } from '../../src/extension';
 
 describe('activation', () => {
   it('activates and registers its commands', async () => {
@@ -8,5 +10,21 @@ describe('activation', () => {
     await ext.activate();
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('qovery.showLog'));
+  });
+});
+
+describe('commands whose code is in a chunk', () => {
+  it('each chunk brings a handler for every command the core registers for it', async () => {
+    const ext = vscode.extensions.getExtension<QoveryExtensionApi>('qovery-community.qovery');
+    assert.ok(ext);
+    const api = await ext.activate();
+    const registered = await vscode.commands.getCommands(true);
+    for (const [name, ids] of CHUNK_COMMANDS) {
+      const handlers = (api.chunks.get(name) as { handlers?: Record<string, unknown> }).handlers ?? {};
+      for (const id of ids) {
+        assert.ok(registered.includes(id), `${id} is registered`);
+        assert.strictEqual(typeof handlers[id], 'function', `the ${name} chunk handles ${id}`);
+      }
+    }
   });
 });

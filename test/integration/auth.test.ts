@@ -22,15 +22,21 @@ describe('signing in', function () {
   });
 
   // A fresh server per test: revocations and faults of one test never leak into the next.
-  beforeEach(async () => {
-    server = await freshServer(api);
-    server.clearLog();
+  const clearTokenVariables = (): void => {
     for (const name of ['QOVERY_API_TOKEN', 'QOVERY_CLI_ACCESS_TOKEN', 'Q_CLI_ACCESS_TOKEN']) {
       delete process.env[name];
     }
+  };
+
+  beforeEach(async () => {
+    server = await freshServer(api);
+    server.clearLog();
+    clearTokenVariables();
   });
 
+  // A token a test put in the environment would be offered to the next suites' sign-ins.
   afterEach(async () => {
+    clearTokenVariables();
     await server.close();
   });
 
