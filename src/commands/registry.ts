@@ -41,6 +41,16 @@ export const Commands = {
   filterVariables: 'qovery.filterVariables',
   importEnv: 'qovery.importEnv',
   pullEnv: 'qovery.pullEnv',
+  deploy: 'qovery.deploy',
+  redeploy: 'qovery.redeploy',
+  restartService: 'qovery.restartService',
+  stopService: 'qovery.stopService',
+  deployEnvironment: 'qovery.deployEnvironment',
+  redeployEnvironment: 'qovery.redeployEnvironment',
+  stopEnvironment: 'qovery.stopEnvironment',
+  cancelDeployment: 'qovery.cancelDeployment',
+  showDeploymentHistory: 'qovery.showDeploymentHistory',
+  openServiceUrl: 'qovery.openServiceUrl',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -65,11 +75,26 @@ export const CHUNK_COMMANDS: readonly (readonly [ChunkName, readonly CommandId[]
       Commands.pullEnv,
     ],
   ],
+  [
+    'deploy',
+    [
+      Commands.deploy,
+      Commands.redeploy,
+      Commands.restartService,
+      Commands.stopService,
+      Commands.deployEnvironment,
+      Commands.redeployEnvironment,
+      Commands.stopEnvironment,
+      Commands.cancelDeployment,
+      Commands.showDeploymentHistory,
+      Commands.openServiceUrl,
+    ],
+  ],
 ];
 
-/** Commands other features register when they are there (the deploy feature's Redeploy); asked for with getCommands first. */
+/** Commands other features register when they are there (the logs feature's Show Deployment Logs); asked for with getCommands first. */
 export const ExternalCommands = {
-  redeploy: 'qovery.redeploy',
+  showDeploymentLogs: 'qovery.showDeploymentLogs',
 } as const;
 
 /** Every context key the extension sets, for `when` clauses of package.json. */

@@ -9,6 +9,7 @@ import { handleRequest, problem, type Reply, type RequestBody } from './router';
 import { demoAccount } from './seed';
 import { ApiTokenStore, type ApiTokenEntry } from './tokens';
 import { VariableStore, type VariableRecord } from './variables';
+import { DeploymentStore } from './deployments';
 
 export interface QoveryServerOptions {
   /** Default 0: an ephemeral port. */
@@ -66,6 +67,8 @@ export interface QoveryServer {
   /** Seeded credentials (same strings as the DEMO_* constants). */
   readonly tokens: Readonly<SeedTokens>;
   readonly state: QoveryServerState;
+  /** Deployments: timings (`setTimings`), commits, `onStep`; see deployments.ts. */
+  readonly deployments: DeploymentStore;
   clearLog(): void;
   /** Adds a fault rule (newest wins); returns a function removing it. */
   setFault(route: FaultRoute, fault: Fault): () => void;
@@ -172,6 +175,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
   const now = options.now ?? (() => new Date());
   const tokens = new ApiTokenStore(account, now);
   const variables = new VariableStore(account, now);
+  const deployments = new DeploymentStore(account, now);
   const faults = new FaultRules();
   const logLimit = options.logLimit ?? 10_000;
   const log: RequestLogEntry[] = [];
@@ -279,7 +283,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     };
     if (fault?.afterAction && !('truncate' in fault)) {
       // The request takes effect; only the answer is lost or replaced.
-      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables });
+      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments });
     }
     if (fault && 'hang' in fault) {
       reply(0);
@@ -316,7 +320,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
       });
       return;
     }
-    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables });
+    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments });
     reply(outcome.reply.status);
     if (fault && 'truncate' in fault) {
       sendTruncated(res, outcome.reply);
@@ -378,6 +382,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     },
     tokens: SEED_TOKENS,
     state,
+    deployments,
     clearLog: () => {
       log.length = 0;
     },
@@ -392,6 +397,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         closed = true;
+        deployments.dispose();
         for (const [timer, resolveDelay] of pendingDelays) {
           clearTimeout(timer);
           resolveDelay(false);

@@ -1,0 +1,33 @@
+// The deploy chunk: Deploy, Redeploy, Restart Service, Stop, the environment actions, Cancel
+// Deployment, Deployment History and Open Service URL, with live progress through the workspace
+// chunk's environment status service. Loaded when one of its commands first runs.
+import { Commands } from '../commands/registry';
+import { DeployCommands } from '../deploy/commands';
+import type { ChunkHandlers, Core } from './core';
+
+export function create(core: Core) {
+  const commands = new DeployCommands({
+    session: core.session,
+    ui: core.ui,
+    log: core.log,
+    tree: core.tree,
+    workspace: () => core.load('workspace'),
+  });
+  const handlers: ChunkHandlers = {
+    [Commands.deploy]: (arg?: unknown) => commands.deploy(arg),
+    [Commands.redeploy]: (arg?: unknown) => commands.redeploy(arg),
+    [Commands.restartService]: (arg?: unknown) => commands.restart(arg),
+    [Commands.stopService]: (arg?: unknown) => commands.stop(arg),
+    [Commands.deployEnvironment]: (arg?: unknown) => commands.environmentAction('deploy', arg),
+    [Commands.redeployEnvironment]: (arg?: unknown) => commands.environmentAction('redeploy', arg),
+    [Commands.stopEnvironment]: (arg?: unknown) => commands.environmentAction('stop', arg),
+    [Commands.cancelDeployment]: (arg?: unknown) => commands.cancel(arg),
+    [Commands.showDeploymentHistory]: (arg?: unknown) => commands.history(arg),
+    [Commands.openServiceUrl]: (arg?: unknown) => commands.openUrl(arg),
+  };
+  return {
+    commands,
+    handlers,
+    dispose: () => commands.dispose(),
+  };
+}
