@@ -422,7 +422,7 @@ export class DeploymentStore {
     } else if (action === 'RESTART') {
       steps = ['RESTART_QUEUED', 'RESTARTING', 'RESTARTED'];
     } else if (GIT_TYPES.has(type)) {
-      steps = ['DEPLOYMENT_QUEUED', 'BUILDING', commit && this.#failing.has(commit.git_commit_id) ? 'BUILD_ERROR' : 'DEPLOYING', 'DEPLOYED'];
+      steps = ['DEPLOYMENT_QUEUED', 'BUILDING', commit && (this.#failing.has(commit.git_commit_id) || commit.message === MESSAGES[2]) ? 'BUILD_ERROR' : 'DEPLOYING', 'DEPLOYED'];
       if (steps[2] === 'BUILD_ERROR') {
         steps.pop();
       }
