@@ -137,6 +137,11 @@ export class DeployCommands implements IDisposable {
 
   constructor(private readonly deps: DeployDeps) {}
 
+  /** Deployments being followed now (tests wait for them to end). */
+  get following(): number {
+    return this.#follows.size;
+  }
+
   dispose(): void {
     for (const f of this.#follows) {
       f.dispose();
