@@ -37,6 +37,7 @@ export const ENTRY_POINTS = {
   'chunks/tree': 'src/chunks/tree.ts',
   'chunks/workspace': 'src/chunks/workspace.ts',
   'chunks/variables': 'src/chunks/variables.ts',
+  'chunks/statuses': 'src/chunks/statuses.ts',
   'chunks/deploy': 'src/chunks/deploy.ts',
 };
 

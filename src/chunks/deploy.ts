@@ -11,7 +11,8 @@ export function create(core: Core) {
     ui: core.ui,
     log: core.log,
     tree: core.tree,
-    workspace: () => core.load('workspace'),
+    // The linked service comes from the workspace link; the shared status service from its own chunk.
+    workspace: () => ({ links: core.load('workspace').links, statuses: core.load('statuses').service }),
   });
   const handlers: ChunkHandlers = {
     [Commands.deploy]: (arg?: unknown) => commands.deploy(arg),
