@@ -448,7 +448,6 @@ export class DeployCommands implements IDisposable {
         }),
       { cancellable: true },
     );
-    this.deps.tree.loaded?.refreshNode(`env:${target.environmentId}`);
     if (final === undefined) {
       this.deps.log.info(`Deploy: stopped following ${target.serviceName}; the deployment goes on.`);
       return undefined;
@@ -532,7 +531,6 @@ export class DeployCommands implements IDisposable {
         }),
       { cancellable: true },
     );
-    this.deps.tree.loaded?.refreshNode(`env:${target.environmentId}`);
     if (!result) {
       return undefined;
     }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Commands, ExternalCommands } from '../../src/commands/registry';
 import type { DeploymentLogsArgs } from '../../src/deploy/commands';
 import type { QoveryExtensionApi } from '../../src/extension';
+import type { QoveryNode } from '../../src/tree/nodes';
 import type { FolderLink } from '../../src/workspace/links';
 import { DEMO, type QoveryServer, type RequestLogEntry } from '../qovery';
 import { isFinal } from '../qovery/deployments';
@@ -128,7 +129,23 @@ describe('deploy from the editor', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('deploys the linked service from the palette with the workspace HEAD, and follows it to DEPLOYED in the status bar', async () => {
+  /** The description of a row of the explorer, by labels from the top. */
+  async function rowDescription(...labels: string[]): Promise<string> {
+    let parent: QoveryNode | undefined;
+    let description = '';
+    for (const label of labels) {
+      const nodes = await api.tree.getChildren(parent);
+      const found = nodes.map((node) => ({ node, item: api.tree.getTreeItem(node) })).find(({ item }) => (typeof item.label === 'string' ? item.label : item.label?.label) === label);
+      assert.ok(found, `a row "${label}"`);
+      parent = found.node;
+      description = String(found.item.description ?? '');
+    }
+    return description;
+  }
+
+  it('deploys the linked service from the palette with the workspace HEAD, and follows it to DEPLOYED in the status bar and the tree', async () => {
+    const tree = ['Acme Corp', 'internal-tools', 'development', 'admin-dashboard'];
+    assert.match(await rowDescription(...tree), /^application · ready/);
     server.deployments.pushCommit(service, { sha: head(), message: 'first' });
     await executeDeploy();
     const [request] = posts(/\/deploy$/);
@@ -136,6 +153,7 @@ describe('deploy from the editor', function () {
     assert.deepStrictEqual(request.body, { git_commit_id: head() });
     await waitFor('deployed on the server', () => lastOf(service)?.state === 'DEPLOYED', 20_000);
     await waitFor('the status bar shows it running', () => item().text.includes('admin-dashboard') && item().text.endsWith(': running') && item().text, 20_000);
+    await waitFor('the tree row shows it running', async () => /^application · running/.test(await rowDescription(...tree)), 10_000);
     const done = await waitFor('the outcome', () => prompter.messages('info').find((m) => m.includes('is running')), 20_000);
     assert.strictEqual(done, `Qovery: admin-dashboard is running (${head().slice(0, 7)} first).`);
     assert.ok(prompter.shown.some((r) => r.kind === 'progress' && r.message.startsWith('Qovery: Deploy admin-dashboard') && r.options && (r.options as { cancellable?: boolean }).cancellable), 'one cancellable progress');
