@@ -113,7 +113,15 @@ export function environmentTargetOf(arg: unknown): EnvironmentTarget | undefined
     };
   }
   const service = serviceTargetOf(arg);
-  return service && { organizationId: service.organizationId, projectId: service.projectId, environmentId: service.environmentId, environmentName: service.environmentName, environmentMode: service.environmentMode };
+  if (service) {
+    return { organizationId: service.organizationId, projectId: service.projectId, environmentId: service.environmentId, environmentName: service.environmentName, environmentMode: service.environmentMode };
+  }
+  // An EnvironmentTarget itself (a 409's Cancel Deployment on an environment action).
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const [organizationId, projectId, environmentId] = [str(a.organizationId), str(a.projectId), str(a.environmentId)];
+  return organizationId && projectId && environmentId && a.key === undefined
+    ? { organizationId, projectId, environmentId, environmentName: str(a.environmentName), environmentMode: str(a.environmentMode) }
+    : undefined;
 }
 
 /** Whether the folder has uncommitted changes to tracked files (git itself is asked). */

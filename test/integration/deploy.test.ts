@@ -333,6 +333,18 @@ describe('deploy from the editor', function () {
     assert.strictEqual(await vscode.env.clipboard.readText(), 'https://web.acme.example');
   });
 
+  it('the service item in the status bar offers Deploy, Show Deployment History and Open Service URL', async () => {
+    let offered: readonly string[] = [];
+    prompter.answer((r: PromptRecord) => {
+      offered = r.actions;
+      return undefined;
+    });
+    await vscode.commands.executeCommand(Commands.workspaceActions);
+    for (const label of ['$(rocket) Deploy', '$(history) Show Deployment History', '$(globe) Open Service URL']) {
+      assert.ok(offered.includes(label), `${label} among ${offered.join(', ')}`);
+    }
+  });
+
   it('a double click sends one POST', async () => {
     server.setLatency(300);
     await Promise.all([vscode.commands.executeCommand(Commands.restartService), vscode.commands.executeCommand(Commands.restartService)]);
