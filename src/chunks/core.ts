@@ -17,6 +17,7 @@ import type * as tokens from './tokens';
 import type * as workspace from './workspace';
 import type * as variables from './variables';
 import type * as statuses from './statuses';
+import type * as api from './api';
 import type * as deploy from './deploy';
 
 /** The core's services. Chunks receive them; they never build their own. */
@@ -47,6 +48,7 @@ interface ChunkModules {
   workspace: typeof workspace;
   variables: typeof variables;
   statuses: typeof statuses;
+  api: typeof api;
   deploy: typeof deploy;
 }
 
