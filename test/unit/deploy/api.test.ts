@@ -140,6 +140,11 @@ describe('deploy: the API calls against the test server and the spec', function 
       ['POST', `/job/${DEMO.services.storefrontMigrations}/deploy`, {}],
       ['POST', `/helm/${DEMO.services.storefrontDatadog}/redeploy`],
       ['POST', `/terraform/${DEMO.services.storefrontCdn}/redeploy`],
+      ['POST', `/container/${DEMO.services.previewApi}/restart-service`],
+      ['POST', `/job/${DEMO.services.storefrontSitemap}/stop`],
+      ['POST', `/helm/${DEMO.services.dataKafka}/stop`],
+      ['POST', `/terraform/${DEMO.services.dataLake}/deploy`, {}],
+      ['POST', `/database/${DEMO.services.dataEvents}/restart-service`],
       ['POST', `/database/${DEMO.services.storefrontPostgres}/redeploy`],
     ];
     server.deployments.setTimings({ stepMs: 5_000 });

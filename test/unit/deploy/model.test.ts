@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type * as Q from 'qovery-typescript-axios';
 import { chooseCommit, commitText, deployBody, durationText, failureText, followStep, historyRow, isFinalState, verbsOf } from '../../../src/deploy/model';
 import { plainL10n } from '../../../src/tree/present';
+import { environmentTargetOf, serviceTargetOf } from '../../../src/deploy/targets';
 
 const commit = (sha: string, message = 'A change'): Q.Commit => ({ git_commit_id: sha, created_at: '2026-01-01T00:00:00Z', author_name: 'Sam', message, tag: '' });
 const status = (state: Q.StateEnum, execution_id?: string): Q.Status =>
@@ -81,5 +82,38 @@ describe('deploy: the pure rules', () => {
     assert.equal(durationText('PT0S'), '0 s');
     assert.equal(durationText('nonsense'), undefined);
     assert.equal(commitText(undefined), '');
+  });
+});
+
+describe('deploy: what a command was given', () => {
+  const ids = { organizationId: 'o', projectId: 'p', environmentId: 'e' };
+  it('reads a service row, a VariableTarget, a ServiceCandidate and a target of its own', () => {
+    const expected = { ...ids, serviceId: 's', serviceName: 'web', serviceType: 'APPLICATION' };
+    assert.deepEqual(serviceTargetOf({ key: 'service:s', ...ids, service: { id: 's', name: 'web', service_type: 'APPLICATION' } }), expected);
+    assert.deepEqual(serviceTargetOf({ scope: 'APPLICATION', parentId: 's', name: 'web', ...ids, serviceId: 's' }), expected);
+    const candidate = { ...ids, serviceId: 's', serviceName: 'web', serviceType: 'APPLICATION', environmentName: 'production', environmentMode: 'PRODUCTION', organizationName: 'Acme', projectName: 'store', git: {} };
+    const fromCandidate = serviceTargetOf(candidate);
+    assert.deepEqual(fromCandidate, { ...expected, environmentName: 'production', environmentMode: 'PRODUCTION' });
+    assert.deepEqual(serviceTargetOf(fromCandidate), fromCandidate);
+  });
+
+  it('refuses what is not a service: an environment-level VariableTarget, an unknown service type, junk', () => {
+    assert.equal(serviceTargetOf({ scope: 'ENVIRONMENT', parentId: 'e', name: 'production', ...ids }), undefined);
+    assert.equal(serviceTargetOf({ key: 'service:s', ...ids, service: { id: 's', name: 'x', service_type: 'ARGOCD_APP' } }), undefined);
+    for (const junk of [undefined, null, 3, 'qovery', [], {}]) {
+      assert.equal(serviceTargetOf(junk), undefined);
+      assert.equal(environmentTargetOf(junk), undefined);
+    }
+  });
+
+  it('reads an environment from its row, a service target or an environment target', () => {
+    assert.deepEqual(environmentTargetOf({ key: 'env:e', organizationId: 'o', projectId: 'p', environment: { id: 'e', name: 'production', mode: 'PRODUCTION' } }), {
+      ...ids,
+      environmentName: 'production',
+      environmentMode: 'PRODUCTION',
+    });
+    assert.deepEqual(environmentTargetOf({ ...ids, serviceId: 's', serviceName: 'web', serviceType: 'APPLICATION' }), { ...ids, environmentName: undefined, environmentMode: undefined });
+    assert.deepEqual(environmentTargetOf({ ...ids, environmentName: 'staging' }), { ...ids, environmentName: 'staging', environmentMode: undefined });
+    assert.equal(environmentTargetOf({ key: 'project:p', ...ids }), undefined);
   });
 });
