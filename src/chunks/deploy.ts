@@ -3,6 +3,9 @@
 // chunk's environment status service. Loaded when one of its commands first runs.
 import { Commands } from '../commands/registry';
 import { DeployCommands } from '../deploy/commands';
+import type { QoveryClient } from '../api/client';
+import type { DeployTarget } from '../deploy/model';
+import type { QoveryNode } from '../tree/nodes';
 import type { ChunkHandlers, Core } from './core';
 
 export function create(core: Core) {
@@ -29,6 +32,8 @@ export function create(core: Core) {
   return {
     commands,
     handlers,
+    /** The rows under a service's "Deployment History". */
+    rows: (client: QoveryClient, target: DeployTarget, signal: AbortSignal): Promise<QoveryNode[]> => commands.rows(client, target, signal),
     dispose: () => commands.dispose(),
   };
 }

@@ -18,7 +18,9 @@ import type { Ui } from '../ui';
 import type { EnvironmentStatusService } from '../workspace/environmentStatus';
 import type { FolderLink } from '../workspace/links';
 import { isMovingState } from '../workspace/environmentStatus';
+import type { QoveryNode } from '../tree/nodes';
 import { DeployApi } from './api';
+import { DeploymentEntryNode } from './nodes';
 import { environmentTargetOf, serviceTargetOf } from './targets';
 import {
   allServiceStatuses,
@@ -38,6 +40,7 @@ import {
   type EnvironmentTarget,
   type EnvironmentVerb,
   type FailureExplanation,
+  type HistoryRow,
   type ServiceVerb,
 } from './model';
 
@@ -586,7 +589,19 @@ export class DeployCommands implements IDisposable {
 
   // --- history and links -----------------------------------------------------------------------
 
+  /** The rows under a service's "Deployment History" in the explorer. */
+  async rows(client: QoveryClient, target: DeployTarget, signal: AbortSignal): Promise<QoveryNode[]> {
+    const entries = await new DeployApi(client).history(target.serviceType, target.serviceId, 20, { signal });
+    return entries.map((entry, i) => new DeploymentEntryNode(target, entry, i));
+  }
+
   async history(arg?: unknown): Promise<void> {
+    // A row of "Deployment History" (made by this chunk, read by shape): its actions at once.
+    const clicked = (arg as { deploymentEntry?: { target: DeployTarget; row: HistoryRow } } | undefined)?.deploymentEntry;
+    if (clicked) {
+      await this.#entryActions(clicked.target, clicked.row);
+      return;
+    }
     const found = await this.#serviceTarget(arg);
     if (!found) {
       return;
@@ -610,9 +625,14 @@ export class DeployCommands implements IDisposable {
     }
     const rows = entries.map((e) => ({ ...historyRow(e, vscode.l10n), entry: e }));
     const picked = await p.quickPick(rows, { title: vscode.l10n.t('Qovery: deployments of {0}', target.serviceName), matchOnDescription: true, matchOnDetail: true });
-    if (!picked) {
-      return;
+    if (picked) {
+      await this.#entryActions(target, picked);
     }
+  }
+
+  /** What can be done with one deployment: its logs, deploying its commit again, its commit page. */
+  async #entryActions(target: DeployTarget, picked: HistoryRow): Promise<void> {
+    const p = this.deps.ui.prompter;
     const canShowLogs = picked.executionId !== undefined && (await vscode.commands.getCommands(true)).includes(ExternalCommands.showDeploymentLogs);
     const actions: { label: string; run: () => unknown }[] = [];
     if (canShowLogs && picked.executionId) {

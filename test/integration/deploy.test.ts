@@ -322,6 +322,32 @@ describe('deploy from the editor', function () {
     assert.ok(actions.some((a) => a.includes('Deploy This Commit')), actions.join(', '));
   });
 
+  it('a service row has "Deployment History"; clicking a deployment offers its actions', async () => {
+    const tree = ['Acme Corp', 'internal-tools', 'development', 'admin-dashboard', 'Deployment History'];
+    let parent: QoveryNode | undefined;
+    for (const label of tree) {
+      const nodes = await api.tree.getChildren(parent);
+      parent = nodes.find((n) => {
+        const item = api.tree.getTreeItem(n);
+        return (typeof item.label === 'string' ? item.label : item.label?.label) === label;
+      });
+      assert.ok(parent, `a row "${label}"`);
+    }
+    const entries = (await api.tree.getChildren(parent)).map((n) => api.tree.getTreeItem(n));
+    assert.ok(entries.length >= 5, `${entries.length} deployments`);
+    assert.strictEqual(entries[0].contextValue, 'qovery.deployment');
+    assert.match(String(entries[0].description), /^by /);
+    const click = entries.find((e) => String(e.label).startsWith('running'))?.command;
+    assert.strictEqual(click?.command, Commands.showDeploymentHistory);
+    let actions: readonly string[] = [];
+    prompter.answer((r: PromptRecord) => {
+      actions = r.actions;
+      return undefined;
+    });
+    await vscode.commands.executeCommand(click.command, ...(click.arguments ?? []));
+    assert.ok(actions.some((a) => a.includes('Deploy This Commit')), actions.join(', '));
+  });
+
   it('Open Service URL: picks among the links and copies one', async () => {
     let offered: readonly string[] = [];
     prompter.answer((r: PromptRecord) => {
