@@ -13,7 +13,6 @@ export function create(core: Core) {
     session: core.session,
     ui: core.ui,
     log: core.log,
-    tree: core.tree,
     // The linked service comes from the workspace link; the shared status service from its own chunk.
     workspace: () => ({ links: core.load('workspace').links, statuses: core.load('statuses').service }),
   });

@@ -13,7 +13,6 @@ import { errorText } from '../format';
 import type { IDisposable } from '../lifecycle';
 import type { Logger } from '../logger';
 import { stateLabel } from '../tree/present';
-import type { ExplorerView } from '../tree/view';
 import type { Ui } from '../ui';
 import type { EnvironmentStatusService } from '../workspace/environmentStatus';
 import type { FolderLink } from '../workspace/links';
@@ -48,7 +47,6 @@ export interface DeployDeps {
   session: SessionManager;
   ui: Ui;
   log: Logger;
-  tree: ExplorerView;
   /** The workspace chunk's link and status service (loaded on first use). */
   workspace(): { links: { activeLink(): FolderLink | undefined; refresh(): Promise<void> }; statuses: EnvironmentStatusService };
 }
