@@ -204,7 +204,8 @@ export class DeployCommands implements IDisposable {
         }
         choice = chosen;
       }
-      if (!(await this.#confirm(verb, target, choice.what))) {
+      const version = choice.commitId ? vscode.l10n.t('Commit: {0}', choice.what ?? shortSha(choice.commitId)) : choice.imageTag ? vscode.l10n.t('Image tag: {0}', choice.imageTag) : undefined;
+      if (!(await this.#confirm(verb, target, version))) {
         return;
       }
       let status: Q.Status;
@@ -292,8 +293,9 @@ export class DeployCommands implements IDisposable {
   }
 
   /** A modal confirmation for production (service, environment, commit) and for every Stop. */
-  async #confirm(verb: ServiceVerb | EnvironmentVerb | 'cancel', target: EnvironmentTarget & { serviceName?: string }, what?: string): Promise<boolean> {
-    const production = target.environmentMode === 'PRODUCTION';
+  async #confirm(verb: ServiceVerb | EnvironmentVerb | 'cancel', target: EnvironmentTarget & { serviceName?: string }, version?: string): Promise<boolean> {
+    // A mode that could not be read is treated as production: asking once too often is the safe side.
+    const production = target.environmentMode === 'PRODUCTION' || target.environmentMode === undefined;
     if (!production && verb !== 'stop') {
       return true;
     }
@@ -301,8 +303,8 @@ export class DeployCommands implements IDisposable {
     const subject = target.serviceName ? vscode.l10n.t('{0} in {1}', target.serviceName, environment) : vscode.l10n.t('the environment {0}', environment);
     const button = verb === 'cancel' ? vscode.l10n.t('Cancel Deployment') : verb === 'restart-service' ? vscode.l10n.t('Restart') : verb === 'stop' ? vscode.l10n.t('Stop') : verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Deploy');
     const lines = [
-      production ? vscode.l10n.t('{0} {1} (PRODUCTION)?', button, subject) : vscode.l10n.t('{0} {1}?', button, subject),
-      what ? vscode.l10n.t('Commit: {0}', what) : undefined,
+      production ? vscode.l10n.t('{0} {1} ({2})?', button, subject, target.environmentMode ?? vscode.l10n.t('mode unknown')) : vscode.l10n.t('{0} {1}?', button, subject),
+      version,
       verb === 'stop' ? vscode.l10n.t('Stopped services do not serve anyone until they are deployed again.') : undefined,
     ].filter(Boolean);
     const answer = await this.deps.ui.prompter.warn(vscode.l10n.t('Qovery: {0}', lines.join('\n')), { modal: true }, button);
