@@ -67,6 +67,17 @@ describe('deploy: the API calls against the test server and the spec', function 
     await until('redeployed', () => stateOf(admin2) === 'BUILD_ERROR');
   });
 
+  it('a deployment told to fail ends in DEPLOYMENT_ERROR (a database deploys without a body)', async () => {
+    server.deployments.failNext(DEMO.services.toolsMysql);
+    await admin.serviceAction('DATABASE', DEMO.services.toolsMysql, 'deploy');
+    await until('deployment error', () => stateOf(DEMO.services.toolsMysql) === 'DEPLOYMENT_ERROR');
+    assert.deepEqual(
+      steps.filter(([id]) => id === DEMO.services.toolsMysql).map(([, , s]) => s),
+      ['DEPLOYMENT_QUEUED', 'DEPLOYING', 'DEPLOYMENT_ERROR'],
+    );
+    steps.length = 0;
+  });
+
   it('restarts and stops with the RESTART_* and STOP_* states', async () => {
     await admin.serviceAction('DATABASE', DEMO.services.toolsMysql, 'restart-service');
     await until('restarted', () => stateOf(DEMO.services.toolsMysql) === 'RESTARTED');
@@ -180,6 +191,7 @@ describe('deploy: the API calls against the test server and the spec', function 
       'POST POST /application/{applicationId}/deploy',
       'POST POST /application/{applicationId}/redeploy',
       'POST POST /application/{applicationId}/restart-service',
+      'POST POST /database/{databaseId}/deploy',
       'POST POST /database/{databaseId}/restart-service',
       'POST POST /database/{databaseId}/stop',
       'POST POST /deploymentQueue/{deploymentRequestId}/cancelDeployment',
