@@ -37,6 +37,7 @@ export const ENTRY_POINTS = {
   'chunks/tree': 'src/chunks/tree.ts',
   'chunks/workspace': 'src/chunks/workspace.ts',
   'chunks/variables': 'src/chunks/variables.ts',
+  'chunks/logs': 'src/chunks/logs.ts',
 };
 
 /** The options shared by this build and the benchmark's in-memory build. */
@@ -47,7 +48,8 @@ export const BUILD_OPTIONS = {
   platform: 'node',
   target: 'node20',
   outdir: 'dist',
-  external: ['vscode'],
+  // ws loads these optional native helpers when they are installed; it works without them.
+  external: ['vscode', 'bufferutil', 'utf-8-validate'],
   legalComments: 'none',
 };
 

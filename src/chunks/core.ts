@@ -16,6 +16,7 @@ import type * as rotation from './rotation';
 import type * as tokens from './tokens';
 import type * as workspace from './workspace';
 import type * as variables from './variables';
+import type * as logs from './logs';
 
 /** The core's services. Chunks receive them; they never build their own. */
 export interface Core {
@@ -44,6 +45,7 @@ interface ChunkModules {
   tree: typeof tree;
   workspace: typeof workspace;
   variables: typeof variables;
+  logs: typeof logs;
 }
 
 export type ChunkName = keyof ChunkModules;

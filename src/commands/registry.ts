@@ -41,6 +41,11 @@ export const Commands = {
   filterVariables: 'qovery.filterVariables',
   importEnv: 'qovery.importEnv',
   pullEnv: 'qovery.pullEnv',
+  showDeploymentLogs: 'qovery.showDeploymentLogs',
+  showServiceLogs: 'qovery.showServiceLogs',
+  toggleLogsPause: 'qovery.toggleLogsPause',
+  filterLogsByPod: 'qovery.filterLogsByPod',
+  clearLogs: 'qovery.clearLogs',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -65,6 +70,7 @@ export const CHUNK_COMMANDS: readonly (readonly [ChunkName, readonly CommandId[]
       Commands.pullEnv,
     ],
   ],
+  ['logs', [Commands.showDeploymentLogs, Commands.showServiceLogs, Commands.toggleLogsPause, Commands.filterLogsByPod, Commands.clearLogs]],
 ];
 
 /** Commands other features register when they are there (the deploy feature's Redeploy); asked for with getCommands first. */
