@@ -18,6 +18,7 @@ import {
 } from './shapes';
 import type { ApiTokenStore } from './tokens';
 import { VariableProblem, variableHandlers, type VariableStore } from './variables';
+import type { DeploymentLogStore } from './logs';
 
 export type RequestBody = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'invalid'; text: string };
 
@@ -39,6 +40,7 @@ export interface ApiContext {
   account: QoveryAccount;
   tokens: ApiTokenStore;
   variables: VariableStore;
+  deploymentLogs: DeploymentLogStore;
 }
 
 /** RFC 7807 body, plus `message` as Qovery sends it. */
@@ -233,6 +235,8 @@ const ROUTES: readonly Route[] = [
     return { status: 204 };
   }),
   ...variableRoutes(),
+  // Deployment logs: a bare array (EnvironmentLogsResponseList), not {results}.
+  route('GET', '/environment/{environmentId}/logs', (call) => ok(call.context.deploymentLogs.list(requireEnvironment(call).id, call.request.query.get('version')))),
   route('GET', '/account', (call) => {
     if (call.principal.kind !== 'user') {
       // Undocumented for API tokens upstream; answering 403 makes clients treat it as optional.

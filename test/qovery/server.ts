@@ -9,6 +9,7 @@ import { handleRequest, problem, type Reply, type RequestBody } from './router';
 import { demoAccount } from './seed';
 import { ApiTokenStore, type ApiTokenEntry } from './tokens';
 import { VariableStore, type VariableRecord } from './variables';
+import { attachLogStreams, DeploymentLogStore, type DeploymentLogInput, type LogStreamControls } from './logs';
 
 export interface QoveryServerOptions {
   /** Default 0: an ephemeral port. */
@@ -55,6 +56,9 @@ export interface QoveryServerState {
   revokeApiToken(organizationId: string, tokenId: string): boolean;
   /** Every stored variable (secret values included: only test code reads them here). */
   variables(): readonly VariableRecord[];
+  /** Appends entries to an execution's deployment log (what `GET /environment/{id}/logs` serves). */
+  appendDeploymentLogs(entries: readonly DeploymentLogInput[]): void;
+  readonly deploymentLogs: DeploymentLogStore;
 }
 
 export interface QoveryServer {
@@ -74,6 +78,8 @@ export interface QoveryServer {
   setLatency(ms: number): void;
   /** Stops listening and destroys every open socket, including hanging and never-ending answers. */
   close(): Promise<void>;
+  /** The live log streams (`/service/logs` websockets on the same port): their controls and counts. */
+  readonly logs: LogStreamControls;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -172,6 +178,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
   const now = options.now ?? (() => new Date());
   const tokens = new ApiTokenStore(account, now);
   const variables = new VariableStore(account, now);
+  const deploymentLogs = new DeploymentLogStore(account);
   const faults = new FaultRules();
   const logLimit = options.logLimit ?? 10_000;
   const log: RequestLogEntry[] = [];
@@ -279,7 +286,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     };
     if (fault?.afterAction && !('truncate' in fault)) {
       // The request takes effect; only the answer is lost or replaced.
-      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables });
+      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deploymentLogs });
     }
     if (fault && 'hang' in fault) {
       reply(0);
@@ -316,7 +323,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
       });
       return;
     }
-    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables });
+    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deploymentLogs });
     reply(outcome.reply.status);
     if (fault && 'truncate' in fault) {
       sendTruncated(res, outcome.reply);
@@ -349,6 +356,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const logs = attachLogStreams(server, account, tokens);
 
   const state: QoveryServerState = {
     account,
@@ -368,6 +376,8 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
       })),
     revokeApiToken: (organizationId, tokenId) => tokens.revoke(organizationId, tokenId),
     variables: () => variables.all(),
+    appendDeploymentLogs: (entries) => deploymentLogs.append(entries),
+    deploymentLogs,
   };
 
   return {
@@ -378,6 +388,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     },
     tokens: SEED_TOKENS,
     state,
+    logs,
     clearLog: () => {
       log.length = 0;
     },
@@ -401,6 +412,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
           clearInterval(interval);
         }
         intervals.clear();
+        logs.close();
         server.close(() => resolve());
         for (const socket of sockets) {
           socket.destroy();
