@@ -21,7 +21,7 @@ describe('contract: deployment logs of the test server against the official spec
 
   async function get(path: string): Promise<{ status: number; body: unknown }> {
     const r = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${DEMO_USER_JWT}` } });
-    return { status: r.status, body: (await r.json()) as unknown };
+    return { status: r.status, body: (await r.json()) };
   }
 
   it('GET /environment/{id}/logs?version= answers a bare array of EnvironmentLogs with errors and hints', async () => {
