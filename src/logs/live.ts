@@ -80,9 +80,18 @@ export function parseLogMessage(data: string): LiveLogLine | undefined {
   return { at: Number.isFinite(at) ? at : Date.now(), pod: typeof r.pod_name === 'string' ? r.pod_name : '', text };
 }
 
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** `23:19:12.345` in UTC, without a Date object: a flood formats thousands of these per batch. */
+export function clockTime(ms: number): string {
+  const d = ((Math.floor(ms) % 86_400_000) + 86_400_000) % 86_400_000;
+  const milli = d % 1000;
+  return `${two(Math.floor(d / 3_600_000))}:${two(Math.floor(d / 60_000) % 60)}:${two(Math.floor(d / 1000) % 60)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}`;
+}
+
 /** `23:19:12.345 pod  text`: the time in UTC, as the deployment logs show it. */
 export function formatLine(l: LiveLogLine): string {
-  return `${new Date(l.at).toISOString().slice(11, 23)} ${l.pod || '-'}  ${l.text}`;
+  return `${clockTime(l.at)} ${l.pod || '-'}  ${l.text}`;
 }
 
 /** The lines kept for the view: at most `max`, the oldest go first and are counted. */
@@ -148,6 +157,9 @@ export interface SocketLike {
   on(event: 'unexpected-response', listener: (req: unknown, res: { statusCode?: number; resume?(): void }) => void): unknown;
   close(): void;
   terminate(): void;
+  /** Stop and restart reading from the network (ws has them): a flood yields to the event loop. */
+  pause?(): void;
+  resume?(): void;
 }
 
 export type StreamState =
@@ -171,6 +183,9 @@ export interface StreamOptions {
 }
 
 /** The wait before attempt `n` (1-based) after a failure: doubling from base, never over max. */
+/** Messages handled in one turn of the event loop before the socket pauses until the next turn. */
+export const BURST_MESSAGES = 1000;
+
 /** A connection open this long counts as working: the next drop waits the first step again. */
 const STABLE_MS = 10_000;
 
@@ -186,6 +201,7 @@ export class LiveLogStream {
   #failures = 0;
   #closed = false;
   #state: StreamState = { kind: 'connecting', attempt: 1 };
+  #burst = 0;
   readonly #o: StreamOptions;
 
   constructor(options: StreamOptions) {
@@ -291,6 +307,19 @@ export class LiveLogStream {
       const line = parseLogMessage(typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
       if (line) {
         this.#o.onLine(line);
+      }
+      // The network can hand over megabytes in one turn: after a burst, reading waits for the next turn.
+      if (++this.#burst === 1) {
+        setImmediate(() => {
+          this.#burst = 0;
+        });
+      } else if (this.#burst === BURST_MESSAGES && socket.pause && socket.resume) {
+        socket.pause();
+        setImmediate(() => {
+          if (mine()) {
+            socket.resume?.();
+          }
+        });
       }
     });
     socket.on('unexpected-response', (_req, res) => {

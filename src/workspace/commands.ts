@@ -1,5 +1,6 @@
 // Link Workspace to Service, Unlink Workspace, and the service item's menu.
 import * as vscode from 'vscode';
+import { Commands, executeCommand } from '../commands/registry';
 import { CONSOLE_URL } from '../tree/nodes';
 import type { Ui } from '../ui';
 import { candidateItem, type CandidateItem, type FolderLink, type WorkspaceLinks } from './links';
@@ -89,6 +90,9 @@ export function workspaceCommands(links: WorkspaceLinks, ui: Ui) {
       { label: vscode.l10n.t('$(refresh) Refresh State'), run: () => links.statuses.refresh(c.environmentId) },
       { label: vscode.l10n.t('$(link) Link to Another Service…'), run: () => link(target.folder) },
       { label: vscode.l10n.t('$(debug-disconnect) Unlink'), run: () => links.unlink(target.folder) },
+      // The logs feature's entries.
+      { label: vscode.l10n.t('$(output) Show Deployment Logs'), run: () => executeCommand(Commands.showDeploymentLogs, c) },
+      { label: vscode.l10n.t('$(pulse) Show Service Logs'), run: () => executeCommand(Commands.showServiceLogs, c) },
     ];
     const picked = await ui.prompter.quickPick(choices, { title: vscode.l10n.t('Qovery: {0} · {1}', c.serviceName, c.environmentName) });
     await picked?.run();

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { backoffMs, DEFAULT_WEBSOCKET_URL, formatLine, LiveLogStream, LogBuffer, parseLogMessage, parseWebsocketUrl, serviceLogsUrl, type LiveLogLine, type StreamState } from '../../../src/logs/live';
+import { backoffMs, BURST_MESSAGES, clockTime, DEFAULT_WEBSOCKET_URL, formatLine, LiveLogStream, LogBuffer, parseLogMessage, parseWebsocketUrl, serviceLogsUrl, type LiveLogLine, type StreamState } from '../../../src/logs/live';
 import { DEMO, DEMO_ADMIN_TOKEN, startQoveryServer, type QoveryServer } from '../../qovery';
 
 const line = (n: number, pod = 'web-0'): LiveLogLine => ({ at: Date.UTC(2026, 10, 30, 23, 0, 0, n), pod, text: `line ${n}` });
@@ -48,6 +48,12 @@ describe('live logs', () => {
       assert.equal(formatLine(l), '23:01:02.345 api-1  hello world');
     });
 
+    it('writes the UTC time of day exactly as toISOString does', () => {
+      for (const ms of [0, 999, 1000, 59_999, 3_599_999, 86_399_999, Date.UTC(2026, 10, 30, 23, 59, 59, 7), 1_764_543_210_123.9]) {
+        assert.equal(clockTime(ms), new Date(Math.floor(ms)).toISOString().slice(11, 23), String(ms));
+      }
+    });
+
     it('ignores what is not a log message', () => {
       for (const bad of ['not json', '[]', 'null', '{"created_at":1}', '{"message":3}']) {
         assert.equal(parseLogMessage(bad), undefined, bad);
@@ -82,6 +88,33 @@ describe('live logs', () => {
       assert.equal(b.dropped, 99_000);
       assert.equal(b.lines()[0].text, 'line 99000');
     });
+  });
+
+  it('pauses reading after a burst of messages in one turn, and resumes on the next turn', async () => {
+    const handlers: Record<string, (...a: unknown[]) => void> = {};
+    const calls: string[] = [];
+    const socket = {
+      on: (event: string, listener: (...a: unknown[]) => void) => {
+        handlers[event] = listener;
+      },
+      close: () => undefined,
+      terminate: () => undefined,
+      pause: () => calls.push('pause'),
+      resume: () => calls.push('resume'),
+    };
+    let count = 0;
+    const s = new LiveLogStream({ url: 'ws://127.0.0.1:1', authorization: () => Promise.resolve('Token x'), connect: () => socket, onLine: () => count++, onState: () => undefined });
+    s.start();
+    await until('connected', () => handlers.message);
+    handlers.open();
+    for (let i = 0; i < BURST_MESSAGES + 10; i++) {
+      handlers.message(JSON.stringify({ created_at: i, message: `m${i}`, pod_name: 'p' }), false);
+    }
+    assert.deepEqual(calls, ['pause'], 'paused within the turn');
+    assert.equal(count, BURST_MESSAGES + 10, 'what was already received is still handled');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(calls, ['pause', 'resume']);
+    s.close();
   });
 
   it('backs off 1, 2, 4 ... up to the cap', () => {
@@ -142,6 +175,15 @@ describe('live logs', () => {
       await until('connected again', () => server.logs.connections === 2 && stream?.state.kind === 'connected');
       server.logs.send(1, { text: 'after' });
       await until('a line after the reconnect', () => lines.some((l) => l.text.startsWith('after')));
+    });
+
+    it('a flood arrives whole, in order, read in bursts that leave the event loop turns', async () => {
+      const { lines } = open();
+      await until('connected', () => stream?.state.kind === 'connected' && lines.length >= 3);
+      await server.logs.flood(20_000, { serviceId: DEMO.services.stagingApi });
+      await until('every line', () => lines.length >= 20_003, 30_000);
+      assert.equal(lines[3].text.split(' ').slice(0, 3).join(' '), 'flood line 1');
+      assert.equal(lines[20_002].text.split(' ').slice(0, 3).join(' '), 'flood line 20000');
     });
 
     it('stops on a 401 on the upgrade instead of retrying', async () => {
