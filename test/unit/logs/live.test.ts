@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { backoffMs, BURST_MESSAGES, clockTime, DEFAULT_WEBSOCKET_URL, formatLine, LiveLogStream, LogBuffer, parseLogMessage, parseWebsocketUrl, serviceLogsUrl, type LiveLogLine, type StreamState } from '../../../src/logs/live';
+import { backoffMs, BURST_MESSAGES, clockTime, DEFAULT_WEBSOCKET_URL, formatLine, LiveLogStream, LogBuffer, parseLogMessage, parseWebsocketUrl, serviceLogsUrl, type LiveLogLine, type SocketLike, type StreamState } from '../../../src/logs/live';
 import { DEMO, DEMO_ADMIN_TOKEN, startQoveryServer, type QoveryServer } from '../../qovery';
 
 const line = (n: number, pod = 'web-0'): LiveLogLine => ({ at: Date.UTC(2026, 10, 30, 23, 0, 0, n), pod, text: `line ${n}` });
@@ -103,7 +103,7 @@ describe('live logs', () => {
       resume: () => calls.push('resume'),
     };
     let count = 0;
-    const s = new LiveLogStream({ url: 'ws://127.0.0.1:1', authorization: () => Promise.resolve('Token x'), connect: () => socket, onLine: () => count++, onState: () => undefined });
+    const s = new LiveLogStream({ url: 'ws://127.0.0.1:1', authorization: () => Promise.resolve('Token x'), connect: () => socket as unknown as SocketLike, onLine: () => count++, onState: () => undefined });
     s.start();
     await until('connected', () => handlers.message);
     handlers.open();
