@@ -87,10 +87,21 @@ export class LogCommands implements vscode.Disposable {
   /** The settings problems already shown, so each is said once. */
   readonly #told = new Set<string>();
 
+  readonly #connection: vscode.Disposable;
+
   constructor(
     private readonly core: Core,
     private readonly sockets: SocketFactory,
-  ) {}
+  ) {
+    // Another connection or token: live streams connect again with it (or stop when there is none).
+    this.#connection = core.session.onDidChangeConnection(() => {
+      for (const s of this.documents.sessions()) {
+        if (s instanceof LiveLogView) {
+          s.reconnect();
+        }
+      }
+    });
+  }
 
   async #client(): Promise<QoveryClient> {
     const client = await this.core.session.client();
@@ -283,6 +294,7 @@ export class LogCommands implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.#connection.dispose();
     this.documents.dispose();
   }
 }

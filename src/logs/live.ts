@@ -166,7 +166,7 @@ export type StreamState =
   | { kind: 'connecting'; attempt: number }
   | { kind: 'connected' }
   | { kind: 'waiting'; retryInMs: number; reason: string }
-  | { kind: 'stopped'; reason: 'unauthorized' | 'forbidden' | 'notFound' | 'closed'; status?: number };
+  | { kind: 'stopped'; reason: 'signedOut' | 'unauthorized' | 'forbidden' | 'notFound' | 'closed'; status?: number };
 
 export interface StreamOptions {
   url: string;
@@ -280,7 +280,7 @@ export class LiveLogStream {
       return;
     }
     if (!authorization) {
-      this.#set({ kind: 'stopped', reason: 'unauthorized' });
+      this.#set({ kind: 'stopped', reason: 'signedOut' });
       return;
     }
     let socket: SocketLike;

@@ -101,6 +101,8 @@ export class LiveLogView implements LogSession {
         return vscode.l10n.t('disconnected, reconnecting in {0}s', Math.max(1, Math.ceil((this.#waitUntil - Date.now()) / 1000)));
       case 'stopped':
         switch (s.reason) {
+          case 'signedOut':
+            return vscode.l10n.t('stopped: no token (signed out); sign in, then run Show Service Logs again');
           case 'unauthorized':
             return vscode.l10n.t('stopped: the token was refused (401); check the connection, then run Show Service Logs again');
           case 'forbidden':

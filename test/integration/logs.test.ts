@@ -124,6 +124,14 @@ describe('logs: deployment logs and live service logs', function () {
     assert.strictEqual(view.stream.state.kind, 'stopped');
   });
 
+  it('signing out stops the stream and closes its socket', async () => {
+    const view = await vscode.commands.executeCommand<LiveLogView>(Commands.showServiceLogs, target('stagingApi', 'api'));
+    await waitFor('one socket open', () => server.logs.openSockets === 1 && view.stream.state.kind === 'connected');
+    await resetExtension(api);
+    await waitFor('no socket open', () => server.logs.openSockets === 0 || undefined);
+    await waitFor('the view says why', () => textOf(view.uri).includes('signed out'));
+  });
+
   it('closing the view closes the socket (server-side count back to 0)', async () => {
     const view = await vscode.commands.executeCommand<LiveLogView>(Commands.showServiceLogs, target('stagingApi', 'api'));
     await waitFor('one socket open', () => server.logs.openSockets === 1 && textOf(view.uri).includes('recent line'));
