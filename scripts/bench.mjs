@@ -16,10 +16,9 @@ import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import * as esbuild from 'esbuild';
 import { CodeServerHost, runSuiteInHost, readActivationTimes, readJsonIfExists, root } from './vscode-host.mjs';
 import { ensureHost } from './host.mjs';
-import { BUILD_OPTIONS } from '../esbuild.mjs';
+import { buildAll } from '../esbuild.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -175,17 +174,8 @@ async function waitForIdleMachine() {
  * bundle (dist/extension.js), the size of each chunk (dist/chunks/*.js), and the metafile's parts.
  */
 async function productionBundle() {
-  const result = await esbuild.build({
-    ...BUILD_OPTIONS,
-    absWorkingDir: root,
-    minify: true,
-    sourcemap: false,
-    sourcesContent: false,
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  const outputs = Object.entries(result.metafile.outputs).map(([file, output]) => ({ file, output }));
+  const result = await buildAll({ production: true, write: false, absWorkingDir: root });
+  const outputs = Object.entries(result.outputs).map(([file, output]) => ({ file, output }));
   const core = outputs.find((o) => o.file === 'dist/extension.js');
   const byFile = Object.entries(core.output.inputs)
     .map(([file, info]) => ({ file, bytes: info.bytesInOutput }))

@@ -2,8 +2,8 @@
 // the VS Code 1.100.3 server from the npm package code-server, driven by Debian's Chromium.
 // The install is idempotent and lives in .vscode-test/ (like @vscode/test-electron's cache).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, realpathSync } from 'node:fs';
+import { join, dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -75,6 +75,12 @@ export function ensureHost({ browser = true } = {}) {
   }
   ensureAptPackages([...(browser ? APT_PACKAGES : APT_PACKAGES.slice(1)), GIT_PACKAGE]);
   log(`installing code-server@${CODE_SERVER_VERSION} (VS Code 1.100.3 server) into ${cacheDir}; this takes a minute or two once`);
+  // A cache folder reached through a symbolic link (one checkout sharing another's install) is not
+  // this checkout's to delete: say so instead of removing the other checkout's install.
+  const parent = dirname(cacheDir);
+  if (existsSync(parent) && realpathSync(parent) !== resolve(parent)) {
+    throw new Error(`${parent} is a link to ${realpathSync(parent)}, whose VS Code host install is incomplete: run "node scripts/host.mjs" in that checkout, or remove the link.`);
+  }
   rmSync(cacheDir, { recursive: true, force: true });
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(join(cacheDir, 'package.json'), JSON.stringify({ name: 'qovery-vscode-host', private: true }));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { DEFAULT_API_URL, parseApiUrl, type AuthSchemeSetting } from './api';
+import { DEFAULT_API_URL, parseApiUrl } from './api/url';
+import type { AuthSchemeSetting } from './api/token';
 
 export interface Settings {
   /** The API base URL; undefined when the setting is not usable (see apiUrlProblem): no request is sent then. */

@@ -45,7 +45,8 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   const log = new Logger();
   const ui = new Ui();
   const store = new TokenStore(context.secrets, context.globalState, log);
-  const session = new SessionManager(store, log);
+  // The API client (and its HTTP engine) is a chunk: it loads with the first request, after activation.
+  const session = new SessionManager(store, log, (options) => chunks.get('api').createClient(options));
   // The view is registered now; its rows and how they load come with the tree chunk, when first shown.
   const tree = new ExplorerView(() => chunks.get('tree').provider);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { describeError, isApiError, redact } from './api';
+import { describeError, isApiError } from './api/errors';
+import { redact } from './api/token';
 
 /** The one "Qovery" log channel. Every line passes the redactor, so no token reaches the log. */
 export class Logger implements vscode.Disposable {

@@ -87,8 +87,8 @@ Object.defineProperty(QoveryApiError.prototype, 'name', { value: 'QoveryApiError
 const cap = (s: string): string => s[0].toUpperCase() + s.slice(1);
 
 /**
- * By shape, not `instanceof`: each chunk of the extension is its own bundle with its own copy of
- * this class, so an error thrown in one chunk is not an instance of another chunk's class.
+ * By shape, not `instanceof`: the chunks use the core's copy of this module (see esbuild.mjs), but
+ * code compiled apart (tests, another bundle) may carry its own class, and the shape holds for all.
  */
 export function isApiError(e: unknown): e is QoveryApiError {
   return e instanceof Error && e.name === 'QoveryApiError' && typeof (e as { kind?: unknown }).kind === 'string';

@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
-import { QoveryApiError, QoveryClient, isApiError, isNetworkLike, type AuthScheme, type FetchLike, type Organization } from '../api';
+import { QoveryApiError, isApiError, isNetworkLike } from '../api/errors';
+import type { QoveryClient, QoveryClientOptions } from '../api/client';
+import type { FetchLike } from '../api/http';
+import type { AuthScheme } from '../api/token';
+import type { Organization } from '../api/types';
 import { readSettings, type Settings } from '../config';
 import { ContextKeys, setContext } from '../commands/registry';
 import { CONFIRM_COOLDOWN_MS, Cooldown, rateLimitWaitMs } from './limits';
@@ -101,6 +105,8 @@ export class SessionManager extends Disposable {
   constructor(
     readonly store: TokenStore,
     private readonly log: Logger,
+    /** Makes an API client: the API chunk, loaded (synchronously) the first time a client is needed. */
+    private readonly makeClient: (options: QoveryClientOptions) => QoveryClient,
     private readonly fetchImpl?: FetchLike,
   ) {
     super();
@@ -190,7 +196,7 @@ export class SessionManager extends Disposable {
       throw new QoveryApiError('insecureUrl', settings.apiUrlProblem);
     }
     this.log.protect(token);
-    return new QoveryClient({
+    return this.makeClient({
       baseUrl: settings.apiUrl,
       token,
       authScheme: settings.authScheme,

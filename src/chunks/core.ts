@@ -16,6 +16,8 @@ import type * as rotation from './rotation';
 import type * as tokens from './tokens';
 import type * as workspace from './workspace';
 import type * as variables from './variables';
+import type * as statuses from './statuses';
+import type * as api from './api';
 import type * as logs from './logs';
 
 /** The core's services. Chunks receive them; they never build their own. */
@@ -45,6 +47,8 @@ interface ChunkModules {
   tree: typeof tree;
   workspace: typeof workspace;
   variables: typeof variables;
+  statuses: typeof statuses;
+  api: typeof api;
   logs: typeof logs;
 }
 

@@ -1,22 +1,86 @@
 // The tree chunk: the explorer's provider, its rows (organizations, projects, environments,
 // services) and its commands. Loaded when the view is first shown or one of its commands runs.
+import * as vscode from 'vscode';
 import { treeCommands } from '../commands/tree';
+import { readSettings } from '../config';
+import type { IDisposable } from '../lifecycle';
 import { ExplorerLevels } from '../tree/levels';
 import { OrganizationsTreeProvider } from '../tree/provider';
 import type { Core } from './core';
 
+const ENV_PREFIX = 'env:';
+
 export function create(core: Core) {
+  // The shared environment status service, loaded with the first services level: its answers (for the
+  // linked service, a followed deployment, or this view's auto refresh) update the rows on screen.
+  let listening: IDisposable | undefined;
+  const statuses = () => {
+    const { service } = core.load('statuses');
+    listening ??= service.listen((environmentId, answer) => {
+      const updates = ExplorerLevels.statusUpdates(environmentId, answer);
+      provider.updateRows(`${ENV_PREFIX}${environmentId}`, updates.services);
+      const row = provider.nodeByKey(`${ENV_PREFIX}${environmentId}`);
+      const parent = row && provider.getParent(row);
+      if (parent) {
+        provider.updateRows(parent.key, updates.parentOf);
+      }
+    });
+    return service;
+  };
   const provider = new OrganizationsTreeProvider(
     core.session,
     core.log,
     // The rows under "API Tokens" come from the token management chunk, loaded when one is expanded.
     (client, organizationId, signal) => core.load('tokens').tokenRows(client, organizationId, signal),
     // The rows under "Variables" come from the variables chunk, loaded when one is expanded.
-    new ExplorerLevels(core.log, (client, target, signal) => core.load('variables').rows(client, target, signal)),
+    new ExplorerLevels(
+      core.log,
+      (client, target, signal) => core.load('variables').rows(client, target, signal),
+      (_client, environmentId) => statuses().fetch(environmentId),
+    ),
   );
+
+  // qovery.autoRefreshSeconds: while the view is visible, every expanded environment is watched through
+  // the status service at that interval (which also stops while the window has no focus, and polls
+  // every 3 s while a deployment moves). Lists reload on Refresh.
+  const watches = new Map<string, IDisposable>();
+  const syncWatches = (): void => {
+    const seconds = readSettings().autoRefreshSeconds;
+    const wanted = new Set(seconds > 0 && provider.view?.visible ? provider.loadedKeys().filter((k) => k.startsWith(ENV_PREFIX)).map((k) => k.slice(ENV_PREFIX.length)) : []);
+    for (const [id, watch] of watches) {
+      if (!wanted.has(id)) {
+        watch.dispose();
+        watches.delete(id);
+      }
+    }
+    for (const id of wanted) {
+      if (!watches.has(id)) {
+        // The rows update through the listener; the subscription only sets the pace.
+        watches.set(id, statuses().watch(id, { onStatuses: () => undefined, idleMs: seconds * 1000 }));
+      }
+    }
+  };
+  const setting = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('qovery.autoRefreshSeconds')) {
+      for (const watch of watches.values()) {
+        watch.dispose();
+      }
+      watches.clear();
+      syncWatches();
+    }
+  });
+  const levels = provider.onDidChangeLevels(syncWatches);
   return {
     provider,
     commands: treeCommands(provider),
-    dispose: () => provider.dispose(),
+    dispose: () => {
+      for (const watch of watches.values()) {
+        watch.dispose();
+      }
+      listening?.dispose();
+      setting.dispose();
+      levels.dispose();
+      provider.dispose();
+    },
   };
 }

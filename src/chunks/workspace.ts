@@ -1,9 +1,6 @@
 // The workspace link chunk: detection of the service each workspace folder deploys to, its status
 // bar item, the environment status service, and the Link/Unlink commands. Loaded in the background
 // after the first successful auth check when a folder is open, or when one of its commands runs.
-import * as vscode from 'vscode';
-import { getServiceStatuses } from '../api/explorer';
-import { EnvironmentStatusService } from '../workspace/environmentStatus';
 import { workspaceCommands } from '../workspace/commands';
 import { WorkspaceLinks } from '../workspace/links';
 import { WorkspaceStatusItem } from '../workspace/statusBar';
@@ -11,14 +8,8 @@ import { workspaceTopRows } from '../workspace/treeRow';
 import type { Core } from './core';
 
 export function create(core: Core) {
-  const statuses = new EnvironmentStatusService(async (environmentId) => {
-    const client = await core.session.client();
-    if (!client) {
-      throw new vscode.CancellationError();
-    }
-    return getServiceStatuses(client, environmentId);
-  }, undefined, vscode.window.state.focused);
-  const focus = vscode.window.onDidChangeWindowState((state) => statuses.setFocused(state.focused));
+  // The environment status service is shared (the explorer and a followed deployment use it too).
+  const statuses = core.load('statuses').service;
   const links = new WorkspaceLinks(core.session, core.workspaceState, core.log, core.ui, statuses);
   const item = new WorkspaceStatusItem(links);
   const topRows = core.tree.setTopRows(workspaceTopRows(links));
@@ -42,8 +33,6 @@ export function create(core: Core) {
       topRows.dispose();
       item.dispose();
       links.dispose();
-      focus.dispose();
-      statuses.dispose();
     },
   };
 }

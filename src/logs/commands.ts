@@ -167,7 +167,8 @@ export class LogCommands implements vscode.Disposable {
       title,
       documents: this.documents,
       fetch: (t, signal) => this.fetchDeploymentLogs(t, signal),
-      watch: (environmentId, onStatuses) => this.core.load('workspace').statuses.watch(environmentId, { onStatuses }),
+      // The shared status polling (3 s while something moves): no polling of its own.
+      watch: (environmentId, onStatuses) => this.core.load('statuses').service.watch(environmentId, { onStatuses }),
       onError: (error) => {
         this.core.session.reportFailure(error);
         this.core.log.warn(`Deployment logs of ${target.environmentId} could not be loaded: ${this.core.log.redact(String((error as Error)?.message ?? error))}`);

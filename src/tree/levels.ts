@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { QoveryClient } from '../api/client';
 import { errorKind } from '../api/errors';
 import { getServiceStatuses, listEnvironments, listEnvironmentStatuses, listProjects, listServices } from '../api/explorer';
-import type { Environment, EnvironmentStatus, Project, Service, ServiceStatus } from '../api/types';
+import type { Environment, EnvironmentServiceStatuses, EnvironmentStatus, Project, Service, ServiceStatus } from '../api/types';
 import type { Logger } from '../logger';
 import { CONSOLE_URL, DataNode, type QoveryNode } from './nodes';
 import { byDisplayName, indexById, indexServiceStatuses, presentEnvironment, presentProject, presentService, serviceTypeSegment, type RowPresentation } from './present';
@@ -33,6 +33,15 @@ class ProjectNode extends DataNode {
   }
 }
 
+/** Whether a state changed in what a row shows (the fields a status poll moves). */
+function sameStatus(a: object | undefined, b: object | undefined): boolean {
+  const fields = (s: object | undefined) => {
+    const o = (s ?? {}) as Record<string, unknown>;
+    return JSON.stringify([o.state, o.running_status, o.service_deployment_status, o.last_deployment_date, o.status_details]);
+  };
+  return fields(a) === fields(b);
+}
+
 class EnvironmentNode extends DataNode {
   readonly key: string;
   get what(): string {
@@ -42,7 +51,7 @@ class EnvironmentNode extends DataNode {
     readonly organizationId: string,
     readonly projectId: string,
     readonly environment: Environment,
-    readonly status: EnvironmentStatus | undefined,
+    public status: EnvironmentStatus | undefined,
   ) {
     super();
     this.key = `env:${environment.id}`;
@@ -67,7 +76,7 @@ class ServiceNode extends DataNode {
     readonly projectId: string,
     readonly environmentId: string,
     readonly service: Service,
-    readonly status: ServiceStatus | undefined,
+    public status: ServiceStatus | undefined,
   ) {
     super();
     this.key = `service:${service.id}`;
@@ -94,7 +103,36 @@ export class ExplorerLevels implements LevelSource {
   constructor(
     private readonly log: Logger,
     private readonly variableRows?: VariableRowsLoader,
+    /** Where a services level gets its states: the shared environment status service when given. */
+    private readonly serviceStatuses: (client: QoveryClient, environmentId: string, signal: AbortSignal) => Promise<EnvironmentServiceStatuses> = (client, id, signal) =>
+      getServiceStatuses(client, id, { signal }),
   ) {}
+
+  /**
+   * Puts an environment's new statuses on its rows: the environment row (under its project) and its
+   * services. Returns the updates for `updateRows`, keyed by the parent row; nothing is requested.
+   */
+  static statusUpdates(environmentId: string, statuses: EnvironmentServiceStatuses): { parentOf: (node: QoveryNode) => boolean; services: (node: QoveryNode) => boolean } {
+    const byId = indexServiceStatuses(statuses);
+    return {
+      parentOf: (node) => {
+        if (!(node instanceof EnvironmentNode) || node.environment.id !== environmentId || !statuses.environment || sameStatus(node.status, statuses.environment)) {
+          return false;
+        }
+        node.status = statuses.environment;
+        return true;
+      },
+      services: (node) => {
+        const status = node instanceof ServiceNode ? (byId.get(node.service.id) as ServiceStatus | undefined) : undefined;
+        if (!(node instanceof ServiceNode) || !status || sameStatus(node.status, status)) {
+          return false;
+        }
+        node.status = status;
+        return true;
+      },
+    };
+  }
+
 
   async projects(client: QoveryClient, organizationId: string, signal: AbortSignal): Promise<QoveryNode[]> {
     return (await listProjects(client, organizationId, { signal })).sort(byDisplayName).map((p) => new ProjectNode(organizationId, p));
@@ -126,7 +164,7 @@ export class ExplorerLevels implements LevelSource {
         load: async (client, signal) => {
           const [services, statuses] = await Promise.all([
             listServices(client, environmentId, { signal }),
-            getServiceStatuses(client, environmentId, { signal }).catch((error: unknown) => this.#partial('service states', error)),
+            this.serviceStatuses(client, environmentId, signal).catch((error: unknown) => this.#partial('service states', error)),
           ]);
           const byId = indexServiceStatuses(statuses);
           const rows: QoveryNode[] = services.sort(byDisplayName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id) as ServiceStatus | undefined));

@@ -4,11 +4,10 @@ import { errorKind, isTransient } from '../api/errors';
 import type { SessionManager, SessionState } from '../auth/session';
 import { ContextKeys, setContext } from '../commands/registry';
 import type { Logger } from '../logger';
-import { readSettings } from '../config';
 import { timeOfDay } from '../format';
 import { apiTokensKey, ApiTokensNode, ErrorNode, InfoNode, OrganizationNode, StaleNode, type QoveryNode } from './nodes';
 import { byDisplayName, presentUnrenderable } from './present';
-import { Disposable, toDisposable } from '../lifecycle';
+import { Disposable } from '../lifecycle';
 
 import { VIEW_ID } from './view';
 const ROOT = 'root';
@@ -57,7 +56,6 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
   #epoch = 0;
   #lastStatus: string | undefined;
   #refresh: { promise: Promise<void>; startedAt: number; pending: boolean } | undefined;
-  #autoRefresh: ReturnType<typeof setInterval> | undefined;
   view: vscode.TreeView<QoveryNode> | undefined;
   /** Whole-tree refreshes asked within this window of the last one join it. */
   coalesceMs = 1000;
@@ -70,7 +68,6 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
     private readonly levels: LevelSource,
   ) {
     super();
-    this.register(toDisposable(() => clearInterval(this.#autoRefresh)));
     this.registerAll(
       session.onDidChangeConnection(() => this.clear()),
       session.onDidChange((state) => {
@@ -85,19 +82,37 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
         }
         this.#changed.fire(undefined);
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('qovery.autoRefreshSeconds')) {
-          this.#scheduleAutoRefresh();
-        }
-      }),
-      vscode.window.onDidChangeWindowState(() => this.#scheduleAutoRefresh()),
+      this.#loaded,
     );
   }
 
   attach(view: vscode.TreeView<QoveryNode>): void {
     this.view = view;
-    this.register(view.onDidChangeVisibility(() => this.#scheduleAutoRefresh()));
-    this.#scheduleAutoRefresh();
+    // What is on screen changes with the view's visibility too (auto refresh watches only what shows).
+    this.register(view.onDidChangeVisibility(() => this.#loaded.fire()));
+    this.#loaded.fire();
+  }
+
+  readonly #loaded = new vscode.EventEmitter<void>();
+  /** A level loaded, every level was forgotten, or the view was shown or hidden: what is on screen changed. */
+  readonly onDidChangeLevels = this.#loaded.event;
+
+  /** The keys of the rows whose children are loaded (and did not fail). */
+  loadedKeys(): string[] {
+    return [...this.#levels].filter(([, level]) => !level.failed).map(([key]) => key);
+  }
+
+  /**
+   * Lets `update` change rows of a loaded level in place (a state the status polling brought); the
+   * rows it says changed are redrawn, nothing is requested.
+   */
+  updateRows(parentKey: string, update: (node: QoveryNode) => boolean): void {
+    const level = this.#levels.get(parentKey);
+    for (const node of level && !level.failed ? level.nodes : []) {
+      if (update(node)) {
+        this.#changed.fire(node);
+      }
+    }
   }
 
   /** While rate limited, the view says when it checks again (the welcome text points here). */
@@ -118,6 +133,7 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
     this.#parents.clear();
     this.#refresh = undefined;
     this.#changed.fire(undefined);
+    this.#loaded.fire();
   }
 
   getTreeItem(node: QoveryNode): vscode.TreeItem {
@@ -220,6 +236,7 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
         this.#levels.set(key, level);
         this.#stale.set(key, level);
         this.#remember(key, nodes);
+        this.#loaded.fire();
         this.session.reportSuccess();
         return nodes.length > 0 ? nodes : [new InfoNode(`${key}:empty`, emptyLabel)];
       } catch (error) {
@@ -320,20 +337,6 @@ export class OrganizationsTreeProvider extends Disposable implements vscode.Tree
       if (parent === key) {
         this.#forget(child);
       }
-    }
-  }
-
-  #scheduleAutoRefresh(): void {
-    clearInterval(this.#autoRefresh);
-    this.#autoRefresh = undefined;
-    const seconds = readSettings().autoRefreshSeconds;
-    // Only while someone can see it: no polling for a hidden view or an unfocused window.
-    if (seconds > 0 && this.view?.visible && vscode.window.state.focused) {
-      this.#autoRefresh = setInterval(() => {
-        if (this.session.state.status === 'signedIn' || this.session.state.status === 'unreachable') {
-          void this.refresh();
-        }
-      }, seconds * 1000);
     }
   }
 }

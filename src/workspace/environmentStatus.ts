@@ -44,14 +44,26 @@ interface Watched {
   subscribers: Set<StatusSubscription>;
   timer?: unknown;
   inFlight?: Promise<void>;
+  /** Which fetch is the current one. */
+  fetchToken?: object;
   last?: EnvironmentServiceStatuses;
+  /** The failure of the last fetch, if it failed. */
+  lastError?: unknown;
   fetchedAt?: number;
 }
 
+/** Told of every answer, whoever asked for it: the explorer's rows follow what the status bar polls. */
+export type StatusListener = (environmentId: string, statuses: EnvironmentServiceStatuses) => void;
+
 export class EnvironmentStatusService implements IDisposable {
   readonly #watched = new Map<string, Watched>();
+  readonly #listeners = new Set<StatusListener>();
+  /** One-off fetches of environments nobody watches, shared by callers that ask at once. */
+  readonly #once = new Map<string, Promise<EnvironmentServiceStatuses>>();
   #focused: boolean;
   #disposed = false;
+  /** Moves on when the connection changes: an answer for the previous one is dropped. */
+  #epoch = 0;
   /** Requests sent, for the benchmark and the tests. */
   requests = 0;
 
@@ -90,6 +102,70 @@ export class EnvironmentStatusService implements IDisposable {
         }
       },
     };
+  }
+
+  /** Forgets every answer (another connection is active); watchers stay and are fetched for again. */
+  forgetAll(): void {
+    this.#epoch++;
+    this.#once.clear();
+    for (const [id, w] of this.#watched) {
+      w.last = undefined;
+      w.lastError = undefined;
+      w.fetchedAt = undefined;
+      w.inFlight = undefined;
+      this.clock.clearTimeout(w.timer);
+      w.timer = undefined;
+      if (this.#focused) {
+        void this.#fetch(id);
+      }
+    }
+  }
+
+  /** Listens to every answer without causing any request. */
+  listen(listener: StatusListener): IDisposable {
+    this.#listeners.add(listener);
+    return { dispose: () => this.#listeners.delete(listener) };
+  }
+
+  /**
+   * The statuses now (a tree level that loads): joins a fetch in flight; for a watched environment it
+   * is that environment's fetch (which moves its next poll), otherwise a one-off request. Rejects on failure.
+   */
+  async fetch(environmentId: string): Promise<EnvironmentServiceStatuses> {
+    const w = this.#watched.get(environmentId);
+    if (w) {
+      await (w.inFlight ?? this.#fetch(environmentId));
+      if (w.lastError !== undefined || !w.last) {
+        throw w.lastError instanceof Error ? w.lastError : new Error('The environment statuses could not be loaded.');
+      }
+      return w.last;
+    }
+    let once = this.#once.get(environmentId);
+    if (!once) {
+      this.requests++;
+      const epoch = this.#epoch;
+      once = this.fetchStatuses(environmentId).then(
+        (statuses) => {
+          this.#once.delete(environmentId);
+          if (epoch === this.#epoch) {
+            this.#tell(environmentId, statuses);
+          }
+          return statuses;
+        },
+        (error: unknown) => {
+          this.#once.delete(environmentId);
+          throw error;
+        },
+      );
+      this.#once.set(environmentId, once);
+    }
+    return once;
+  }
+
+  #tell(environmentId: string, statuses: EnvironmentServiceStatuses): void {
+    for (const listener of [...this.#listeners]) {
+      listener(environmentId, statuses);
+    }
   }
 
   latest(environmentId: string): EnvironmentServiceStatuses | undefined {
@@ -144,6 +220,9 @@ export class EnvironmentStatusService implements IDisposable {
     this.clock.clearTimeout(w.timer);
     w.timer = undefined;
     this.requests++;
+    const epoch = this.#epoch;
+    const token = {};
+    w.fetchToken = token;
     const run = (async () => {
       let statuses: EnvironmentServiceStatuses | undefined;
       let failure: unknown;
@@ -152,13 +231,23 @@ export class EnvironmentStatusService implements IDisposable {
       } catch (error) {
         failure = error;
       }
-      w.inFlight = undefined;
+      // A fetch started since (after forgetAll) owns inFlight now.
+      if (w.fetchToken === token) {
+        w.inFlight = undefined;
+      }
+      if (epoch !== this.#epoch) {
+        return;
+      }
       w.fetchedAt = this.clock.now();
+      w.lastError = failure;
       if (statuses) {
         w.last = statuses;
       }
       if (this.#watched.get(environmentId) !== w || this.#disposed) {
         return;
+      }
+      if (statuses) {
+        this.#tell(environmentId, statuses);
       }
       for (const s of [...w.subscribers]) {
         s.onStatuses(statuses, failure);
@@ -188,5 +277,6 @@ export class EnvironmentStatusService implements IDisposable {
       this.clock.clearTimeout(w.timer);
     }
     this.#watched.clear();
+    this.#listeners.clear();
   }
 }

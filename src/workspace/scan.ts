@@ -2,7 +2,8 @@
 // Per organization: the organization-wide environment and service lists (one request each), then
 // `GET /environment/{id}/services` only for environments that hold a service of a type that can build
 // from git. So a scan costs 2 requests per organization plus one per such environment, never more.
-import { QoveryApiError, type OrganizationEnvironment, type QoveryClient, type Service, type ServiceLight } from '../api';
+import { QoveryApiError } from '../api/errors';
+import type { OrganizationEnvironment, QoveryClient, Service, ServiceLight } from '../api';
 import { apiPath } from '../api/client';
 import { listServices } from '../api/explorer';
 import { checkList, ENVIRONMENT, SERVICE_LIGHT } from '../api/validate';

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
 import { TokenStore } from '../../src/auth/tokenStore';
 import { SessionManager } from '../../src/auth/session';
+import { QoveryClient } from '../../src/api/client';
 import { SignInFlow } from '../../src/auth/signIn';
 import { Logger } from '../../src/logger';
 import { Ui } from '../../src/ui';
@@ -393,7 +394,7 @@ describe('signing in', function () {
       const state = { get: (k: string, d?: unknown) => (memento.has(k) ? memento.get(k) : d), update: (k: string, v: unknown) => Promise.resolve(void memento.set(k, v)), keys: () => [...memento.keys()] } as vscode.Memento;
       const log = new Logger(vscode.window.createOutputChannel('Qovery test', { log: true }));
       const store = new TokenStore(failing, state, log);
-      const session = new SessionManager(store, log);
+      const session = new SessionManager(store, log, (options) => new QoveryClient(options));
       const ui = new Ui();
       const prompter = new ScriptedPrompter().answer(server.tokens.admin);
       ui.prompter = prompter;

@@ -8,6 +8,7 @@ import type { QoveryExtensionApi } from '../../src/extension';
 import { TokenRotation, type RotationJournal, type RotationReport } from '../../src/auth/rotation';
 import { FileLeases } from '../../src/auth/rotation/storage';
 import { SessionManager } from '../../src/auth/session';
+import { QoveryClient } from '../../src/api/client';
 import { TokenStore, type ConnectionInfo } from '../../src/auth/tokenStore';
 import { Logger } from '../../src/logger';
 import type { QoveryNode } from '../../src/tree/nodes';
@@ -73,7 +74,7 @@ interface Stack {
 function startStack(secrets: MemorySecrets, memento: vscode.Memento, storageDir = mkdtempSync(join(tmpdir(), 'qovery-rotation-'))): Stack {
   const log = new Logger(vscode.window.createOutputChannel('Qovery rotation test', { log: true }));
   const store = new TokenStore(secrets, memento, log);
-  const session = new SessionManager(store, log);
+  const session = new SessionManager(store, log, (options) => new QoveryClient(options));
   const ui = new Ui();
   const prompter = new ScriptedPrompter();
   ui.prompter = prompter;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { QoveryNode } from '../../src/tree/nodes';
-import { startQoveryServer, generateLargeAccount, DEMO, type QoveryServer, type Fault } from '../qovery';
+import { startQoveryServer, generateLargeAccount, demoAccount, DEMO, type QoveryServer, type Fault } from '../qovery';
 import { extensionApi, freshServer, resetExtension, setSetting, signInWith, waitFor } from './helpers';
 
 interface Row {
@@ -128,6 +128,49 @@ describe('the Organizations view', function () {
     assert.strictEqual(count(/\/services$/), 4);
     assert.strictEqual(count(/\/(application|container|database|job|helm|terraform)\//), 0);
     assert.strictEqual(count('/organization'), 0, 'the organizations come from the sign-in check');
+  });
+
+  it('qovery.autoRefreshSeconds updates the states of expanded environments through the status polling, without listing again', async () => {
+    // The demo account, with states a test can change.
+    const base = demoAccount();
+    const states = new Map<string, string>();
+    const account = new Proxy(base, {
+      get(target, key) {
+        if (key === 'services') {
+          return (environmentId: string) => target.services(environmentId).map((s) => (states.has(s.id) ? { ...s, state: states.get(s.id) } : s));
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await server.close();
+    server = await startQoveryServer({ account });
+    await setSetting('apiUrl', server.url);
+    await signInWith(api, server.tokens.admin);
+    const org = await row(undefined, 'Acme Corp');
+    const storefront = await row(org.node, 'storefront');
+    const production = await row(storefront.node, 'production');
+    const web = await row(production.node, 'web');
+    assert.strictEqual(web.item.description, 'application · running · up to date');
+    // Auto refresh watches only what a visible view shows.
+    await vscode.commands.executeCommand('workbench.view.extension.qovery');
+    await waitFor('the view is visible', () => api.tree.view?.visible);
+    server.clearLog();
+    states.set(DEMO.services.storefrontWeb, 'DEPLOYING');
+    await setSetting('autoRefreshSeconds', 1);
+    try {
+      await waitFor('the web row says deploying', async () => (await row(production.node, 'web')).item.description === 'application · deploying · up to date');
+      assert.strictEqual(count(/\/services$/), 0, 'the services are not listed again');
+      assert.ok(count(`/environment/${DEMO.environments.storefrontProduction}/statuses`) >= 1);
+      // The environment row follows too: its state is in the same answer.
+      await waitFor('the production row says deploying', async () => (await row(storefront.node, 'production')).item.description === 'production · deploying');
+    } finally {
+      await setSetting('autoRefreshSeconds', undefined);
+    }
+    // With the setting off, nothing polls for the tree.
+    server.clearLog();
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.strictEqual(count(/\/statuses$/), 0);
   });
 
   describe('a level that fails to load', () => {

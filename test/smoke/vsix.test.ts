@@ -18,7 +18,7 @@ describe('packaged .vsix', () => {
   it('activates from the packaged bundle, without loading any chunk', async () => {
     await ext!.activate();
     assert.strictEqual(ext!.isActive, true);
-    for (const name of ['connections', 'rotation', 'tokens', 'reminder', 'tree', 'variables']) {
+    for (const name of ['connections', 'rotation', 'tokens', 'reminder', 'tree', 'variables', 'statuses', 'api']) {
       assert.ok(fs.existsSync(chunkFile(name)), `the .vsix ships dist/chunks/${name}.js`);
       assert.strictEqual(loaded(name), false, `the ${name} chunk is not loaded by activation`);
     }
@@ -63,12 +63,24 @@ describe('packaged .vsix', () => {
   it('Unlink Workspace (workspace chunk) loads its chunk and does nothing without a linked folder, signed out', async () => {
     assert.strictEqual(await vscode.commands.executeCommand('qovery.unlinkWorkspace'), undefined);
     assert.ok(loaded('workspace'));
+    assert.ok(loaded('statuses'), 'the workspace chunk loads the shared environment status service');
   });
 
   it('Delete Variable (variables chunk) loads its chunk and refuses without a variable row', async () => {
     assert.strictEqual(loaded('variables'), false);
     assert.strictEqual(await vscode.commands.executeCommand('qovery.deleteVariable'), false);
     assert.ok(loaded('variables'));
+  });
+
+  it('the API chunk (no command: it loads with the first request) makes a client with the core\'s shared modules', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const chunk = require(chunkFile('api')) as { create: () => { createClient: (o: object) => { scheme: string } } };
+    assert.strictEqual(chunk.create().createClient({ baseUrl: 'https://api.qovery.com', token: `qov_${'a'.repeat(40)}` }).scheme, 'Token');
+    // A URL the client refuses is told with the core's error type (one module, shared by shape and by class).
+    assert.throws(
+      () => chunk.create().createClient({ baseUrl: 'http://api.qovery.com', token: `qov_${'a'.repeat(40)}` }),
+      (e: unknown) => (e as { name?: string; kind?: string }).name === 'QoveryApiError' && (e as { kind?: string }).kind === 'insecureUrl',
+    );
   });
 
   it('the rotation reminder chunk (no command: it loads once signed in) loads from the .vsix', () => {

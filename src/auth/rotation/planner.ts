@@ -1,7 +1,8 @@
 // Every question a rotation asks, before anything changes: which organization, which token is in
 // use, which role, and the confirmation.
 import * as vscode from 'vscode';
-import { schemeFor, type OrganizationApiToken, type QoveryClient } from '../../api';
+import { schemeFor } from '../../api/token';
+import type { OrganizationApiToken, QoveryClient } from '../../api';
 import { pickOrganization, pickRole } from '../../commands/pickers';
 import { errorText } from '../../format';
 import { readSettings } from '../../config';

@@ -11,7 +11,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { isTransientKind } from '../../api/errors';
 import { isTokenOfRotation, MAX_NAME_ATTEMPTS, rotatedTokenName, utcDay } from '../rotationRules';
 import type { NewTokenFacts, RotationApi, RotationJournal, RotationPlan, RotationReport, RotationStage, SagaControl, SagaDeps, TokenRef } from './model';
-import { describeError, type Organization, type OrganizationApiToken, type OrganizationApiTokenCreate } from '../../api';
+import { describeError } from '../../api/errors';
+import type { Organization, OrganizationApiToken, OrganizationApiTokenCreate } from '../../api';
 
 /** A short SHA-256 fingerprint of a secret: tells tokens apart in the journal without holding them. */
 export function fingerprint(secret: string | undefined): string | undefined {

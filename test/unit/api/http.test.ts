@@ -209,7 +209,8 @@ describe('api/http', () => {
       failThen(srv, 3, 503);
       const started = Date.now();
       await withRandom(0, () => fastClient(srv.url, { retryBaseDelayMs: 2000, maxRetryDelayMs: 8000 }).listOrganizations());
-      assert.ok(Date.now() - started < 1000);
+      // Without jitter the three waits would take at least 2 + 4 + 8 s; the bound leaves a busy machine room.
+      assert.ok(Date.now() - started < 1900);
       assert.equal(srv.requests.length, 4);
     });
 
@@ -228,7 +229,8 @@ describe('api/http', () => {
       failThen(srv, 1, 503, { 'Retry-After': new Date(Date.now() - 5000).toUTCString() });
       const started = Date.now();
       await withRandom(0.999, () => fastClient(srv.url, { retryBaseDelayMs: 5000, maxRetryDelayMs: 5000 }).listOrganizations());
-      assert.ok(Date.now() - started < 1000);
+      // The backoff alone would wait about 5 s.
+      assert.ok(Date.now() - started < 4000);
       failThen(srv, 99, 429, { 'Retry-After': new Date(Date.now() + 30_000).toUTCString() });
       const e = await catchApiError(fastClient(srv.url, { maxRetryWaitMs: 10_000 }).listOrganizations());
       assert.ok(e.retryAfterMs! > 27_000 && e.retryAfterMs! <= 30_000, `retryAfterMs ${e.retryAfterMs}`);
@@ -238,7 +240,8 @@ describe('api/http', () => {
       failThen(srv, 99, 429, { 'Retry-After': '2' });
       const started = Date.now();
       const e = await catchApiError(fastClient(srv.url, { maxRetryWaitMs: 500 }).listOrganizations());
-      assert.ok(Date.now() - started < 400);
+      // Waiting as asked would take 2 s.
+      assert.ok(Date.now() - started < 1500);
       assert.equal(e.kind, 'rateLimited');
       assert.equal(e.retryAfterMs, 2000);
       assert.equal(srv.requests.length, 1);
@@ -362,7 +365,8 @@ describe('api/http', () => {
       const started = Date.now();
       const e = await catchApiError(fastClient(srv.url, { timeoutMs: 150, maxRetries: 0 }).listOrganizations());
       assert.equal(e.kind, 'timeout');
-      assert.ok(Date.now() - started < 1000);
+      // The client's default timeout (3 s) would mean the option was ignored.
+      assert.ok(Date.now() - started < 2500);
     });
 
     it('times out when the body never ends', async () => {
@@ -373,7 +377,7 @@ describe('api/http', () => {
       const started = Date.now();
       const e = await catchApiError(fastClient(srv.url, { timeoutMs: 200, maxRetries: 0 }).listOrganizations());
       assert.equal(e.kind, 'timeout');
-      assert.ok(Date.now() - started < 1000);
+      assert.ok(Date.now() - started < 2500);
     });
 
     it('retries a GET timeout exactly once, and a POST timeout never', async () => {
@@ -392,7 +396,8 @@ describe('api/http', () => {
       setTimeout(() => ac.abort(), 50);
       const e = await catchApiError(fastClient(srv.url).listOrganizations({ signal: ac.signal }));
       assert.equal(e.kind, 'cancelled');
-      assert.ok(Date.now() - started < 1000);
+      // Before the 3 s timeout would have ended it.
+      assert.ok(Date.now() - started < 2500);
       assert.equal(srv.requests.length, 1);
     });
 
@@ -414,7 +419,8 @@ describe('api/http', () => {
       setTimeout(() => ac.abort(), 100);
       const e = await catchApiError(fastClient(srv.url).listOrganizations({ signal: ac.signal }));
       assert.equal(e.kind, 'cancelled');
-      assert.ok(Date.now() - started < 1000);
+      // Long before the 5 s the server asked to wait.
+      assert.ok(Date.now() - started < 4000);
       assert.equal(srv.requests.length, 1);
     });
 

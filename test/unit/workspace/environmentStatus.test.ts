@@ -158,4 +158,73 @@ describe('workspace link: environment status service', () => {
     assert.equal(clock.pending, 0);
     service.dispose();
   });
+
+  it('tells listeners of every answer, whoever asked, and listening sends nothing', async () => {
+    const service = make();
+    const heard: string[] = [];
+    service.listen((id, answer) => heard.push(`${id}:${String(answer.applications[0]?.state)}`));
+    await clock.advance(600_000);
+    assert.equal(calls.length, 0, 'a listener alone causes no request');
+    state = 'DEPLOYING';
+    service.watch('env', { onStatuses: () => undefined });
+    await flush();
+    state = 'DEPLOYED';
+    await service.fetch('other');
+    assert.deepEqual(heard, ['env:DEPLOYING', 'other:DEPLOYED']);
+    service.dispose();
+  });
+
+  it('fetch joins the watched environment\'s request in flight and one-off requests asked at once', async () => {
+    const service = make();
+    service.watch('env', { onStatuses: () => undefined });
+    const [a, b] = await Promise.all([service.fetch('env'), service.fetch('env')]);
+    assert.equal(a, b);
+    await Promise.all([service.fetch('lone'), service.fetch('lone'), service.fetch('lone')]);
+    assert.deepEqual(calls, ['env', 'lone']);
+    service.dispose();
+  });
+
+  it('fetch rejects with the failure, and a watched environment keeps polling after it', async () => {
+    let fail = true;
+    const service = new EnvironmentStatusService(
+      (id) => {
+        calls.push(id);
+        return fail ? Promise.reject(new Error('offline')) : Promise.resolve(statuses(state));
+      },
+      clock,
+    );
+    await assert.rejects(service.fetch('lone'), /offline/);
+    service.watch('env', { onStatuses: () => undefined });
+    await assert.rejects(service.fetch('env'), /offline/);
+    fail = false;
+    await clock.advance(120_000);
+    assert.equal(service.latest('env')?.applications[0]?.state, state);
+    service.dispose();
+  });
+
+  it('forgetAll drops the answers of the previous connection, even one still in flight', async () => {
+    let release: (() => void) | undefined;
+    const service = new EnvironmentStatusService(
+      (id) => {
+        calls.push(id);
+        const answer = statuses(state);
+        return new Promise((resolve) => (release = () => resolve(answer)));
+      },
+      clock,
+    );
+    const seen: string[] = [];
+    service.watch('env', { onStatuses: (s) => s && seen.push(String(s.applications[0]?.state)) });
+    const old = release;
+    state = 'DEPLOYED';
+    service.forgetAll();
+    assert.equal(service.latest('env'), undefined);
+    old?.();
+    await flush();
+    assert.deepEqual(seen, [], 'the answer for the previous connection is dropped');
+    release?.();
+    await flush();
+    assert.deepEqual(seen, ['DEPLOYED']);
+    assert.equal(calls.length, 2);
+    service.dispose();
+  });
 });
