@@ -165,12 +165,14 @@ export function renderDeploymentLog(entries: readonly DeploymentLogEntry[], o: R
     const lines = plainText(e.message ?? '').split('\n');
     if (isError(e)) {
       const err = e.error;
-      out.push(`${head} ERROR ${plainText(err?.userMessage ?? lines[0] ?? '')}`);
+      // Qovery's explanation follows the notification's rules (no links but the documentation's);
+      // the raw lines below it are the log itself, kept as sent.
+      out.push(`${head} ERROR ${err?.userMessage ? cleanMessage(err.userMessage, 2000) : (lines[0] ?? '')}`);
       if (err?.userMessage && e.message) {
         out.push(...lines.map((l) => `    ${l}`));
       }
       if (err?.hint) {
-        out.push(`    Hint: ${plainText(err.hint)}`);
+        out.push(`    Hint: ${cleanMessage(err.hint, 2000)}`);
       }
       const link = allowedLink(err?.link);
       if (link) {

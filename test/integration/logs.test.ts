@@ -56,6 +56,8 @@ describe('logs: deployment logs and live service logs', function () {
     assert.ok(text.includes('Hint: Check that the application listens'), text);
     assert.ok(text.includes('Documentation: https://hub.qovery.com/docs/using-qovery/troubleshoot/'), text);
     assert.ok(!text.includes('unrelated line of another service'), 'only the lines of the service');
+    const explained = text.split('\n').filter((l) => /ERROR|Hint:|Documentation:/.test(l));
+    assert.ok(!explained.some((l) => l.includes('evil.example.com') || l.includes('command:')), `Qovery's explanation carries no other link: ${explained.join(' | ')}`);
     assert.ok(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} api/.test(text), 'lines carry their time');
     const asked = server.requests.filter((r) => r.path === `/environment/${env}/logs`).map((r) => r.query);
     assert.deepStrictEqual(asked, [{}, { version: failedExecutionId(env) }], 'the explanation asks for the latest deployment, the view for the execution it was given');

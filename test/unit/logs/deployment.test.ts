@@ -76,7 +76,7 @@ describe('deployment logs', () => {
       parseDeploymentLogs([
         entry({ at: '2026-11-30T09:00:01.250Z', stage: 'Build', step: 'Build', message: 'building\nstep 2' }),
         entry({ at: '2026-11-30T09:00:02Z', stage: 'Deploy', step: 'Deploy', message: '\u001b[31mred\u001b[0m text' }),
-        entry({ at: '2026-11-30T09:00:03Z', stage: 'Deploy', step: 'DeployedError', message: 'raw', error: { user_log_message: 'crashed', hint_message: 'check the port', link: 'https://evil.example.com' } }),
+        entry({ at: '2026-11-30T09:00:03Z', stage: 'Deploy', step: 'DeployedError', message: 'raw', error: { user_log_message: 'crashed, see https://evil.example.com/x', hint_message: 'check the port command:workbench.action.quit', link: 'https://evil.example.com' } }),
       ]),
       { title: 'Deployment log of api', status: 'over' },
     );
@@ -85,7 +85,8 @@ describe('deployment logs', () => {
     assert.ok(lines.includes('## Build') && lines.includes('## Deploy'), text);
     assert.ok(text.includes('2026-11-30 09:00:01.250 api building\n    step 2'), text);
     assert.ok(text.includes('red text') && !text.includes('\u001b'), text);
-    assert.ok(text.includes('ERROR crashed') && text.includes('    Hint: check the port'), text);
+    assert.ok(text.includes('ERROR crashed, see\n') && text.includes('    Hint: check the port\n'), text);
+    assert.ok(!text.includes('command:'), 'no command: URI from server text');
     assert.ok(!text.includes('evil.example.com'), 'a link that is not allowed is not shown as the documentation');
     assert.ok(renderDeploymentLog([], { title: 't' }).includes('(no log entries yet)'));
   });
