@@ -531,6 +531,8 @@ function printReport(report) {
             ['logs flood: kept / dropped / document updates', `${keptLines} kept, ${dropped} dropped, ${redraws} updates`],
             ['logs flood: peak heap growth (extension host)', fmtBytes(heapPeakGrowthBytes)],
             ['logs flood: event-loop delay p50 / p99 / max (monitorEventLoopDelay)', `${fmtMs(d.p50)} / ${fmtMs(d.p99)} / ${fmtMs(d.max)}`],
+            ['logs flood: p99 of each run (the median run above)', (inHost.logsFlood.runs ?? []).map((r) => fmtMs(r.eventLoopDelayMs.p99)).join(', ')],
+            ['same host, no flood, 2 s: event-loop delay p99 / max', inHost.logsFlood.idleEventLoopDelayMs ? `${fmtMs(inHost.logsFlood.idleEventLoopDelayMs.p99)} / ${fmtMs(inHost.logsFlood.idleEventLoopDelayMs.max)}` : 'n/a'],
           ])(inHost.logsFlood)
         : [['logs flood', 'not measured']]),
       ['SecretStorage read (the tree does one per level load)', inHost ? `${inHost.secretRead.sequentialMeanMs.toFixed(2)} ms one after another; ${inHost.secretRead.concurrent} at once in ${fmtMs(inHost.secretRead.concurrentTotalMs)}` : 'n/a'],
