@@ -27,6 +27,7 @@ export const CHUNK_ENTRY_POINTS = {
   'chunks/variables': 'src/chunks/variables.ts',
   'chunks/statuses': 'src/chunks/statuses.ts',
   'chunks/api': 'src/chunks/api.ts',
+  'chunks/deploy': 'src/chunks/deploy.ts',
   'chunks/logs': 'src/chunks/logs.ts',
 };
 

@@ -18,6 +18,7 @@ import type * as workspace from './workspace';
 import type * as variables from './variables';
 import type * as statuses from './statuses';
 import type * as api from './api';
+import type * as deploy from './deploy';
 import type * as logs from './logs';
 
 /** The core's services. Chunks receive them; they never build their own. */
@@ -49,6 +50,7 @@ interface ChunkModules {
   variables: typeof variables;
   statuses: typeof statuses;
   api: typeof api;
+  deploy: typeof deploy;
   logs: typeof logs;
 }
 

@@ -37,6 +37,8 @@ export function create(core: Core) {
       core.log,
       (client, target, signal) => core.load('variables').rows(client, target, signal),
       (_client, environmentId) => statuses().fetch(environmentId),
+      // The rows under "Deployment History" come from the deploy chunk, loaded when one is expanded.
+      (client, target, signal) => core.load('deploy').rows(client, target, signal),
     ),
   );
 

@@ -41,6 +41,16 @@ export const Commands = {
   filterVariables: 'qovery.filterVariables',
   importEnv: 'qovery.importEnv',
   pullEnv: 'qovery.pullEnv',
+  deploy: 'qovery.deploy',
+  redeploy: 'qovery.redeploy',
+  restartService: 'qovery.restartService',
+  stopService: 'qovery.stopService',
+  deployEnvironment: 'qovery.deployEnvironment',
+  redeployEnvironment: 'qovery.redeployEnvironment',
+  stopEnvironment: 'qovery.stopEnvironment',
+  cancelDeployment: 'qovery.cancelDeployment',
+  showDeploymentHistory: 'qovery.showDeploymentHistory',
+  openServiceUrl: 'qovery.openServiceUrl',
   showDeploymentLogs: 'qovery.showDeploymentLogs',
   showServiceLogs: 'qovery.showServiceLogs',
   toggleLogsPause: 'qovery.toggleLogsPause',
@@ -70,13 +80,24 @@ export const CHUNK_COMMANDS: readonly (readonly [ChunkName, readonly CommandId[]
       Commands.pullEnv,
     ],
   ],
+  [
+    'deploy',
+    [
+      Commands.deploy,
+      Commands.redeploy,
+      Commands.restartService,
+      Commands.stopService,
+      Commands.deployEnvironment,
+      Commands.redeployEnvironment,
+      Commands.stopEnvironment,
+      Commands.cancelDeployment,
+      Commands.showDeploymentHistory,
+      Commands.openServiceUrl,
+    ],
+  ],
   ['logs', [Commands.showDeploymentLogs, Commands.showServiceLogs, Commands.toggleLogsPause, Commands.filterLogsByPod, Commands.clearLogs]],
 ];
 
-/** Commands other features register when they are there (the deploy feature's Redeploy); asked for with getCommands first. */
-export const ExternalCommands = {
-  redeploy: 'qovery.redeploy',
-} as const;
 
 /** Every context key the extension sets, for `when` clauses of package.json. */
 export const ContextKeys = {

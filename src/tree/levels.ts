@@ -11,6 +11,11 @@ import { byDisplayName, indexById, indexServiceStatuses, presentEnvironment, pre
 import type { ChildLevel, LevelSource } from './provider';
 import { serviceScopeOf, type VariableTarget } from '../variables/model';
 import { VariablesNode } from '../variables/nodes';
+import { DeploymentHistoryNode } from '../deploy/nodes';
+import type { DeployTarget } from '../deploy/model';
+
+/** Loads the rows under "Deployment History": given by the deploy chunk, loaded on first expansion. */
+export type DeploymentRowsLoader = (client: QoveryClient, target: DeployTarget, signal: AbortSignal) => Promise<QoveryNode[]>;
 
 /** Loads the rows under "Variables": given by the variables chunk, loaded on first expansion. */
 export type VariableRowsLoader = (client: QoveryClient, target: VariableTarget, signal: AbortSignal) => Promise<QoveryNode[]>;
@@ -106,6 +111,7 @@ export class ExplorerLevels implements LevelSource {
     /** Where a services level gets its states: the shared environment status service when given. */
     private readonly serviceStatuses: (client: QoveryClient, environmentId: string, signal: AbortSignal) => Promise<EnvironmentServiceStatuses> = (client, id, signal) =>
       getServiceStatuses(client, id, { signal }),
+    private readonly deploymentRows?: DeploymentRowsLoader,
   ) {}
 
   /**
@@ -178,7 +184,20 @@ export class ExplorerLevels implements LevelSource {
     const variableRows = this.variableRows;
     if (node instanceof ServiceNode && variableRows) {
       const target = node.variablesTarget();
-      return target && { what: vscode.l10n.t('variables'), empty: vscode.l10n.t('No variables'), load: () => Promise.resolve([new VariablesNode(target)]) };
+      // Beside "Variables", the deploy feature's "Deployment History" (a database shows it from its context menu).
+      const history = this.deploymentRows && target && new DeploymentHistoryNode({
+          organizationId: node.organizationId,
+          projectId: node.projectId,
+          environmentId: node.environmentId,
+          serviceId: node.service.id,
+          serviceName: node.service.name,
+          serviceType: target.scope as DeployTarget['serviceType'],
+        });
+      return target && { what: vscode.l10n.t('variables'), empty: vscode.l10n.t('No variables'), load: () => Promise.resolve(history ? [new VariablesNode(target), history] : [new VariablesNode(target)]) };
+    }
+    const deploymentRows = this.deploymentRows;
+    if (node instanceof DeploymentHistoryNode && deploymentRows) {
+      return { what: vscode.l10n.t('deployments'), empty: vscode.l10n.t('No deployments'), load: (client, signal) => deploymentRows(client, node.target, signal) };
     }
     if (node instanceof VariablesNode && variableRows) {
       return { what: vscode.l10n.t('variables'), empty: vscode.l10n.t('No variables'), load: (client, signal) => variableRows(client, node.target, signal) };

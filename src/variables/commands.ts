@@ -6,7 +6,7 @@ import type { QoveryClient } from '../api/client';
 import { errorKind } from '../api/errors';
 import { listEnvironments, listProjects, listServices } from '../api/explorer';
 import type { SessionManager } from '../auth/session';
-import { ExternalCommands } from '../commands/registry';
+import { Commands } from '../commands/registry';
 import { errorText } from '../format';
 import type { Logger } from '../logger';
 import { InfoNode, type QoveryNode } from '../tree/nodes';
@@ -631,13 +631,13 @@ export class VariableCommands {
     provider?.refreshNode(variablesKey(target));
     void vscode.commands.getCommands(true).then(async (ids) => {
       const redeploy = vscode.l10n.t('Redeploy');
-      const canRedeploy = ids.includes(ExternalCommands.redeploy) && target.serviceId !== undefined;
+      const canRedeploy = ids.includes(Commands.redeploy) && target.serviceId !== undefined;
       const message = canRedeploy
         ? vscode.l10n.t('Qovery: {0} It applies at the next deployment of {1}.', done, target.name)
         : vscode.l10n.t('Qovery: {0} The change applies at the next deployment.', done);
       const answer = await this.deps.ui.prompter.info(message, {}, ...(canRedeploy ? [redeploy] : []));
       if (answer === redeploy) {
-        await vscode.commands.executeCommand(ExternalCommands.redeploy, target);
+        await vscode.commands.executeCommand(Commands.redeploy, target);
       }
     });
   }

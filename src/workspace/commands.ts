@@ -88,6 +88,10 @@ export function workspaceCommands(links: WorkspaceLinks, ui: Ui) {
     const choices: { label: string; run: () => unknown }[] = [
       { label: vscode.l10n.t('$(link-external) Open in Qovery Console'), run: () => vscode.env.openExternal(vscode.Uri.parse(serviceConsoleUrl(c))) },
       { label: vscode.l10n.t('$(refresh) Refresh State'), run: () => links.statuses.refresh(c.environmentId) },
+      // The deploy feature's entries (its commands take the linked service when given no argument).
+      { label: vscode.l10n.t('$(rocket) Deploy'), run: () => executeCommand(Commands.deploy) },
+      { label: vscode.l10n.t('$(history) Show Deployment History'), run: () => executeCommand(Commands.showDeploymentHistory) },
+      { label: vscode.l10n.t('$(globe) Open Service URL'), run: () => executeCommand(Commands.openServiceUrl) },
       { label: vscode.l10n.t('$(link) Link to Another Service…'), run: () => link(target.folder) },
       { label: vscode.l10n.t('$(debug-disconnect) Unlink'), run: () => links.unlink(target.folder) },
       // The logs feature's entries.

@@ -45,6 +45,11 @@ type Direction = 'request' | 'response';
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Where the spec is looked for: $QOVERY_OPENAPI_SPEC when set, else <repo>/../shared/qovery-api/openapi.yaml. */
+/** An inline object schema with properties but no required ones and nothing else to tell it apart. */
+function isCatchAll(schema: unknown): boolean {
+  return isObject(schema) && schema.$ref === undefined && isObject(schema.properties) && (!Array.isArray(schema.required) || schema.required.length === 0) && schema.additionalProperties === undefined;
+}
+
 export function specCandidates(): string[] {
   const fromEnv = process.env.QOVERY_OPENAPI_SPEC;
   if (fromEnv) {
@@ -217,6 +222,10 @@ export class Spec {
       }
       if (key === 'properties' && isObject(value)) {
         out.properties = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, this.convert(schema, direction, formats)]));
+      } else if (key === 'oneOf' && Array.isArray(value) && !isObject(node.discriminator) && value.some(isCatchAll)) {
+        // An alternative that requires nothing matches every object, so a strict oneOf would refuse
+        // every answer (DeploymentHistoryServiceDetails): such a oneOf is checked as anyOf.
+        out.anyOf = value.map((schema) => this.convert(schema, direction, formats));
       } else if ((key === 'allOf' || key === 'oneOf' || key === 'anyOf') && Array.isArray(value)) {
         out[key] = value.map((schema) => this.convert(schema, direction, formats));
       } else if ((key === 'items' || key === 'not' || key === 'additionalProperties') && isObject(value)) {

@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate, canRead, parseAuthorization } from './auth';
 import type { QoveryAccount, ServiceRecord } from './model';
 import type { ApiTokenStore } from './tokens';
+import type { DeploymentRecord } from './deployments';
 
 /** What a test or another server module gives to make one entry; the rest is filled in. */
 export interface DeploymentLogInput {
@@ -144,6 +145,74 @@ function failedDeployment(environmentId: string, failed: ServiceRecord, other: S
     { ...base, timestamp: at(), stage: 'Deploy', step: 'Deploy', service, message: 'Rolling back to the previous version.' },
   );
   return entries;
+}
+
+/**
+ * The log lines of one step of a running deployment (the deployment store's `onStep`), so a deployment
+ * started through the API has a log that grows while it runs, and a failure carries Qovery's explanation.
+ */
+export function deploymentStepLines(d: DeploymentRecord, state: string): DeploymentLogInput[] {
+  const base = { environmentId: d.environmentId, executionId: d.executionId, timestamp: new Date().toISOString() };
+  const service = { id: d.serviceId, name: d.serviceName, type: d.serviceType === 'CONTAINER' ? 'Container' : 'Application' };
+  const commit = d.commit ? ` at ${d.commit.git_commit_id.slice(0, 7)}` : d.imageTag ? ` with image tag ${d.imageTag}` : '';
+  switch (state) {
+    case 'DEPLOYMENT_QUEUED':
+    case 'RESTART_QUEUED':
+    case 'STOP_QUEUED':
+      return [{ ...base, stage: 'Queued', step: 'Queued', message: `${d.action === 'DEPLOY' ? 'Deployment' : d.action === 'RESTART' ? 'Restart' : 'Stop'} request queued (triggered by ${d.triggeredBy}).` }];
+    case 'BUILDING':
+      return [
+        { ...base, stage: 'Build', step: 'Build', service, message: `Building ${d.serviceName}${commit}` },
+        { ...base, stage: 'Build', step: 'Build', service, message: 'Step 1/4 : FROM node:20-alpine' },
+      ];
+    case 'BUILD_ERROR':
+      return [
+        { ...base, stage: 'Build', step: 'Build', service, type: 'error', message: 'npm ERR! Missing script: "build"' },
+        {
+          ...base,
+          stage: 'Build',
+          step: 'BuildError',
+          service,
+          type: 'error',
+          message: `The build of ${d.serviceName} failed.`,
+          error: {
+            tag: 'BUILD_ERROR',
+            user_log_message: `The build of ${d.serviceName}${commit} failed: the Dockerfile's "npm run build" step exited with code 1.`,
+            hint_message: 'Run the build locally (docker build .) and check that package.json defines a "build" script.',
+            link: 'https://hub.qovery.com/docs/using-qovery/troubleshoot/',
+          },
+        },
+      ];
+    case 'DEPLOYING':
+    case 'RESTARTING':
+    case 'STOPPING':
+      return [{ ...base, stage: 'Deploy', step: 'Deploy', service, message: `${state === 'DEPLOYING' ? 'Deploying' : state === 'RESTARTING' ? 'Restarting' : 'Stopping'} ${d.serviceName}${state === 'DEPLOYING' ? commit : ''}` }];
+    case 'DEPLOYMENT_ERROR':
+      return [
+        {
+          ...base,
+          stage: 'Deploy',
+          step: 'DeployedError',
+          service,
+          type: 'error',
+          message: `Container ${d.serviceName} exited with code 1`,
+          error: {
+            tag: 'CONTAINER_CRASHED',
+            user_log_message: `${d.serviceName} crashed at start: the container exited with code 1.`,
+            hint_message: 'Check that the application listens on the port declared in the service settings.',
+            link: 'https://hub.qovery.com/docs/using-qovery/troubleshoot/',
+          },
+        },
+      ];
+    case 'DEPLOYED':
+    case 'RESTARTED':
+    case 'STOPPED':
+      return [{ ...base, stage: 'Deploy', step: state === 'DEPLOYED' ? 'Deployed' : state === 'RESTARTED' ? 'Restarted' : 'Stopped', service, message: `${d.serviceName} is ${state.toLowerCase()}.` }];
+    case 'CANCELED':
+      return [{ ...base, stage: 'Deploy', step: 'Cancelled', service, type: 'warning', message: `The deployment of ${d.serviceName} was cancelled.` }];
+    default:
+      return [];
+  }
 }
 
 // ---- live logs over the websocket ----

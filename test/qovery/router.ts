@@ -18,6 +18,7 @@ import {
 } from './shapes';
 import type { ApiTokenStore } from './tokens';
 import { VariableProblem, variableHandlers, type VariableStore } from './variables';
+import { DeploymentProblem, type DeploymentStore } from './deployments';
 import type { DeploymentLogStore } from './logs';
 
 export type RequestBody = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'invalid'; text: string };
@@ -40,6 +41,8 @@ export interface ApiContext {
   account: QoveryAccount;
   tokens: ApiTokenStore;
   variables: VariableStore;
+  /** Optional so a context built elsewhere (the benchmark) still works: no deployments then. */
+  deployments?: DeploymentStore;
   deploymentLogs: DeploymentLogStore;
 }
 
@@ -209,12 +212,13 @@ const ROUTES: readonly Route[] = [
   route('GET', '/project/{projectId}/environment', (call) => list(call.context.account.environments(requireProject(call).id).map(environmentJson))),
   route('GET', '/project/{projectId}/environment/status', (call) => {
     const { account } = call.context;
-    return list(account.environments(requireProject(call).id).map((environment) => environmentStatusJson(environment, account.services(environment.id))));
+    return list(account.environments(requireProject(call).id).map((environment) => environmentStatusJson(environment, servicesNow(call, environment.id))));
   }),
   route('GET', '/environment/{environmentId}/services', (call) => list(call.context.account.services(requireEnvironment(call).id).map(serviceJson))),
   route('GET', '/environment/{environmentId}/statuses', (call) => {
     const environment = requireEnvironment(call);
-    return ok(environmentStatusesJson(environment, call.context.account.services(environment.id)));
+    const body = environmentStatusesJson(environment, servicesNow(call, environment.id));
+    return ok(call.context.deployments ? call.context.deployments.decorateStatuses(body) : body);
   }),
   route('GET', '/organization/{organizationId}/availableRole', (call) => {
     const org = requireOrganization(call, call.params.organizationId);
@@ -235,6 +239,7 @@ const ROUTES: readonly Route[] = [
     return { status: 204 };
   }),
   ...variableRoutes(),
+  ...deploymentRoutes(),
   // Deployment logs: a bare array (EnvironmentLogsResponseList), not {results}.
   route('GET', '/environment/{environmentId}/logs', (call) => ok(call.context.deploymentLogs.list(requireEnvironment(call).id, call.request.query.get('version')))),
   route('GET', '/account', (call) => {
@@ -272,6 +277,74 @@ function variableRoutes(): Route[] {
     route('POST', '/variable/{variableId}/override', v((c) => h.override(c.context.variables, c.principal, c.params.variableId, json(c)))),
     route('POST', '/variable/{variableId}/alias', v((c) => h.alias(c.context.variables, c.principal, c.params.variableId, json(c)))),
   ];
+}
+
+/** An environment's services with the states their deployments gave them. */
+function servicesNow(call: Call, environmentId: string) {
+  const services = call.context.account.services(environmentId);
+  const deployments = call.context.deployments;
+  return deployments ? services.map((s) => deployments.overlay(s)) : services;
+}
+
+/** Deploy, redeploy, restart, stop and cancel; commits, history and links (test/qovery/deployments.ts). */
+function deploymentRoutes(): Route[] {
+  const store = (call: Call): DeploymentStore => {
+    if (!call.context.deployments) {
+      throw new ProblemError(404, 'Deployments are not simulated here.');
+    }
+    return call.context.deployments;
+  };
+  const d = (handle: (call: Call) => [number, unknown]) => (call: Call): Reply => {
+    try {
+      const [status, body] = handle(call);
+      return body === undefined ? { status } : ok(body, status);
+    } catch (error) {
+      throw error instanceof DeploymentProblem ? new ProblemError(error.status, error.detail) : error;
+    }
+  };
+  const body = (call: Call): unknown => {
+    if (call.request.body.kind === 'invalid') {
+      throw new ProblemError(400, 'The request body is not valid JSON.');
+    }
+    return call.request.body.kind === 'json' ? call.request.body.value : undefined;
+  };
+  const routes: Route[] = [];
+  const actions: [string, string[]][] = [
+    ['application', ['deploy', 'redeploy', 'restart-service', 'stop']],
+    ['container', ['deploy', 'redeploy', 'restart-service', 'stop']],
+    ['database', ['deploy', 'redeploy', 'restart-service', 'stop']],
+    ['job', ['deploy', 'redeploy', 'stop']],
+    ['helm', ['deploy', 'redeploy', 'stop']],
+    ['terraform', ['deploy', 'redeploy']],
+  ];
+  for (const [type, verbs] of actions) {
+    for (const verb of verbs) {
+      routes.push(route('POST', `/${type}/{serviceId}/${verb}`, d((c) => store(c).serviceAction(c.principal, type, c.params.serviceId, verb, body(c)))));
+    }
+    routes.push(route('GET', `/${type}/{serviceId}/deploymentHistoryV2`, d((c) => store(c).history(c.principal, type, c.params.serviceId, c.request.query))));
+  }
+  for (const type of ['application', 'container', 'helm']) {
+    routes.push(route('GET', `/${type}/{serviceId}/link`, d((c) => store(c).links(c.principal, type, c.params.serviceId))));
+  }
+  routes.push(route('GET', '/application/{serviceId}/commit', d((c) => store(c).listCommits(c.principal, c.params.serviceId))));
+  for (const verb of ['deploy', 'redeploy', 'stop'] as const) {
+    routes.push(
+      route('POST', `/environment/{environmentId}/${verb}`, d((c) => {
+        const environment = requireEnvironment(c);
+        const [status, answer] = store(c).environmentAction(c.principal, environment, verb);
+        return [status, answer ?? environmentStatusJson(environment, servicesNow(c, environment.id))];
+      })),
+    );
+  }
+  routes.push(
+    route('POST', '/environment/{environmentId}/cancelDeployment', d((c) => {
+      const environment = requireEnvironment(c);
+      store(c).cancelEnvironment(c.principal, environment);
+      return [202, environmentStatusJson(environment, servicesNow(c, environment.id))];
+    })),
+  );
+  routes.push(route('POST', '/deploymentQueue/{deploymentRequestId}/cancelDeployment', d((c) => store(c).cancelRequest(c.principal, c.params.deploymentRequestId))));
+  return routes;
 }
 
 /** The spec path template a request path matches, e.g. '/project/{projectId}/environment'. */

@@ -9,7 +9,8 @@ import { handleRequest, problem, type Reply, type RequestBody } from './router';
 import { demoAccount } from './seed';
 import { ApiTokenStore, type ApiTokenEntry } from './tokens';
 import { VariableStore, type VariableRecord } from './variables';
-import { attachLogStreams, DeploymentLogStore, type DeploymentLogInput, type LogStreamControls } from './logs';
+import { DeploymentStore } from './deployments';
+import { attachLogStreams, deploymentStepLines, DeploymentLogStore, type DeploymentLogInput, type LogStreamControls } from './logs';
 
 export interface QoveryServerOptions {
   /** Default 0: an ephemeral port. */
@@ -70,6 +71,8 @@ export interface QoveryServer {
   /** Seeded credentials (same strings as the DEMO_* constants). */
   readonly tokens: Readonly<SeedTokens>;
   readonly state: QoveryServerState;
+  /** Deployments: timings (`setTimings`), commits, `onStep`; see deployments.ts. */
+  readonly deployments: DeploymentStore;
   clearLog(): void;
   /** Adds a fault rule (newest wins); returns a function removing it. */
   setFault(route: FaultRoute, fault: Fault): () => void;
@@ -178,7 +181,10 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
   const now = options.now ?? (() => new Date());
   const tokens = new ApiTokenStore(account, now);
   const variables = new VariableStore(account, now);
+  const deployments = new DeploymentStore(account, now);
   const deploymentLogs = new DeploymentLogStore(account);
+  // A deployment started through the API writes its log as it moves.
+  deployments.onStep((d, state) => deploymentLogs.append(deploymentStepLines(d, state)));
   const faults = new FaultRules();
   const logLimit = options.logLimit ?? 10_000;
   const log: RequestLogEntry[] = [];
@@ -286,7 +292,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     };
     if (fault?.afterAction && !('truncate' in fault)) {
       // The request takes effect; only the answer is lost or replaced.
-      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deploymentLogs });
+      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments, deploymentLogs });
     }
     if (fault && 'hang' in fault) {
       reply(0);
@@ -323,7 +329,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
       });
       return;
     }
-    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deploymentLogs });
+    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments, deploymentLogs });
     reply(outcome.reply.status);
     if (fault && 'truncate' in fault) {
       sendTruncated(res, outcome.reply);
@@ -388,6 +394,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     },
     tokens: SEED_TOKENS,
     state,
+    deployments,
     logs,
     clearLog: () => {
       log.length = 0;
@@ -403,6 +410,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         closed = true;
+        deployments.dispose();
         for (const [timer, resolveDelay] of pendingDelays) {
           clearTimeout(timer);
           resolveDelay(false);

@@ -18,7 +18,7 @@ describe('packaged .vsix', () => {
   it('activates from the packaged bundle, without loading any chunk', async () => {
     await ext!.activate();
     assert.strictEqual(ext!.isActive, true);
-    for (const name of ['connections', 'rotation', 'tokens', 'reminder', 'tree', 'variables', 'statuses', 'api']) {
+    for (const name of ['connections', 'rotation', 'tokens', 'reminder', 'tree', 'variables', 'statuses', 'api', 'deploy']) {
       assert.ok(fs.existsSync(chunkFile(name)), `the .vsix ships dist/chunks/${name}.js`);
       assert.strictEqual(loaded(name), false, `the ${name} chunk is not loaded by activation`);
     }
@@ -70,6 +70,12 @@ describe('packaged .vsix', () => {
     assert.strictEqual(loaded('variables'), false);
     assert.strictEqual(await vscode.commands.executeCommand('qovery.deleteVariable'), false);
     assert.ok(loaded('variables'));
+  });
+
+  it('Show Deployment History (deploy chunk) loads its chunk and does nothing without a linked service', async () => {
+    assert.strictEqual(loaded('deploy'), false);
+    assert.strictEqual(await vscode.commands.executeCommand('qovery.showDeploymentHistory'), undefined);
+    assert.ok(loaded('deploy'));
   });
 
   it('the API chunk (no command: it loads with the first request) makes a client with the core\'s shared modules', () => {

@@ -1,0 +1,718 @@
+// Deploy, Redeploy, Restart Service, Stop, the environment actions, Cancel Deployment, Deployment
+// History and Open Service URL. Each acts on the row it was called from, a variables target, or the
+// workspace's linked service; it follows what it started through the environment status service.
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import type * as Q from 'qovery-typescript-axios';
+import type { QoveryClient } from '../api/client';
+import { cleanMessage, errorKind } from '../api/errors';
+import { getServiceStatuses, listEnvironments } from '../api/explorer';
+import type { SessionManager } from '../auth/session';
+import { Commands, executeCommand } from '../commands/registry';
+import { errorText } from '../format';
+import type { IDisposable } from '../lifecycle';
+import type { Logger } from '../logger';
+import { stateLabel } from '../tree/present';
+import type { Ui } from '../ui';
+import type { EnvironmentStatusService } from '../workspace/environmentStatus';
+import type { FolderLink } from '../workspace/links';
+import { isMovingState } from '../workspace/environmentStatus';
+import type { QoveryNode } from '../tree/nodes';
+import { DeployApi } from './api';
+import { DeploymentEntryNode } from './nodes';
+import { environmentTargetOf, serviceTargetOf } from './targets';
+import {
+  allServiceStatuses,
+  chooseCommit,
+  commitText,
+  deployBody,
+  failureText,
+  followStep,
+  hasLinks,
+  historyRow,
+  isErrorState,
+  serviceStatusIn,
+  shortSha,
+  stepText,
+  verbsOf,
+  type DeployTarget,
+  type EnvironmentTarget,
+  type EnvironmentVerb,
+  type FailureExplanation,
+  type HistoryRow,
+  type ServiceVerb,
+} from './model';
+
+export interface DeployDeps {
+  session: SessionManager;
+  ui: Ui;
+  log: Logger;
+  /** The workspace chunk's link and status service (loaded on first use). */
+  workspace(): { links: { activeLink(): FolderLink | undefined; refresh(): Promise<void> }; statuses: EnvironmentStatusService };
+  /** Qovery's own explanation of a failed deployment, from its log (the logs chunk). */
+  explain?(args: DeploymentLogsArgs): Promise<FailureExplanation | undefined>;
+}
+
+/** The one argument Show Deployment Logs (the logs feature) takes. */
+export interface DeploymentLogsArgs {
+  organizationId: string;
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  serviceName: string;
+  executionId: string;
+}
+
+/** Whether the folder has uncommitted changes to tracked files (git itself is asked). */
+function isDirty(folder: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: folder, timeout: 10_000, windowsHide: true }, (error, stdout) => resolve(!error && String(stdout).trim() !== ''));
+  });
+}
+
+const VERB_TITLES = (): Record<ServiceVerb, string> => ({
+  deploy: vscode.l10n.t('Deploy'),
+  redeploy: vscode.l10n.t('Redeploy'),
+  'restart-service': vscode.l10n.t('Restart'),
+  stop: vscode.l10n.t('Stop'),
+});
+
+export class DeployCommands implements IDisposable {
+  /** Services (and environments) with an action being sent: a second click does nothing. */
+  readonly #inFlight = new Set<string>();
+  readonly #follows = new Set<IDisposable>();
+
+  constructor(private readonly deps: DeployDeps) {}
+
+  /** Deployments being followed now (tests wait for them to end). */
+  get following(): number {
+    return this.#follows.size;
+  }
+
+  dispose(): void {
+    for (const f of this.#follows) {
+      f.dispose();
+    }
+    this.#follows.clear();
+  }
+
+  // --- targets ---------------------------------------------------------------------------------
+
+  #linked(): { target: DeployTarget; folder: FolderLink } | undefined {
+    const folder = this.deps.workspace().links.activeLink();
+    const target = folder?.status === 'linked' ? serviceTargetOf(folder.link) : undefined;
+    return target && folder ? { target, folder } : undefined;
+  }
+
+  async #serviceTarget(arg: unknown): Promise<{ target: DeployTarget; folder?: FolderLink } | undefined> {
+    const given = serviceTargetOf(arg);
+    if (given) {
+      const linked = this.#linked();
+      return { target: given, folder: linked?.target.serviceId === given.serviceId ? linked.folder : undefined };
+    }
+    await this.deps.workspace().links.refresh();
+    const linked = this.#linked();
+    if (!linked) {
+      void this.deps.ui.prompter.info(vscode.l10n.t('Qovery: this workspace is not linked to a service. Link it (Qovery: Link Workspace to Service) or use the Qovery view.'), {});
+    }
+    return linked;
+  }
+
+  async #environmentTarget(arg: unknown): Promise<EnvironmentTarget | undefined> {
+    const given = environmentTargetOf(arg);
+    if (given) {
+      return given;
+    }
+    return (await this.#serviceTarget(undefined))?.target;
+  }
+
+  async #client(): Promise<QoveryClient | undefined> {
+    const client = await this.deps.session.client();
+    if (!client) {
+      void this.deps.ui.prompter.warn(vscode.l10n.t('Qovery: sign in first.'), {});
+    }
+    return client;
+  }
+
+  /** The environment's name and mode, read when the caller did not know them (tree service rows, variables targets). */
+  async #withEnvironment<T extends EnvironmentTarget>(client: QoveryClient, target: T): Promise<T> {
+    if (target.environmentMode && target.environmentName) {
+      return target;
+    }
+    const environment = (await listEnvironments(client, target.projectId)).find((e) => e.id === target.environmentId);
+    return { ...target, environmentName: target.environmentName ?? environment?.name, environmentMode: target.environmentMode ?? (environment?.mode) };
+  }
+
+  /** Runs `task` unless one runs for `key` already. */
+  async #once<T>(key: string, task: () => Promise<T>): Promise<T | undefined> {
+    if (this.#inFlight.has(key)) {
+      this.deps.log.info(`Deploy: an action on ${key} is already being sent; this one is ignored.`);
+      return undefined;
+    }
+    this.#inFlight.add(key);
+    try {
+      return await task();
+    } finally {
+      this.#inFlight.delete(key);
+    }
+  }
+
+  // --- service actions -------------------------------------------------------------------------
+
+  deploy(arg?: unknown, commitId?: string): Promise<void> {
+    return this.#serviceAction('deploy', arg, commitId);
+  }
+
+  redeploy(arg?: unknown): Promise<void> {
+    return this.#serviceAction('redeploy', arg);
+  }
+
+  restart(arg?: unknown): Promise<void> {
+    return this.#serviceAction('restart-service', arg);
+  }
+
+  stop(arg?: unknown): Promise<void> {
+    return this.#serviceAction('stop', arg);
+  }
+
+  async #serviceAction(verb: ServiceVerb, arg: unknown, commitId?: string): Promise<void> {
+    const found = await this.#serviceTarget(arg);
+    if (!found) {
+      return;
+    }
+    const { folder } = found;
+    await this.#once(found.target.serviceId, async () => {
+      if (!verbsOf(found.target.serviceType).includes(verb)) {
+        void this.deps.ui.prompter.info(vscode.l10n.t('Qovery: a {0} has no "{1}" action.', found.target.serviceType.toLowerCase(), VERB_TITLES()[verb]), {});
+        return;
+      }
+      const client = await this.#client();
+      if (!client) {
+        return;
+      }
+      const api = new DeployApi(client);
+      let target: DeployTarget;
+      try {
+        target = await this.#withEnvironment(client, found.target);
+      } catch (error) {
+        this.#failed(error, found.target.serviceName);
+        return;
+      }
+      let choice: { commitId?: string; imageTag?: string; what?: string } = {};
+      if (verb === 'deploy') {
+        const chosen = commitId ? { commitId, what: shortSha(commitId) } : await this.#chooseVersion(api, target, folder);
+        if (!chosen) {
+          return;
+        }
+        choice = chosen;
+      }
+      const version = choice.commitId ? vscode.l10n.t('Commit: {0}', choice.what ?? shortSha(choice.commitId)) : choice.imageTag ? vscode.l10n.t('Image tag: {0}', choice.imageTag) : undefined;
+      if (!(await this.#confirm(verb, target, version))) {
+        return;
+      }
+      let status: Q.Status;
+      try {
+        status = await api.serviceAction(target.serviceType, target.serviceId, verb, verb === 'deploy' ? deployBody(target.serviceType, choice) : undefined);
+      } catch (error) {
+        await this.#refused(error, target);
+        return;
+      }
+      this.deps.log.info(`Deploy: ${verb} of ${target.serviceName} accepted (execution ${status.execution_id ?? 'unknown'}).`);
+      void this.follow(target, verb, status.execution_id ?? undefined, choice.what);
+    });
+  }
+
+  /** The commit (or image tag) a deploy sends; undefined when the user gave up. */
+  async #chooseVersion(api: DeployApi, target: DeployTarget, folder: FolderLink | undefined): Promise<{ commitId?: string; imageTag?: string; what?: string } | undefined> {
+    const p = this.deps.ui.prompter;
+    switch (target.serviceType) {
+      case 'APPLICATION': {
+        let commits: Q.Commit[];
+        try {
+          commits = await p.progress(vscode.l10n.t('Qovery: reading the commits Qovery sees…'), () => api.commits(target.serviceId));
+        } catch (error) {
+          this.#failed(error, target.serviceName);
+          return undefined;
+        }
+        const dirty = folder?.head ? await isDirty(folder.folder.uri.fsPath) : false;
+        const decided = chooseCommit(folder?.head, dirty, commits);
+        const useLatest = (latest: Q.Commit | undefined) => (latest ? vscode.l10n.t('Deploy {0}', commitText(latest)) : undefined);
+        switch (decided.kind) {
+          case 'head':
+            return { commitId: decided.commit.git_commit_id, what: commitText(decided.commit) };
+          case 'dirty': {
+            const head = vscode.l10n.t('Deploy HEAD {0}', shortSha(decided.head.git_commit_id));
+            const latest = useLatest(decided.latest);
+            const answer = await p.warn(
+              vscode.l10n.t('Qovery: the working tree has uncommitted changes; they are not deployed. Qovery can deploy the committed HEAD {0}.', commitText(decided.head)),
+              { modal: true },
+              ...[head, latest].filter((a): a is string => a !== undefined),
+            );
+            return answer === head ? { commitId: decided.head.git_commit_id, what: commitText(decided.head) } : answer && decided.latest ? { commitId: decided.latest.git_commit_id, what: commitText(decided.latest) } : undefined;
+          }
+          case 'notVisible': {
+            const latest = useLatest(decided.latest);
+            const branch = folder?.link?.git.branch;
+            const answer = await p.warn(
+              branch
+                ? vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees on branch {1}: push it first.', shortSha(decided.head), branch)
+                : vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees: push it first.', shortSha(decided.head)),
+              {},
+              ...(latest ? [latest] : []),
+            );
+            return answer && decided.latest ? { commitId: decided.latest.git_commit_id, what: commitText(decided.latest) } : undefined;
+          }
+          case 'noHead': {
+            if (commits.length === 0) {
+              void p.warn(vscode.l10n.t('Qovery: Qovery sees no commit on the branch of {0}.', target.serviceName), {});
+              return undefined;
+            }
+            const picked = await p.quickPick(
+              commits.map((c) => ({ label: commitText(c), description: [c.author_name, c.created_at ? new Date(c.created_at).toLocaleString() : ''].filter(Boolean).join(' · '), commit: c })),
+              { title: vscode.l10n.t('Qovery: deploy which commit of {0}?', target.serviceName), placeHolder: vscode.l10n.t('The commits Qovery sees on the service\'s branch, newest first') },
+            );
+            return picked && { commitId: picked.commit.git_commit_id, what: commitText(picked.commit) };
+          }
+        }
+        return undefined;
+      }
+      case 'CONTAINER':
+      case 'JOB': {
+        const tag = await p.inputBox({
+          title: vscode.l10n.t('Qovery: deploy {0}', target.serviceName),
+          prompt: target.serviceType === 'CONTAINER' ? vscode.l10n.t('The image tag to deploy') : vscode.l10n.t('The image tag to deploy (empty: the current one)'),
+          ignoreFocusOut: true,
+          validateInput: (v) => (target.serviceType === 'CONTAINER' && v.trim() === '' ? vscode.l10n.t('Enter an image tag.') : undefined),
+        });
+        if (tag === undefined) {
+          return undefined;
+        }
+        return { imageTag: tag.trim() || undefined, what: tag.trim() ? vscode.l10n.t('tag {0}', tag.trim()) : undefined };
+      }
+      default:
+        return {};
+    }
+  }
+
+  /** A modal confirmation for production (service, environment, commit) and for every Stop. */
+  async #confirm(verb: ServiceVerb | EnvironmentVerb | 'cancel', target: EnvironmentTarget & { serviceName?: string }, version?: string): Promise<boolean> {
+    // A mode that could not be read is treated as production: asking once too often is the safe side.
+    const production = target.environmentMode === 'PRODUCTION' || target.environmentMode === undefined;
+    if (!production && verb !== 'stop') {
+      return true;
+    }
+    const environment = target.environmentName ?? target.environmentId;
+    const subject = target.serviceName ? vscode.l10n.t('{0} in {1}', target.serviceName, environment) : vscode.l10n.t('the environment {0}', environment);
+    const button = verb === 'cancel' ? vscode.l10n.t('Cancel Deployment') : verb === 'restart-service' ? vscode.l10n.t('Restart') : verb === 'stop' ? vscode.l10n.t('Stop') : verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Deploy');
+    const lines = [
+      production ? vscode.l10n.t('{0} {1} ({2})?', button, subject, target.environmentMode ?? vscode.l10n.t('mode unknown')) : vscode.l10n.t('{0} {1}?', button, subject),
+      version,
+      verb === 'stop' ? vscode.l10n.t('Stopped services do not serve anyone until they are deployed again.') : undefined,
+    ].filter(Boolean);
+    const answer = await this.deps.ui.prompter.warn(vscode.l10n.t('Qovery: {0}', lines.join('\n')), { modal: true }, button);
+    return answer === button;
+  }
+
+  /** A refused POST: 409 (something runs), 403 (the role), or anything else. Auth changes only on a 401. */
+  async #refused(error: unknown, target: EnvironmentTarget & { serviceName?: string }): Promise<void> {
+    const p = this.deps.ui.prompter;
+    const kind = errorKind(error);
+    this.deps.log.warn(`Deploy: the action on ${target.serviceName ?? target.environmentId} was refused: ${errorText(error)}`);
+    if (kind === 'conflict') {
+      const follow = vscode.l10n.t('Follow');
+      const cancel = vscode.l10n.t('Cancel Deployment');
+      const answer = await p.warn(vscode.l10n.t('Qovery: a deployment is already running in {0}.', target.environmentName ?? target.environmentId), {}, follow, cancel);
+      if (answer === follow) {
+        void this.followEnvironment(target, undefined);
+      } else if (answer === cancel) {
+        await this.cancel(target);
+      }
+      return;
+    }
+    if (kind === 'forbidden') {
+      void p.error(vscode.l10n.t("Qovery: the token's role may not deploy in {0} (403).", target.environmentName ?? target.environmentId), {});
+      return;
+    }
+    this.#failed(error, target.serviceName ?? target.environmentName ?? target.environmentId);
+  }
+
+  #failed(error: unknown, what: string): void {
+    if (errorKind(error) === 'cancelled') {
+      return;
+    }
+    this.deps.log.error(`Deploy: ${what} failed`, error);
+    void this.deps.ui.prompter.error(vscode.l10n.t('Qovery: {0}', errorText(error)), {});
+    this.deps.session.reportFailure(error);
+  }
+
+  // --- following -------------------------------------------------------------------------------
+
+  /**
+   * Follows one service through the environment status service until a final state: one progress
+   * notification (its Cancel stops following, not the deployment), then the outcome.
+   */
+  async follow(target: DeployTarget, verb: ServiceVerb, executionId: string | undefined, what?: string): Promise<string | undefined> {
+    const statuses = this.deps.workspace().statuses;
+    const title = vscode.l10n.t('Qovery: {0} {1} · {2}', VERB_TITLES()[verb], target.serviceName, target.environmentName ?? '');
+    let last: Q.Status | undefined;
+    const final = await this.deps.ui.prompter.progress(
+      title,
+      (token, report) =>
+        new Promise<string | undefined>((resolve) => {
+          let started = false;
+          let shown = '';
+          let armed = false;
+          const finish = (state: string | undefined): void => {
+            watch.dispose();
+            this.#follows.delete(watch);
+            resolve(state);
+          };
+          // Called at once with the last answer (from before the POST): ignored until armed.
+          const watch = statuses.watch(target.environmentId, {
+            onStatuses: (answer) => {
+              if (!armed || !answer) {
+                return;
+              }
+              const status = serviceStatusIn(answer, target.serviceId);
+              const step = followStep(status, executionId, started);
+              started = step.started;
+              if (status && started) {
+                last = status;
+                const text = stepText(status, vscode.l10n);
+                if (text !== shown) {
+                  shown = text;
+                  report(text);
+                }
+              }
+              if (step.done) {
+                finish(status?.state);
+              }
+            },
+          });
+          this.#follows.add(watch);
+          armed = true;
+          token.onCancellationRequested(() => finish(undefined));
+          // A fetch in flight may have left before the POST: a second one then shows the deployment.
+          void statuses.refresh(target.environmentId).then(() => (started ? undefined : statuses.refresh(target.environmentId)));
+        }),
+      { cancellable: true },
+    );
+    if (final === undefined) {
+      this.deps.log.info(`Deploy: stopped following ${target.serviceName}; the deployment goes on.`);
+      return undefined;
+    }
+    const p = this.deps.ui.prompter;
+    if (isErrorState(final)) {
+      await this.#showFailure(target, final, executionId ?? last?.execution_id ?? undefined);
+    } else if (final === 'CANCELED') {
+      void p.warn(vscode.l10n.t('Qovery: the deployment of {0} was cancelled.', target.serviceName), {});
+    } else {
+      void p.info(
+        what ? vscode.l10n.t('Qovery: {0} is {1} ({2}).', target.serviceName, stateLabel(final, vscode.l10n), what) : vscode.l10n.t('Qovery: {0} is {1}.', target.serviceName, stateLabel(final, vscode.l10n)),
+        {},
+      );
+    }
+    return final;
+  }
+
+  /** The failure, with Show Deployment Logs when the logs feature is there. */
+  /** The failure, with Qovery's own explanation when its log has one, Show Deployment Logs, and its documentation link. */
+  async #showFailure(target: DeployTarget, state: string, executionId: string | undefined): Promise<void> {
+    let explanation: FailureExplanation | undefined;
+    if (executionId && this.deps.explain) {
+      // Secondary: the failure is told without it when the log cannot be read.
+      explanation = await this.deps.explain(this.#logsArgs(target, executionId)).catch((error: unknown) => {
+        this.deps.log.warn(`Reading the explanation of the failed deployment ${executionId} failed: ${errorText(error)}`);
+        return undefined;
+      });
+    }
+    const text = failureText(target.serviceName, state, vscode.l10n, explanation, (s) => cleanMessage(s, 300));
+    const button = vscode.l10n.t('Show Deployment Logs');
+    const docs = vscode.l10n.t('Open Documentation');
+    const buttons = [...(executionId ? [button] : []), ...(explanation?.link ? [docs] : [])];
+    const answer = await this.deps.ui.prompter.error(text, {}, ...buttons);
+    if (answer === button && executionId) {
+      await this.#showLogs(target, executionId);
+    } else if (answer === docs && explanation?.link) {
+      await vscode.env.openExternal(vscode.Uri.parse(explanation.link));
+    }
+  }
+
+  #logsArgs(target: DeployTarget, executionId: string): DeploymentLogsArgs {
+    return {
+      organizationId: target.organizationId,
+      projectId: target.projectId,
+      environmentId: target.environmentId,
+      serviceId: target.serviceId,
+      serviceName: target.serviceName,
+      executionId,
+    };
+  }
+
+  #showLogs(target: DeployTarget, executionId: string): Thenable<unknown> {
+    return executeCommand(Commands.showDeploymentLogs, this.#logsArgs(target, executionId));
+  }
+
+  /** Follows a whole environment until nothing in it moves. */
+  async followEnvironment(target: EnvironmentTarget, verb: EnvironmentVerb | undefined): Promise<Q.Status[] | undefined> {
+    const statuses = this.deps.workspace().statuses;
+    const name = target.environmentName ?? target.environmentId;
+    const title = verb ? vscode.l10n.t('Qovery: {0} environment {1}', verb === 'stop' ? vscode.l10n.t('Stop') : verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Deploy'), name) : vscode.l10n.t('Qovery: following {0}', name);
+    const result = await this.deps.ui.prompter.progress(
+      title,
+      (token, report) =>
+        new Promise<Q.Status[] | undefined>((resolve) => {
+          let started = verb === undefined;
+          let armed = false;
+          let fetched = 0;
+          const finish = (value: Q.Status[] | undefined): void => {
+            watch.dispose();
+            this.#follows.delete(watch);
+            resolve(value);
+          };
+          const watch = statuses.watch(target.environmentId, {
+            onStatuses: (answer) => {
+              if (!armed || !answer) {
+                return;
+              }
+              fetched++;
+              const all = allServiceStatuses(answer);
+              const moving = all.filter((s) => isMovingState(s.state));
+              started ||= moving.length > 0;
+              if (started) {
+                report(vscode.l10n.t('{0} of {1} services done', all.length - moving.length, all.length));
+              }
+              // Nothing moving after a fresh answer: over (or never started, e.g. nothing to do).
+              if (moving.length === 0 && (started || fetched >= 2)) {
+                finish(all);
+              }
+            },
+          });
+          this.#follows.add(watch);
+          armed = true;
+          token.onCancellationRequested(() => finish(undefined));
+          void statuses.refresh(target.environmentId).then(() => (started ? undefined : statuses.refresh(target.environmentId)));
+        }),
+      { cancellable: true },
+    );
+    if (!result) {
+      return undefined;
+    }
+    const failed = result.filter((s) => isErrorState(s.state));
+    if (failed.length > 0) {
+      void this.deps.ui.prompter.error(vscode.l10n.t('Qovery: {0}: {1} service(s) failed.', name, failed.length), {});
+    } else {
+      void this.deps.ui.prompter.info(vscode.l10n.t('Qovery: {0} is done.', name), {});
+    }
+    return result;
+  }
+
+  // --- environment actions ---------------------------------------------------------------------
+
+  async environmentAction(verb: EnvironmentVerb, arg?: unknown): Promise<void> {
+    const given = await this.#environmentTarget(arg);
+    if (!given) {
+      return;
+    }
+    await this.#once(`env:${given.environmentId}`, async () => {
+      const client = await this.#client();
+      if (!client) {
+        return;
+      }
+      let target: EnvironmentTarget;
+      try {
+        target = await this.#withEnvironment(client, given);
+      } catch (error) {
+        this.#failed(error, given.environmentName ?? given.environmentId);
+        return;
+      }
+      if (!(await this.#confirm(verb, target))) {
+        return;
+      }
+      try {
+        await new DeployApi(client).environmentAction(target.environmentId, verb);
+      } catch (error) {
+        await this.#refused(error, target);
+        return;
+      }
+      void this.followEnvironment(target, verb);
+    });
+  }
+
+  /**
+   * Cancel Deployment: a request still queued is cancelled in the queue; anything under way through
+   * the environment's cancel, forced only when the user asks.
+   */
+  async cancel(arg?: unknown): Promise<void> {
+    const given = await this.#environmentTarget(arg);
+    if (!given) {
+      return;
+    }
+    const client = await this.#client();
+    if (!client) {
+      return;
+    }
+    const api = new DeployApi(client);
+    const statuses = this.deps.workspace().statuses;
+    let target: EnvironmentTarget;
+    try {
+      target = await this.#withEnvironment(client, given);
+    } catch (error) {
+      this.#failed(error, given.environmentName ?? given.environmentId);
+      return;
+    }
+    const name = target.environmentName ?? target.environmentId;
+    const cancel = vscode.l10n.t('Cancel Deployment');
+    const force = vscode.l10n.t('Force Cancel');
+    const answer = await this.deps.ui.prompter.warn(
+      vscode.l10n.t('Qovery: cancel the deployment running in {0}? "Force Cancel" also stops what runs beside it (lifecycle jobs).', name),
+      { modal: true },
+      cancel,
+      force,
+    );
+    if (answer !== cancel && answer !== force) {
+      return;
+    }
+    try {
+      const latest = await this.#freshStatuses(client, target.environmentId);
+      const moving = allServiceStatuses(latest).filter((s) => isMovingState(s.state));
+      const queued = [...new Set(moving.filter((s) => String(s.state).endsWith('QUEUED') && s.deployment_request_id).map((s) => String(s.deployment_request_id)))];
+      if (answer === cancel && moving.length > 0 && queued.length > 0 && moving.every((s) => String(s.state).endsWith('QUEUED'))) {
+        for (const request of queued) {
+          await api.cancelRequest(request);
+        }
+      } else {
+        await api.cancelEnvironment(target.environmentId, answer === force);
+      }
+    } catch (error) {
+      if (errorKind(error) === 'conflict') {
+        void this.deps.ui.prompter.info(vscode.l10n.t('Qovery: nothing to cancel in {0}.', name), {});
+        return;
+      }
+      if (errorKind(error) === 'forbidden') {
+        void this.deps.ui.prompter.error(vscode.l10n.t("Qovery: the token's role may not cancel deployments in {0} (403).", name), {});
+        return;
+      }
+      this.#failed(error, name);
+      return;
+    }
+    void this.deps.ui.prompter.info(vscode.l10n.t('Qovery: cancelling the deployment in {0}.', name), {});
+    void statuses.refresh(target.environmentId);
+  }
+
+  #freshStatuses(client: QoveryClient, environmentId: string): Promise<unknown> {
+    return getServiceStatuses(client, environmentId);
+  }
+
+  // --- history and links -----------------------------------------------------------------------
+
+  /** The rows under a service's "Deployment History" in the explorer. */
+  async rows(client: QoveryClient, target: DeployTarget, signal: AbortSignal): Promise<QoveryNode[]> {
+    const entries = await new DeployApi(client).history(target.serviceType, target.serviceId, 20, { signal });
+    return entries.map((entry, i) => new DeploymentEntryNode(target, entry, i));
+  }
+
+  async history(arg?: unknown): Promise<void> {
+    // A row of "Deployment History" (made by this chunk, read by shape): its actions at once.
+    const clicked = (arg as { deploymentEntry?: { target: DeployTarget; row: HistoryRow } } | undefined)?.deploymentEntry;
+    if (clicked) {
+      await this.#entryActions(clicked.target, clicked.row);
+      return;
+    }
+    const found = await this.#serviceTarget(arg);
+    if (!found) {
+      return;
+    }
+    const client = await this.#client();
+    if (!client) {
+      return;
+    }
+    const target = found.target;
+    const p = this.deps.ui.prompter;
+    let entries: Q.DeploymentHistoryService[];
+    try {
+      entries = await p.progress(vscode.l10n.t('Qovery: reading the deployments of {0}…', target.serviceName), () => new DeployApi(client).history(target.serviceType, target.serviceId, 20));
+    } catch (error) {
+      this.#failed(error, target.serviceName);
+      return;
+    }
+    if (entries.length === 0) {
+      void p.info(vscode.l10n.t('Qovery: {0} has no deployment yet.', target.serviceName), {});
+      return;
+    }
+    const rows = entries.map((e) => ({ ...historyRow(e, vscode.l10n), entry: e }));
+    const picked = await p.quickPick(rows, { title: vscode.l10n.t('Qovery: deployments of {0}', target.serviceName), matchOnDescription: true, matchOnDetail: true });
+    if (picked) {
+      await this.#entryActions(target, picked);
+    }
+  }
+
+  /** What can be done with one deployment: its logs, deploying its commit again, its commit page. */
+  async #entryActions(target: DeployTarget, picked: HistoryRow): Promise<void> {
+    const p = this.deps.ui.prompter;
+    const canShowLogs = picked.executionId !== undefined;
+    const actions: { label: string; run: () => unknown }[] = [];
+    if (canShowLogs && picked.executionId) {
+      const executionId = picked.executionId;
+      actions.push({ label: vscode.l10n.t('$(output) Show Deployment Logs'), run: () => this.#showLogs(target, executionId) });
+    }
+    const commit = picked.commit;
+    if (commit && target.serviceType === 'APPLICATION') {
+      actions.push({ label: vscode.l10n.t('$(rocket) Deploy This Commit ({0})', shortSha(commit.git_commit_id)), run: () => this.deploy(target, commit.git_commit_id) });
+    }
+    if (commit?.commit_page_url && /^https:\/\//i.test(commit.commit_page_url)) {
+      const url = commit.commit_page_url;
+      actions.push({ label: vscode.l10n.t('$(git-commit) Open Commit Page'), run: () => vscode.env.openExternal(vscode.Uri.parse(url)) });
+    }
+    if (actions.length === 0) {
+      return;
+    }
+    const action = await p.quickPick(actions, { title: picked.label });
+    await action?.run();
+  }
+
+  async openUrl(arg?: unknown): Promise<void> {
+    const found = await this.#serviceTarget(arg);
+    if (!found) {
+      return;
+    }
+    const target = found.target;
+    const p = this.deps.ui.prompter;
+    if (!hasLinks(target.serviceType)) {
+      void p.info(vscode.l10n.t('Qovery: a {0} has no URL.', target.serviceType.toLowerCase()), {});
+      return;
+    }
+    const client = await this.#client();
+    if (!client) {
+      return;
+    }
+    let links: Q.Link[];
+    try {
+      links = await new DeployApi(client).links(target.serviceType, target.serviceId);
+    } catch (error) {
+      this.#failed(error, target.serviceName);
+      return;
+    }
+    // Only web addresses (plain http only for loopback) are opened.
+    const usable = links.filter((l) => /^https:\/\//i.test(l.url) || /^http:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/i.test(l.url)).sort((a, b) => Number(b.is_default) - Number(a.is_default));
+    if (usable.length === 0) {
+      void p.info(vscode.l10n.t('Qovery: {0} has no public URL.', target.serviceName), {});
+      return;
+    }
+    const describe = (l: Q.Link): string => [l.is_default ? vscode.l10n.t('default') : '', l.is_qovery_domain ? vscode.l10n.t('Qovery domain') : vscode.l10n.t('custom domain'), vscode.l10n.t('port {0}', l.internal_port)].filter(Boolean).join(' · ');
+    const items = [
+      ...usable.map((l) => ({ label: `$(globe) ${l.url}`, description: describe(l), url: l.url, copy: false })),
+      ...usable.map((l) => ({ label: `$(copy) ${vscode.l10n.t('Copy {0}', l.url)}`, description: '', url: l.url, copy: true })),
+    ];
+    const picked = await p.quickPick(items, { title: vscode.l10n.t('Qovery: URL of {0}', target.serviceName) });
+    if (!picked) {
+      return;
+    }
+    if (picked.copy) {
+      await vscode.env.clipboard.writeText(picked.url);
+      void p.info(vscode.l10n.t('Qovery: copied {0}.', picked.url), {});
+    } else {
+      await vscode.env.openExternal(vscode.Uri.parse(picked.url));
+    }
+  }
+}

@@ -1,0 +1,378 @@
+import * as assert from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/commands/registry';
+import type { QoveryExtensionApi } from '../../src/extension';
+import type { QoveryNode } from '../../src/tree/nodes';
+import type { FolderLink } from '../../src/workspace/links';
+import { DEMO, type QoveryServer, type RequestLogEntry } from '../qovery';
+import { isFinal } from '../qovery/deployments';
+import { extensionApi, freshServer, type PromptRecord, resetExtension, ScriptedPrompter, signInWith, waitFor } from './helpers';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
+  }).trim();
+}
+
+/** A repository of admin-dashboard (internal-tools · development) with a branch that looks pushed. */
+function makeRepository(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qovery-deploy-'));
+  git(dir, 'init', '-q', '-b', 'main');
+  fs.writeFileSync(path.join(dir, 'README.md'), '# admin\n');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'first');
+  git(dir, 'remote', 'add', 'origin', 'git@github.com:Acme/admin-dashboard.git');
+  git(dir, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+  return dir;
+}
+
+async function addFolder(dir: string): Promise<vscode.WorkspaceFolder> {
+  const count = vscode.workspace.workspaceFolders?.length ?? 0;
+  const changed = new Promise<void>((resolve) => {
+    const sub = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      sub.dispose();
+      resolve();
+    });
+  });
+  assert.ok(vscode.workspace.updateWorkspaceFolders(count, 0, { uri: vscode.Uri.file(dir) }), 'the folder can be added');
+  await changed;
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.fsPath === dir);
+  assert.ok(folder);
+  return folder;
+}
+
+async function removeAddedFolders(): Promise<void> {
+  const count = vscode.workspace.workspaceFolders?.length ?? 0;
+  if (count > 1) {
+    const changed = new Promise<void>((resolve) => {
+      const sub = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    vscode.workspace.updateWorkspaceFolders(1, count - 1);
+    await changed;
+  }
+}
+
+describe('deploy from the editor', function () {
+  this.timeout(60_000);
+  let api: QoveryExtensionApi;
+  let server: QoveryServer;
+  let prompter: ScriptedPrompter;
+  let dir: string;
+  let folder: vscode.WorkspaceFolder;
+  const service = DEMO.services.toolsAdmin;
+  const environment = DEMO.environments.toolsDevelopment;
+
+  const item = () => api.workspace.item.item;
+  const linkOf = (): FolderLink | undefined => api.workspace.links.linkOf(folder);
+  const posts = (pattern: RegExp): RequestLogEntry[] => server.requests.filter((r) => r.method === 'POST' && pattern.test(r.path));
+  const head = (): string => git(dir, 'rev-parse', 'HEAD');
+  /** The variables feature's target for a service: the argument its Redeploy passes. */
+  const variableTarget = (serviceId: string, name: string, environmentId: string, projectId: string) => ({
+    scope: 'APPLICATION',
+    parentId: serviceId,
+    name,
+    organizationId: DEMO.organizations.acme,
+    projectId,
+    environmentId,
+    serviceId,
+  });
+  const web = () => variableTarget(DEMO.services.storefrontWeb, 'web', DEMO.environments.storefrontProduction, DEMO.projects.storefront);
+  /** Waits until the extension saw HEAD move (the git extension reads the repository again). */
+  const headSeen = (sha: string) => waitFor(`the link sees HEAD ${sha}`, async () => {
+    await api.workspace.links.refresh();
+    return linkOf()?.head === sha;
+  }, 20_000);
+  /** Waits until nothing this suite started still runs on the server, and the last follow ended. */
+  const settled = () => waitFor('the deployments to end', () => server.deployments.all().every((d) => isFinal(d.state)), 30_000);
+  const lastOf = (serviceId: string) => server.deployments.latest(serviceId);
+
+  before(async () => {
+    api = await extensionApi();
+    server = await freshServer(api);
+    server.deployments.setTimings({ stepMs: 300 });
+    await signInWith(api, server.tokens.admin);
+    dir = makeRepository();
+    folder = await addFolder(dir);
+    await waitFor('the folder is linked to admin-dashboard', async () => {
+      await api.workspace.links.refresh();
+      return linkOf()?.link?.serviceId === service;
+    }, 30_000);
+  });
+
+  beforeEach(() => {
+    prompter = new ScriptedPrompter();
+    api.ui.prompter = prompter;
+    server.clearLog();
+    server.clearFaults();
+    server.setLatency(0);
+  });
+
+  afterEach(async () => {
+    await settled();
+    await waitFor('every follow to end', () => api.chunks.get('deploy').commands.following === 0, 20_000);
+  });
+
+  after(async () => {
+    await removeAddedFolders();
+    await resetExtension(api);
+    await server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The description of a row of the explorer, by labels from the top. */
+  async function rowDescription(...labels: string[]): Promise<string> {
+    let parent: QoveryNode | undefined;
+    let description = '';
+    for (const label of labels) {
+      const nodes = await api.tree.getChildren(parent);
+      const found = nodes.map((node) => ({ node, item: api.tree.getTreeItem(node) })).find(({ item }) => (typeof item.label === 'string' ? item.label : item.label?.label) === label);
+      assert.ok(found, `a row "${label}"`);
+      parent = found.node;
+      description = String(found.item.description ?? '');
+    }
+    return description;
+  }
+
+  it('deploys the linked service from the palette with the workspace HEAD, and follows it to DEPLOYED in the status bar and the tree', async () => {
+    const tree = ['Acme Corp', 'internal-tools', 'development', 'admin-dashboard'];
+    assert.match(await rowDescription(...tree), /^application · ready/);
+    server.deployments.pushCommit(service, { sha: head(), message: 'first' });
+    await executeDeploy();
+    const [request] = posts(/\/deploy$/);
+    assert.strictEqual(request?.path, `/application/${service}/deploy`);
+    assert.deepStrictEqual(request.body, { git_commit_id: head() });
+    await waitFor('deployed on the server', () => lastOf(service)?.state === 'DEPLOYED', 20_000);
+    await waitFor('the status bar shows it running', () => item().text.includes('admin-dashboard') && item().text.endsWith(': running') && item().text, 20_000);
+    await waitFor('the tree row shows it running', async () => /^application · running/.test(await rowDescription(...tree)), 10_000);
+    const done = await waitFor('the outcome', () => prompter.messages('info').find((m) => m.includes('is running')), 20_000);
+    assert.strictEqual(done, `Qovery: admin-dashboard is running (${head().slice(0, 7)} first).`);
+    assert.ok(prompter.shown.some((r) => r.kind === 'progress' && r.message.startsWith('Qovery: Deploy admin-dashboard') && r.options && (r.options as { cancellable?: boolean }).cancellable), 'one cancellable progress');
+    assert.ok(prompter.reported.includes('deployment queued'), prompter.reported.join(', '));
+  });
+
+  async function executeDeploy(): Promise<void> {
+    await vscode.commands.executeCommand(Commands.deploy);
+  }
+
+  it('says so when the tree has uncommitted changes, and sends nothing when the user declines', async () => {
+    fs.writeFileSync(path.join(dir, 'README.md'), '# admin, changed\n');
+    try {
+      await executeDeploy();
+      const warning = prompter.shown.find((r) => r.kind === 'warn');
+      assert.ok(warning, JSON.stringify(prompter.shown));
+      assert.ok(warning.message.includes('uncommitted changes'), warning.message);
+      assert.ok(warning.actions.includes(`Deploy HEAD ${head().slice(0, 7)}`), warning.actions.join(', '));
+      assert.deepStrictEqual(posts(/\/deploy$/), []);
+    } finally {
+      git(dir, 'checkout', '--', 'README.md');
+    }
+  });
+
+  it('a HEAD Qovery cannot see: says to push it and offers the latest commit Qovery sees instead', async () => {
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'not pushed');
+    await headSeen(head());
+    const latest = server.deployments.commits(service)[0];
+    prompter.answer((r: PromptRecord) => r.actions.find((a) => a.startsWith('Deploy ')));
+    await executeDeploy();
+    const warning = prompter.shown.find((r) => r.kind === 'warn');
+    assert.strictEqual(warning?.message, `Qovery: HEAD ${head().slice(0, 7)} is not among the commits Qovery sees on branch main: push it first.`);
+    assert.deepStrictEqual(posts(/\/deploy$/).map((r) => r.body), [{ git_commit_id: latest.git_commit_id }]);
+  });
+
+  it('production: a modal names the service, environment and commit; cancelled, nothing is sent', async () => {
+    const commits = server.deployments.commits(DEMO.services.storefrontWeb);
+    prompter.answer(commits[0].message, undefined);
+    await vscode.commands.executeCommand(Commands.deploy, web());
+    const confirm = prompter.shown.find((r) => r.kind === 'warn');
+    assert.ok(confirm, JSON.stringify(prompter.shown));
+    assert.strictEqual((confirm.options as vscode.MessageOptions).modal, true);
+    for (const part of ['web', 'production', 'PRODUCTION', commits[0].git_commit_id.slice(0, 7)]) {
+      assert.ok(confirm.message.includes(part), `"${part}" in ${confirm.message}`);
+    }
+    assert.deepStrictEqual(posts(/./), []);
+  });
+
+  it('409: says a deployment is already running, with Follow and Cancel Deployment', async () => {
+    const staging = variableTarget(DEMO.services.stagingWeb, 'web', DEMO.environments.storefrontStaging, DEMO.projects.storefront);
+    await vscode.commands.executeCommand(Commands.redeploy, staging);
+    const warning = await waitFor('the conflict', () => prompter.shown.find((r) => r.kind === 'warn'));
+    assert.strictEqual(warning.message, 'Qovery: a deployment is already running in staging.');
+    assert.deepStrictEqual(warning.actions, ['Follow', 'Cancel Deployment']);
+    assert.strictEqual(posts(/redeploy$/).length, 1, 'sent once, never retried');
+    assert.strictEqual(api.session.state.status, 'signedIn');
+  });
+
+  it("403: says the token's role may not deploy; the auth state does not change", async () => {
+    const before = api.session.state.status;
+    server.setFault(/^POST \/application\/[^/]+\/restart-service$/, { status: 403, times: 1 });
+    await vscode.commands.executeCommand(Commands.restartService);
+    const error = await waitFor('the refusal', () => prompter.messages('error')[0]);
+    assert.strictEqual(error, "Qovery: the token's role may not deploy in development (403).");
+    assert.strictEqual(posts(/restart-service$/).length, 1);
+    assert.strictEqual(api.session.state.status, before);
+    assert.strictEqual(api.session.state.status, 'signedIn');
+  });
+
+  it("a deployment that fails: the error quotes Qovery's explanation, and Show Deployment Logs opens that execution's log", async () => {
+    server.deployments.pushCommit(service, { sha: head(), message: 'breaks the build', failsBuild: true });
+    prompter.answer('Show Deployment Logs');
+    await executeDeploy();
+    const failed = await waitFor('the build error', () => (lastOf(service)?.state === 'BUILD_ERROR' ? lastOf(service) : undefined), 20_000);
+    const error = await waitFor('the failure notification', () => prompter.messages('error')[0], 20_000);
+    assert.ok(error.startsWith('Qovery: the deployment of admin-dashboard failed: build error.'), error);
+    // Qovery's own words, from the execution's log (the test server writes it as the deployment moves).
+    assert.ok(error.includes(`The build of admin-dashboard at ${head().slice(0, 7)} failed`), error);
+    assert.ok(error.includes('Hint: Run the build locally'), error);
+    const shown = prompter.shown.find((s) => s.message === error);
+    assert.deepStrictEqual(shown?.actions, ['Show Deployment Logs', 'Open Documentation'], 'the documentation link is on qovery.com, so it is offered');
+    // The log of that execution opens in the editor, the service's lines with Qovery's explanation.
+    const text = await waitFor(
+      "the execution's log in the editor",
+      () => {
+        const doc = vscode.window.activeTextEditor?.document;
+        return doc?.uri.scheme === 'qovery-logs' && doc.getText().includes('npm ERR! Missing script') ? doc.getText() : undefined;
+      },
+      20_000,
+    );
+    assert.ok(text.includes('## Build'), text);
+    const asked = server.requests.filter((r) => r.path === `/environment/${environment}/logs`).map((r) => r.query.version);
+    assert.ok(asked.length >= 2 && asked.every((v) => v === failed.executionId), `every log request names the execution: ${JSON.stringify(asked)}`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Cancel Deployment: a queued request through the queue, a running one through the environment (not forced)', async () => {
+    server.deployments.setTimings({ stepMs: 1_500 });
+    try {
+      await vscode.commands.executeCommand(Commands.redeploy);
+      prompter.answer('Cancel Deployment');
+      await vscode.commands.executeCommand(Commands.cancelDeployment);
+      assert.strictEqual(posts(/\/deploymentQueue\/[^/]+\/cancelDeployment$/).length, 1, server.requests.map((r) => `${r.method} ${r.path}`).join('\n'));
+      await waitFor('cancelled', () => lastOf(service)?.state === 'CANCELED');
+      await waitFor('the follow ends', () => prompter.messages('warn').find((m) => m.includes('was cancelled')), 20_000);
+
+      await vscode.commands.executeCommand(Commands.redeploy);
+      await waitFor('building', () => lastOf(service)?.state === 'BUILDING', 10_000);
+      prompter.answer('Cancel Deployment');
+      await vscode.commands.executeCommand(Commands.cancelDeployment);
+      const [cancel] = posts(/\/environment\/[^/]+\/cancelDeployment$/);
+      assert.strictEqual(cancel?.path, `/environment/${environment}/cancelDeployment`);
+      assert.deepStrictEqual(cancel.body, {});
+      await waitFor('cancelled', () => lastOf(service)?.state === 'CANCELED', 10_000);
+    } finally {
+      server.deployments.setTimings({ stepMs: 300 });
+    }
+  });
+
+  it('restarts the linked service and follows it to RESTARTED', async () => {
+    await vscode.commands.executeCommand(Commands.restartService);
+    assert.strictEqual(posts(/restart-service$/)[0]?.path, `/application/${service}/restart-service`);
+    await waitFor('the outcome', () => prompter.messages('info').find((m) => m === 'Qovery: admin-dashboard is restarted.'), 20_000);
+    await waitFor('the status bar', () => item().text.endsWith(': restarted'), 10_000);
+  });
+
+  it('stops only after a confirmation, and follows it to STOPPED', async () => {
+    await vscode.commands.executeCommand(Commands.stopService);
+    assert.deepStrictEqual(posts(/\/stop$/), [], 'no answer to the confirmation: nothing sent');
+    prompter.answer('Stop');
+    await vscode.commands.executeCommand(Commands.stopService);
+    const confirm = prompter.shown.filter((r) => r.kind === 'warn');
+    assert.strictEqual(confirm.length, 2);
+    assert.strictEqual((confirm[1].options as vscode.MessageOptions).modal, true);
+    assert.strictEqual(posts(/\/stop$/)[0]?.path, `/application/${service}/stop`);
+    await waitFor('the status bar', () => item().text.endsWith(': stopped'), 20_000);
+  });
+
+  it('deploys an environment from its row and follows every service', async () => {
+    const row = { key: `env:${environment}`, organizationId: DEMO.organizations.acme, projectId: DEMO.projects.internalTools, environment: { id: environment, name: 'development', mode: 'DEVELOPMENT' } };
+    await vscode.commands.executeCommand(Commands.deployEnvironment, row);
+    assert.strictEqual(posts(/./)[0]?.path, `/environment/${environment}/deploy`);
+    await waitFor('the outcome', () => prompter.messages().find((m) => m.startsWith('Qovery: development')), 20_000);
+    assert.ok(server.deployments.all().filter((d) => d.environmentId === environment && d.action === 'DEPLOY').length >= 2);
+  });
+
+  it('shows the deployment history, with Deploy This Commit', async () => {
+    let entries: readonly vscode.QuickPickItem[] = [];
+    let actions: readonly string[] = [];
+    prompter.answer(
+      (r: PromptRecord) => {
+        entries = r.items ?? [];
+        return entries[0];
+      },
+      (r: PromptRecord) => {
+        actions = r.actions;
+        return undefined;
+      },
+    );
+    await vscode.commands.executeCommand(Commands.showDeploymentHistory);
+    const [request] = server.requests.filter((r) => r.path.endsWith('/deploymentHistoryV2'));
+    assert.strictEqual(request?.path, `/application/${service}/deploymentHistoryV2`);
+    assert.deepStrictEqual(request.query, { pageSize: '20' });
+    assert.ok(entries.length >= 5, `${entries.length} entries`);
+    assert.match(entries[0].label, /^\$\(pass\) running · [0-9a-f]{7} /);
+    assert.ok(actions.some((a) => a.includes('Deploy This Commit')), actions.join(', '));
+  });
+
+  it('a service row has "Deployment History"; clicking a deployment offers its actions', async () => {
+    const tree = ['Acme Corp', 'internal-tools', 'development', 'admin-dashboard', 'Deployment History'];
+    let parent: QoveryNode | undefined;
+    for (const label of tree) {
+      const nodes = await api.tree.getChildren(parent);
+      parent = nodes.find((n) => {
+        const item = api.tree.getTreeItem(n);
+        return (typeof item.label === 'string' ? item.label : item.label?.label) === label;
+      });
+      assert.ok(parent, `a row "${label}"`);
+    }
+    const entries = (await api.tree.getChildren(parent)).map((n) => api.tree.getTreeItem(n));
+    assert.ok(entries.length >= 5, `${entries.length} deployments`);
+    assert.strictEqual(entries[0].contextValue, 'qovery.deployment');
+    assert.match(String(entries[0].description), /^by /);
+    const click = entries.find((e) => String(e.label).startsWith('running'))?.command;
+    assert.strictEqual(click?.command, Commands.showDeploymentHistory);
+    let actions: readonly string[] = [];
+    prompter.answer((r: PromptRecord) => {
+      actions = r.actions;
+      return undefined;
+    });
+    await vscode.commands.executeCommand(click.command, ...(click.arguments ?? []));
+    assert.ok(actions.some((a) => a.includes('Deploy This Commit')), actions.join(', '));
+  });
+
+  it('Open Service URL: picks among the links and copies one', async () => {
+    let offered: readonly string[] = [];
+    prompter.answer((r: PromptRecord) => {
+      offered = r.actions;
+      return r.items?.find((i) => i.label.includes('Copy https://web.acme.example'));
+    });
+    await vscode.commands.executeCommand(Commands.openServiceUrl, web());
+    assert.strictEqual(offered.length, 4, offered.join(', '));
+    assert.strictEqual(await vscode.env.clipboard.readText(), 'https://web.acme.example');
+  });
+
+  it('the service item in the status bar offers Deploy, Show Deployment History and Open Service URL', async () => {
+    let offered: readonly string[] = [];
+    prompter.answer((r: PromptRecord) => {
+      offered = r.actions;
+      return undefined;
+    });
+    await vscode.commands.executeCommand(Commands.workspaceActions);
+    for (const label of ['$(rocket) Deploy', '$(history) Show Deployment History', '$(globe) Open Service URL']) {
+      assert.ok(offered.includes(label), `${label} among ${offered.join(', ')}`);
+    }
+  });
+
+  it('a double click sends one POST', async () => {
+    server.setLatency(300);
+    await Promise.all([vscode.commands.executeCommand(Commands.restartService), vscode.commands.executeCommand(Commands.restartService)]);
+    assert.strictEqual(posts(/restart-service$/).length, 1);
+  });
+});

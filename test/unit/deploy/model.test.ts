@@ -1,0 +1,119 @@
+import * as assert from 'node:assert/strict';
+import type * as Q from 'qovery-typescript-axios';
+import { chooseCommit, commitText, deployBody, durationText, failureText, followStep, historyRow, isFinalState, verbsOf } from '../../../src/deploy/model';
+import { plainL10n } from '../../../src/tree/present';
+import { environmentTargetOf, serviceTargetOf } from '../../../src/deploy/targets';
+
+const commit = (sha: string, message = 'A change'): Q.Commit => ({ git_commit_id: sha, created_at: '2026-01-01T00:00:00Z', author_name: 'Sam', message, tag: '' });
+const status = (state: Q.StateEnum, execution_id?: string): Q.Status =>
+  ({ id: 's', state, service_deployment_status: 'UP_TO_DATE', is_part_last_deployment: true, status_details: { action: 'DEPLOY', status: 'ONGOING', sub_action: 'NONE' }, deployment_request_id: null, deployment_requests_count: 0, execution_id });
+
+describe('deploy: the pure rules', () => {
+  it('offers only the actions the spec has for each type', () => {
+    assert.deepEqual(verbsOf('APPLICATION'), ['deploy', 'redeploy', 'restart-service', 'stop']);
+    assert.deepEqual(verbsOf('DATABASE'), ['deploy', 'redeploy', 'restart-service', 'stop']);
+    assert.deepEqual(verbsOf('JOB'), ['deploy', 'redeploy', 'stop']);
+    assert.deepEqual(verbsOf('HELM'), ['deploy', 'redeploy', 'stop']);
+    assert.deepEqual(verbsOf('TERRAFORM'), ['deploy', 'redeploy']);
+  });
+
+  it('builds each type\'s deploy body from its request schema', () => {
+    assert.deepEqual(deployBody('APPLICATION', { commitId: 'abc' }), { git_commit_id: 'abc' });
+    assert.deepEqual(deployBody('CONTAINER', { imageTag: '1.2' }), { image_tag: '1.2' });
+    assert.equal(deployBody('DATABASE', { commitId: 'abc' }), undefined);
+    assert.deepEqual(deployBody('JOB', {}), {});
+    assert.deepEqual(deployBody('JOB', { imageTag: 't' }), { image_tag: 't' });
+    assert.deepEqual(deployBody('HELM', {}), {});
+  });
+
+  it('deploys HEAD only when Qovery sees it and the tree is clean; otherwise says why and offers the latest', () => {
+    const list = [commit('c3'), commit('c2'), commit('c1')];
+    assert.deepEqual(chooseCommit('c2', false, list), { kind: 'head', commit: list[1] });
+    assert.deepEqual(chooseCommit('c2', true, list), { kind: 'dirty', head: list[1], latest: list[0] });
+    assert.deepEqual(chooseCommit('c3', true, list), { kind: 'dirty', head: list[0], latest: undefined });
+    assert.deepEqual(chooseCommit('local', false, list), { kind: 'notVisible', head: 'local', latest: list[0] });
+    assert.deepEqual(chooseCommit(undefined, false, list), { kind: 'noHead', latest: list[0] });
+    assert.deepEqual(chooseCommit('local', false, []), { kind: 'notVisible', head: 'local', latest: undefined });
+  });
+
+  it('knows final states from moving ones', () => {
+    for (const s of ['DEPLOYED', 'STOPPED', 'RESTARTED', 'CANCELED', 'BUILD_ERROR', 'DEPLOYMENT_ERROR', 'STOP_ERROR']) {
+      assert.ok(isFinalState(s), s);
+    }
+    for (const s of ['DEPLOYMENT_QUEUED', 'BUILDING', 'DEPLOYING', 'RESTARTING', 'STOP_QUEUED', 'CANCELING', 'WAITING_RUNNING', '', undefined]) {
+      assert.ok(!isFinalState(s), String(s));
+    }
+  });
+
+  it('does not take the state from before the deployment for its end', () => {
+    assert.deepEqual(followStep(status('DEPLOYED', 'old'), 'new', false), { started: false, done: false });
+    assert.deepEqual(followStep(status('DEPLOYMENT_QUEUED'), 'new', false), { started: true, done: false });
+    assert.deepEqual(followStep(status('DEPLOYED', 'new'), 'new', false), { started: true, done: true });
+    assert.deepEqual(followStep(status('BUILD_ERROR'), undefined, true), { started: true, done: true });
+    assert.deepEqual(followStep(undefined, 'new', true), { started: true, done: false });
+  });
+
+  it('writes the failure in one place, with Qovery\'s explanation when given, link-free', () => {
+    assert.equal(failureText('web', 'BUILD_ERROR', plainL10n), 'Qovery: the deployment of web failed: build error.');
+    const clean = (s: string): string => s.replace(/https?:\/\/\S+/g, '');
+    assert.equal(
+      failureText('web', 'DEPLOYMENT_ERROR', plainL10n, { message: 'Readiness probe failed', hint: 'Check the port https://x.example' }, clean).trim(),
+      'Qovery: the deployment of web failed: deployment error. Readiness probe failed Hint: Check the port',
+    );
+  });
+
+  it('shows a history entry with state, commit, who and how long', () => {
+    const row = historyRow(
+      {
+        identifier: { name: 'web', service_id: 's', service_type: 'APPLICATION', execution_id: 'env-3' },
+        status: 'BUILD_ERROR',
+        auditing_data: { created_at: '2026-01-01T10:00:00Z', updated_at: '2026-01-01T10:01:35Z', triggered_by: 'Alex Martin' },
+        details: { commit: commit('0123456789abcdef', 'Try the new bundler\n\nlong body'), build_pod_name: 'b' },
+        status_details: { action: 'DEPLOY', status: 'ERROR', sub_action: 'NONE' },
+        icon_uri: 'app://x',
+        total_duration: 'PT1M35S',
+      },
+      plainL10n,
+    );
+    assert.equal(row.label, '$(error) build error · 0123456 Try the new bundler');
+    assert.equal(row.description, 'by Alex Martin · 1 min 35 s');
+    assert.equal(row.executionId, 'env-3');
+    assert.equal(row.commit?.git_commit_id, '0123456789abcdef');
+    assert.equal(durationText('PT0S'), '0 s');
+    assert.equal(durationText('nonsense'), undefined);
+    assert.equal(commitText(undefined), '');
+  });
+});
+
+describe('deploy: what a command was given', () => {
+  const ids = { organizationId: 'o', projectId: 'p', environmentId: 'e' };
+  it('reads a service row, a VariableTarget, a ServiceCandidate and a target of its own', () => {
+    const expected = { ...ids, serviceId: 's', serviceName: 'web', serviceType: 'APPLICATION' };
+    assert.deepEqual(serviceTargetOf({ key: 'service:s', ...ids, service: { id: 's', name: 'web', service_type: 'APPLICATION' } }), expected);
+    assert.deepEqual(serviceTargetOf({ scope: 'APPLICATION', parentId: 's', name: 'web', ...ids, serviceId: 's' }), expected);
+    const candidate = { ...ids, serviceId: 's', serviceName: 'web', serviceType: 'APPLICATION', environmentName: 'production', environmentMode: 'PRODUCTION', organizationName: 'Acme', projectName: 'store', git: {} };
+    const fromCandidate = serviceTargetOf(candidate);
+    assert.deepEqual(fromCandidate, { ...expected, environmentName: 'production', environmentMode: 'PRODUCTION' });
+    assert.deepEqual(serviceTargetOf(fromCandidate), fromCandidate);
+  });
+
+  it('refuses what is not a service: an environment-level VariableTarget, an unknown service type, junk', () => {
+    assert.equal(serviceTargetOf({ scope: 'ENVIRONMENT', parentId: 'e', name: 'production', ...ids }), undefined);
+    assert.equal(serviceTargetOf({ key: 'service:s', ...ids, service: { id: 's', name: 'x', service_type: 'ARGOCD_APP' } }), undefined);
+    for (const junk of [undefined, null, 3, 'qovery', [], {}]) {
+      assert.equal(serviceTargetOf(junk), undefined);
+      assert.equal(environmentTargetOf(junk), undefined);
+    }
+  });
+
+  it('reads an environment from its row, a service target or an environment target', () => {
+    assert.deepEqual(environmentTargetOf({ key: 'env:e', organizationId: 'o', projectId: 'p', environment: { id: 'e', name: 'production', mode: 'PRODUCTION' } }), {
+      ...ids,
+      environmentName: 'production',
+      environmentMode: 'PRODUCTION',
+    });
+    assert.deepEqual(environmentTargetOf({ ...ids, serviceId: 's', serviceName: 'web', serviceType: 'APPLICATION' }), { ...ids, environmentName: undefined, environmentMode: undefined });
+    assert.deepEqual(environmentTargetOf({ ...ids, environmentName: 'staging' }), { ...ids, environmentName: 'staging', environmentMode: undefined });
+    assert.equal(environmentTargetOf({ key: 'project:p', ...ids }), undefined);
+  });
+});
