@@ -286,6 +286,7 @@ export class LogCommands implements vscode.Disposable {
       return;
     }
     type Item = vscode.QuickPickItem & { pod: string | undefined };
+    view.buffer.lines(); // parses what is kept, so every kept line's pod is known
     const all: Item = { label: vscode.l10n.t('All pods'), pod: undefined };
     const items: Item[] = [all, ...[...view.buffer.pods].sort().map((pod): Item => ({ label: pod || '-', pod, description: pod === view.pod ? vscode.l10n.t('shown now') : undefined }))];
     const picked = await this.core.ui.prompter.quickPick(items, { title: vscode.l10n.t('Qovery: show the lines of which pod?') });

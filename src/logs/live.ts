@@ -94,45 +94,87 @@ export function formatLine(l: LiveLogLine): string {
   return `${clockTime(l.at)} ${l.pod || '-'}  ${l.text}`;
 }
 
-/** The lines kept for the view: at most `max`, the oldest go first and are counted. */
+/** A kept message not parsed yet (raw text), parsed, or found not to be a log message. */
+type Slot = LiveLogLine | string | null | undefined;
+
+/**
+ * The lines kept for the view: at most `max`, the oldest go first and are counted. Messages are kept
+ * as their raw text and parsed only when shown: in a flood most of them leave before that, unparsed.
+ */
 export class LogBuffer {
-  #lines: (LiveLogLine | undefined)[];
+  #slots: Slot[];
   #start = 0;
   #size = 0;
+  /** Messages pushed since the buffer was made (never reset): absolute positions of the lines. */
+  #seq = 0;
   /** Lines that left the buffer because it was full. */
   dropped = 0;
   /** Lines received since the last clear. */
   received = 0;
+  /** The pods of the lines parsed so far. */
   readonly pods = new Set<string>();
 
   constructor(readonly max: number) {
-    this.#lines = new Array<LiveLogLine | undefined>(Math.max(1, max));
+    this.#slots = new Array<Slot>(Math.max(1, max));
   }
 
   get size(): number {
     return this.#size;
   }
 
-  push(line: LiveLogLine): void {
-    const cap = this.#lines.length;
+  /** The absolute position of the oldest kept line, and the one after the newest. */
+  get begin(): number {
+    return this.#seq - this.#size;
+  }
+
+  get end(): number {
+    return this.#seq;
+  }
+
+  /** A line, or a message's raw text (parsed when first shown). */
+  push(line: LiveLogLine | string): void {
+    const cap = this.#slots.length;
     this.received++;
-    this.pods.add(line.pod);
+    this.#seq++;
+    if (typeof line !== 'string') {
+      this.pods.add(line.pod);
+    }
     if (this.#size < cap) {
-      this.#lines[(this.#start + this.#size++) % cap] = line;
+      this.#slots[(this.#start + this.#size++) % cap] = line;
     } else {
-      this.#lines[this.#start] = line;
+      this.#slots[this.#start] = line;
       this.#start = (this.#start + 1) % cap;
       this.dropped++;
     }
   }
 
-  /** The kept lines, oldest first, of one pod when a filter is given. */
-  lines(pod?: string): LiveLogLine[] {
+  /** The kept line at an absolute position, parsed now if it was not (null: not a log message). */
+  #at(n: number): LiveLogLine | null {
+    const i = (this.#start + (n - this.begin)) % this.#slots.length;
+    let l = this.#slots[i];
+    if (typeof l === 'string') {
+      l = parseLogMessage(l) ?? null;
+      this.#slots[i] = l;
+      if (l) {
+        this.pods.add(l.pod);
+      }
+    }
+    return l ?? null;
+  }
+
+  /** Parses the kept lines of positions [from, to), so that showing them later costs nothing. */
+  parse(from: number, to: number): void {
+    for (let n = Math.max(from, this.begin); n < Math.min(to, this.end); n++) {
+      this.#at(n);
+    }
+  }
+
+  /** The kept lines of positions [from, to) (all kept lines by default), oldest first, of one pod when asked. */
+  lines(pod?: string, from = this.begin, to = this.end): LiveLogLine[] {
     const out: LiveLogLine[] = [];
-    const cap = this.#lines.length;
-    for (let i = 0; i < this.#size; i++) {
-      const l = this.#lines[(this.#start + i) % cap]!;
-      if (pod === undefined || l.pod === pod) {
+    for (let n = Math.max(from, this.begin); n < Math.min(to, this.end); n++) {
+      const l = this.#at(n);
+      if (l && (pod === undefined || l.pod === pod)) {
         out.push(l);
       }
     }
@@ -140,7 +182,7 @@ export class LogBuffer {
   }
 
   clear(): void {
-    this.#lines = new Array<LiveLogLine | undefined>(this.#lines.length);
+    this.#slots = new Array<Slot>(this.#slots.length);
     this.#start = 0;
     this.#size = 0;
     this.dropped = 0;
@@ -173,7 +215,8 @@ export interface StreamOptions {
   /** Gives the Authorization header value at each connection (the token may change between two). */
   authorization: () => Promise<string | undefined>;
   connect: (url: string, headers: Record<string, string>) => SocketLike;
-  onLine: (line: LiveLogLine) => void;
+  /** Each text message, raw (see LogBuffer: parsed only when shown). */
+  onMessage: (text: string) => void;
   onState: (state: StreamState) => void;
   /** The back-off: first wait, cap (defaults 1 s and 30 s). */
   retryBaseMs?: number;
@@ -304,10 +347,8 @@ export class LiveLogStream {
       if (!mine() || isBinary) {
         return;
       }
-      const line = parseLogMessage(typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
-      if (line) {
-        this.#o.onLine(line);
-      }
+      // A copy as text: a Buffer from ws may be a slice that keeps a whole 64 KB read alive.
+      this.#o.onMessage(typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
       // The network can hand over megabytes in one turn: after a burst, reading waits for the next turn.
       if (++this.#burst === 1) {
         setImmediate(() => {

@@ -6,6 +6,8 @@ import type { LogDocuments, LogSession } from './documents';
 
 /** The most often the document is redrawn while lines arrive. */
 export const BATCH_MS = 250;
+/** Lines parsed and formatted per turn of the event loop while a redraw is prepared. */
+const PREPARE_SLICE = 1000;
 const MAX_BATCH_MS = 2000;
 
 export interface LiveViewOptions {
@@ -15,7 +17,7 @@ export interface LiveViewOptions {
   maxLines: number;
   documents: LogDocuments;
   /** The stream's settings, without the callbacks the view gives. */
-  stream: Omit<StreamOptions, 'onLine' | 'onState'>;
+  stream: Omit<StreamOptions, 'onMessage' | 'onState'>;
   /** A 401 on the upgrade goes through the token check. */
   onUnauthorized: () => void;
   /** The serviceId this view follows (the same service's view is reused). */
@@ -37,6 +39,12 @@ export class LiveLogView implements LogSession {
   #disposed = false;
   /** How long the last text() took. */
   #textMs = 0;
+  /** The prepared lines (see #redraw), and whether a preparation runs or is asked for again. */
+  #body: { text: string; count: number } | undefined;
+  #preparing = false;
+  #again = false;
+  /** The position of the newest line shown when the view was paused. */
+  #pausedAt = 0;
   /** Redraws asked for, and done (the benchmark and the tests read them). */
   redraws = 0;
 
@@ -46,8 +54,8 @@ export class LiveLogView implements LogSession {
     this.buffer = new LogBuffer(o.maxLines);
     this.stream = new LiveLogStream({
       ...o.stream,
-      onLine: (line) => {
-        this.buffer.push(line);
+      onMessage: (text) => {
+        this.buffer.push(text);
         this.#schedule();
       },
       onState: (state) => this.#onState(state),
@@ -83,11 +91,46 @@ export class LiveLogView implements LogSession {
     }
   }
 
+  /**
+   * Prepares the body in slices of PREPARE_SLICE lines per turn of the event loop (parsing and
+   * formatting 10,000 fresh lines at once would hold it for tens of milliseconds), then tells VS Code.
+   * It shows the lines up to where it started; later ones wait for the next redraw.
+   */
   #redraw(): void {
-    if (!this.#disposed) {
+    if (this.#disposed) {
+      return;
+    }
+    if (this.#preparing) {
+      this.#again = true;
+      return;
+    }
+    this.#preparing = true;
+    const to = this.paused ? this.#pausedAt : this.buffer.end;
+    let at = this.buffer.begin;
+    const step = (): void => {
+      if (this.#disposed) {
+        return;
+      }
+      const next = Math.min(to, Math.max(at, this.buffer.begin) + PREPARE_SLICE);
+      for (const l of this.buffer.lines(undefined, at, next) as ShownLine[]) {
+        l.shown ??= formatLine(l);
+      }
+      at = next;
+      if (at < to) {
+        setImmediate(step);
+        return;
+      }
+      const lines = this.buffer.lines(this.pod, this.buffer.begin, to) as ShownLine[];
+      this.#body = { text: lines.map((l) => (l.shown ??= formatLine(l))).join('\n'), count: lines.length };
+      this.#preparing = false;
       this.redraws++;
       this.o.documents.changed(this);
-    }
+      if (this.#again) {
+        this.#again = false;
+        this.#redraw();
+      }
+    };
+    step();
   }
 
   statusText(): string {
@@ -123,16 +166,19 @@ export class LiveLogView implements LogSession {
   }
 
   #text(): string {
-    const lines = this.buffer.lines(this.pod) as ShownLine[];
+    if (!this.#body) {
+      const lines = this.buffer.lines(this.pod) as ShownLine[];
+      this.#body = { text: lines.map((l) => (l.shown ??= formatLine(l))).join('\n'), count: lines.length };
+    }
     const facts = [
-      vscode.l10n.t('{0} lines', lines.length),
+      vscode.l10n.t('{0} lines', this.#body.count),
       this.buffer.dropped > 0 ? vscode.l10n.t('{0} older lines dropped (keeping {1})', this.buffer.dropped, this.buffer.max) : undefined,
       this.pod !== undefined ? vscode.l10n.t('pod {0} only', this.pod || '-') : undefined,
       this.paused ? vscode.l10n.t('paused') : undefined,
     ].filter(Boolean);
     const status = this.statusText();
     const head = `${vscode.l10n.t('Live logs of {0}', this.o.title)} · ${status}\n${facts.join(' · ')}\n\n`;
-    const body = lines.map((l) => (l.shown ??= formatLine(l))).join('\n');
+    const body = this.#body.text;
     // The state is also the last line, where a reader who follows the end sees it.
     const tail = this.stream.state.kind === 'connected' ? '' : `\n-- ${status} --`;
     return `${head}${body}${tail}\n`;
@@ -150,6 +196,7 @@ export class LiveLogView implements LogSession {
 
   setPaused(paused: boolean): void {
     this.paused = paused;
+    this.#pausedAt = this.buffer.end;
     this.#redraw();
   }
 

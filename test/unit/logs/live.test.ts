@@ -79,6 +79,19 @@ describe('live logs', () => {
       assert.deepEqual(b.lines().map((l) => l.text), ['line 9']);
     });
 
+    it('keeps raw messages and parses only those it shows, skipping what is not a log message', () => {
+      const b = new LogBuffer(3);
+      const raw = (n: number, pod: string) => JSON.stringify({ created_at: n, message: `m${n}`, pod_name: pod });
+      b.push(raw(1, 'gone'));
+      b.push('not json');
+      b.push(raw(2, 'a'));
+      b.push(raw(3, 'b'));
+      assert.equal(b.dropped, 1);
+      assert.deepEqual(b.lines().map((l) => l.text), ['m2', 'm3']);
+      assert.deepEqual([...b.pods].sort(), ['a', 'b'], 'the dropped line was never parsed');
+      assert.deepEqual(b.lines('b').map((l) => l.text), ['m3']);
+    });
+
     it('holds a flood in constant space', () => {
       const b = new LogBuffer(1000);
       for (let i = 0; i < 100_000; i++) {
@@ -103,7 +116,7 @@ describe('live logs', () => {
       resume: () => calls.push('resume'),
     };
     let count = 0;
-    const s = new LiveLogStream({ url: 'ws://127.0.0.1:1', authorization: () => Promise.resolve('Token x'), connect: () => socket as unknown as SocketLike, onLine: () => count++, onState: () => undefined });
+    const s = new LiveLogStream({ url: 'ws://127.0.0.1:1', authorization: () => Promise.resolve('Token x'), connect: () => socket as unknown as SocketLike, onMessage: () => count++, onState: () => undefined });
     s.start();
     await until('connected', () => handlers.message);
     handlers.open();
@@ -146,7 +159,12 @@ describe('live logs', () => {
         url: serviceLogsUrl(server.url.replace('http:', 'ws:'), target()),
         authorization: () => Promise.resolve(authorization),
         connect: (url, headers) => new WebSocket(url, { headers }),
-        onLine: (l) => lines.push(l),
+        onMessage: (text) => {
+          const l = parseLogMessage(text);
+          if (l) {
+            lines.push(l);
+          }
+        },
         onState: (s) => states.push(s),
         retryBaseMs: 20,
         retryMaxMs: 100,
