@@ -16,9 +16,11 @@ export const steps = [
       server.deployments.pushCommit(api.DEMO.services.storefrontWeb, { sha: head, message: 'first' });
       server.deployments.setTimings({ stepMs: 2_500 });
       await wb.runCommand('Qovery: Deploy');
-      const dialog = await wb.waitForDialog();
-      assert.match(`${dialog.message} ${dialog.detail}`, /Deploy web in production \(PRODUCTION\)/);
-      assert.ok(`${dialog.message} ${dialog.detail}`.includes(head.slice(0, 7)), `the commit is named: ${dialog.message} ${dialog.detail}`);
+      // The question spans two lines (service and environment, then the commit): read the whole box.
+      await wb.dialog().waitFor({ state: 'visible', timeout: 30_000 });
+      const asked = (await wb.dialog().innerText()).replace(/\s+/g, ' ');
+      assert.match(asked, /Deploy web in production \(PRODUCTION\)/);
+      assert.ok(asked.includes(`Commit: ${head.slice(0, 7)}`), `the commit is named: ${asked}`);
       await screenshot('deploy-confirm');
       await wb.clickDialogButton('Deploy');
       const moving = await wb.waitForStatus(/web · production: (deployment queued|building|deploying)/, { timeout: 30_000, itemId: 'qovery.workspace' });

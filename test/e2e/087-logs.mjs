@@ -12,9 +12,11 @@ export const steps = [
       await wb.runCommand('Qovery: Show Deployment Logs');
       const editor = page.locator('.editor-instance .view-lines').first();
       await editor.waitFor({ state: 'visible', timeout: 30_000 });
-      await page.waitForFunction(() => document.querySelector('.editor-instance .view-lines')?.textContent?.includes('Deploy'), undefined, { timeout: 30_000 });
-      const text = await editor.innerText();
-      assert.match(text, /Build|Deploy/);
+      // The entries the deployment of the previous step wrote, once loaded (the first lines say "Loading…").
+      await page.waitForFunction(() => (document.querySelector('.editor-instance .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ').includes('Building web'), undefined, { timeout: 30_000 });
+      const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+      assert.match(text, /Build/);
+      assert.match(text, /web is deployed/);
       await screenshot('deployment-logs');
     },
   },
