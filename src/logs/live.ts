@@ -1,37 +1,25 @@
 // Live service logs over Qovery's websocket (`/service/logs`): the URL rules, the message shape, the
 // bounded buffer the view shows, and the connection that reconnects with a bounded back-off. No `vscode`
 // here: the socket is injected, so plain mocha and the benchmark drive it.
-import { isLoopbackHost } from '../api/url';
+import { parseTokenUrl } from '../api/url';
 
 export const DEFAULT_WEBSOCKET_URL = 'wss://ws.qovery.com';
 export const DEFAULT_MAX_LINES = 10_000;
 
 /** The websocket base URL, or why the setting cannot be used (then the default is used). */
 export function parseWebsocketUrl(raw: unknown): { url: string; problem?: string } {
-  const fallback = (why: string) => ({ url: DEFAULT_WEBSOCKET_URL, problem: `The setting qovery.websocketUrl ${why} Using ${DEFAULT_WEBSOCKET_URL}.` });
   if (raw === undefined || raw === null || raw === '') {
     return { url: DEFAULT_WEBSOCKET_URL };
   }
   if (typeof raw !== 'string') {
-    return fallback('must be a text URL.');
+    return { url: DEFAULT_WEBSOCKET_URL, problem: `The setting qovery.websocketUrl must be a text URL. Using ${DEFAULT_WEBSOCKET_URL}.` };
   }
-  let u: URL;
   try {
-    u = new URL(raw.trim());
-  } catch {
-    // The value is not echoed: it may hold credentials.
-    return fallback(`is not a valid URL (expected e.g. ${DEFAULT_WEBSOCKET_URL}).`);
+    // The same rules as the API URL: the token travels there too.
+    return { url: parseTokenUrl(raw, 'qovery.websocketUrl', 'wss:', DEFAULT_WEBSOCKET_URL).href.replace(/\/+$/, '') };
+  } catch (error) {
+    return { url: DEFAULT_WEBSOCKET_URL, problem: `${error instanceof Error ? error.message : String(error)} Using ${DEFAULT_WEBSOCKET_URL}.` };
   }
-  if (u.username || u.password) {
-    return fallback('must not contain a user name or password.');
-  }
-  if (u.search || u.hash) {
-    return fallback('must not contain a query (?) or fragment (#).');
-  }
-  if (u.protocol !== 'wss:' && !(u.protocol === 'ws:' && isLoopbackHost(u.hostname))) {
-    return fallback('must use wss: (plain ws: is allowed only for 127.0.0.1, ::1 or localhost).');
-  }
-  return { url: u.href.replace(/\/+$/, '') };
 }
 
 /** The ids the stream is asked for: the service, its environment, project, organization and cluster. */
