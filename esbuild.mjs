@@ -28,6 +28,7 @@ export const CHUNK_ENTRY_POINTS = {
   'chunks/statuses': 'src/chunks/statuses.ts',
   'chunks/api': 'src/chunks/api.ts',
   'chunks/deploy': 'src/chunks/deploy.ts',
+  'chunks/logs': 'src/chunks/logs.ts',
 };
 
 export const CORE_ENTRY = 'src/extension.ts';
@@ -41,7 +42,8 @@ const COMMON = {
   platform: 'node',
   target: 'node20',
   outdir: 'dist',
-  external: ['vscode'],
+  // ws loads these optional native helpers when they are installed; it works without them.
+  external: ['vscode', 'bufferutil', 'utf-8-validate'],
   legalComments: 'none',
   logLevel: 'silent',
   metafile: true,

@@ -56,6 +56,8 @@ const TARGETS = {
   /** Requests in a simulated idle hour, window focused, a service linked (the workspace link's polling). */
   idleFocusedRequests: 60,
   idleUnfocusedRequests: 0,
+  /** Event-loop delay of the extension host, p99, while a live logs view takes a 100,000-line flood. */
+  logsEventLoopP99Ms: 50,
 };
 
 function log(line = '') {
@@ -402,6 +404,11 @@ function summarize(sizes, activation, inHost) {
     `${io.requests.length} requests, ${io.fileReads.length} file reads, ${io.secretReads} secret reads${io.requests.length + io.fileReads.length > 0 ? ` (${[...io.requests, ...io.fileReads].join(', ')})` : ''}`,
   );
   target('.vsix', sizes.vsixBytes, TARGETS.vsixBytes, sizes.vsixBytes <= TARGETS.vsixBytes, `${fmtBytes(sizes.vsixBytes)} <= ${fmtBytes(TARGETS.vsixBytes)}`);
+  const flood = inHost?.logsFlood;
+  if (flood) {
+    const p99 = flood.eventLoopDelayMs.p99;
+    target('logs flood: extension host event-loop delay p99', p99, TARGETS.logsEventLoopP99Ms, p99 < TARGETS.logsEventLoopP99Ms, `${fmtMs(p99)} < ${fmtMs(TARGETS.logsEventLoopP99Ms)}`);
+  }
 
   const runs = activation.runs;
   const ratios = runs.filter((r) => r.qoveryMs !== undefined && r.emptyMs).map((r) => r.qoveryMs / r.emptyMs);
@@ -518,6 +525,16 @@ function printReport(report) {
         `Startup Performance page, ${st.id.startsWith('bench-fixture.') ? 'empty extension' : 'Qovery'} (one window)`,
         `load code ${st.loadCodeMs} ms, call activate ${st.callActivateMs} ms, finish activate ${st.finishActivateMs} ms`,
       ]),
+      ...(inHost?.logsFlood
+        ? (({ lines, seconds, linesPerSecond, dropped, keptLines, redraws, heapPeakGrowthBytes, eventLoopDelayMs: d }) => [
+            [`logs flood, ${lines} lines over the websocket: lines per second shown`, `${Math.round(linesPerSecond)} (${seconds.toFixed(2)} s)`],
+            ['logs flood: kept / dropped / document updates', `${keptLines} kept, ${dropped} dropped, ${redraws} updates`],
+            ['logs flood: peak heap growth (extension host)', fmtBytes(heapPeakGrowthBytes)],
+            ['logs flood: event-loop delay p50 / p99 / max (monitorEventLoopDelay)', `${fmtMs(d.p50)} / ${fmtMs(d.p99)} / ${fmtMs(d.max)}`],
+            ['logs flood: p99 of each run (the median run above)', (inHost.logsFlood.runs ?? []).map((r) => fmtMs(r.eventLoopDelayMs.p99)).join(', ')],
+            ['same host, no flood, 2 s: event-loop delay p99 / max', inHost.logsFlood.idleEventLoopDelayMs ? `${fmtMs(inHost.logsFlood.idleEventLoopDelayMs.p99)} / ${fmtMs(inHost.logsFlood.idleEventLoopDelayMs.max)}` : 'n/a'],
+          ])(inHost.logsFlood)
+        : [['logs flood', 'not measured']]),
       ['SecretStorage read (the tree does one per level load)', inHost ? `${inHost.secretRead.sequentialMeanMs.toFixed(2)} ms one after another; ${inHost.secretRead.concurrent} at once in ${fmtMs(inHost.secretRead.concurrentTotalMs)}` : 'n/a'],
     ]),
   );

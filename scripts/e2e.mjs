@@ -128,6 +128,8 @@ async function main() {
   const host = new CodeServerHost({
     settings: {
       'qovery.apiUrl': server.url,
+      // Live logs come from the test server's websocket on the same port.
+      'qovery.websocketUrl': server.url.replace('http:', 'ws:'),
       'workbench.editor.empty.hint': 'hidden',
       'window.menuBarVisibility': 'compact',
     },

@@ -119,6 +119,8 @@ async function main() {
   buildExtension();
   const api = await loadQoveryApi();
   const server = await api.startQoveryServer({ latencyMs: options.latencyMs });
+  // Live logs: every open stream gets a line a second.
+  server.logs.trickle(1000);
 
   let port = options.port;
   if (!(await portIsFree(port))) {
@@ -131,7 +133,7 @@ async function main() {
     port,
     // `npm start` opens no browser itself, so Chromium is not needed.
     browser: false,
-    settings: { 'git.autofetch': false, ...previousSettings(PROFILE_DIR), 'qovery.apiUrl': server.url },
+    settings: { 'git.autofetch': false, ...previousSettings(PROFILE_DIR), 'qovery.apiUrl': server.url, 'qovery.websocketUrl': server.url.replace('http:', 'ws:') },
     // Qovery tokens of the shell stay out of the demo: the sign-in would offer them to the demo API.
     env: { QOVERY_API_TOKEN: '', QOVERY_CLI_ACCESS_TOKEN: '', Q_CLI_ACCESS_TOKEN: '' },
   });

@@ -19,6 +19,7 @@ import type * as variables from './variables';
 import type * as statuses from './statuses';
 import type * as api from './api';
 import type * as deploy from './deploy';
+import type * as logs from './logs';
 
 /** The core's services. Chunks receive them; they never build their own. */
 export interface Core {
@@ -50,6 +51,7 @@ interface ChunkModules {
   statuses: typeof statuses;
   api: typeof api;
   deploy: typeof deploy;
+  logs: typeof logs;
 }
 
 export type ChunkName = keyof ChunkModules;

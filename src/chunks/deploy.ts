@@ -15,6 +15,8 @@ export function create(core: Core) {
     log: core.log,
     // The linked service comes from the workspace link; the shared status service from its own chunk.
     workspace: () => ({ links: core.load('workspace').links, statuses: core.load('statuses').service }),
+    // Qovery's explanation of a failure comes from the deployment's log: the logs chunk reads it.
+    explain: (args) => core.load('logs').explainFailure(args),
   });
   const handlers: ChunkHandlers = {
     [Commands.deploy]: (arg?: unknown) => commands.deploy(arg),

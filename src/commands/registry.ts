@@ -51,6 +51,11 @@ export const Commands = {
   cancelDeployment: 'qovery.cancelDeployment',
   showDeploymentHistory: 'qovery.showDeploymentHistory',
   openServiceUrl: 'qovery.openServiceUrl',
+  showDeploymentLogs: 'qovery.showDeploymentLogs',
+  showServiceLogs: 'qovery.showServiceLogs',
+  toggleLogsPause: 'qovery.toggleLogsPause',
+  filterLogsByPod: 'qovery.filterLogsByPod',
+  clearLogs: 'qovery.clearLogs',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -90,12 +95,9 @@ export const CHUNK_COMMANDS: readonly (readonly [ChunkName, readonly CommandId[]
       Commands.openServiceUrl,
     ],
   ],
+  ['logs', [Commands.showDeploymentLogs, Commands.showServiceLogs, Commands.toggleLogsPause, Commands.filterLogsByPod, Commands.clearLogs]],
 ];
 
-/** Commands other features register when they are there (the logs feature's Show Deployment Logs); asked for with getCommands first. */
-export const ExternalCommands = {
-  showDeploymentLogs: 'qovery.showDeploymentLogs',
-} as const;
 
 /** Every context key the extension sets, for `when` clauses of package.json. */
 export const ContextKeys = {

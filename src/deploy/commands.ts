@@ -8,7 +8,7 @@ import type { QoveryClient } from '../api/client';
 import { cleanMessage, errorKind } from '../api/errors';
 import { getServiceStatuses, listEnvironments } from '../api/explorer';
 import type { SessionManager } from '../auth/session';
-import { ExternalCommands } from '../commands/registry';
+import { Commands, executeCommand } from '../commands/registry';
 import { errorText } from '../format';
 import type { IDisposable } from '../lifecycle';
 import type { Logger } from '../logger';
@@ -49,6 +49,8 @@ export interface DeployDeps {
   log: Logger;
   /** The workspace chunk's link and status service (loaded on first use). */
   workspace(): { links: { activeLink(): FolderLink | undefined; refresh(): Promise<void> }; statuses: EnvironmentStatusService };
+  /** Qovery's own explanation of a failed deployment, from its log (the logs chunk). */
+  explain?(args: DeploymentLogsArgs): Promise<FailureExplanation | undefined>;
 }
 
 /** The one argument Show Deployment Logs (the logs feature) takes. */
@@ -441,18 +443,30 @@ export class DeployCommands implements IDisposable {
   }
 
   /** The failure, with Show Deployment Logs when the logs feature is there. */
-  async #showFailure(target: DeployTarget, state: string, executionId: string | undefined, explanation?: FailureExplanation): Promise<void> {
+  /** The failure, with Qovery's own explanation when its log has one, Show Deployment Logs, and its documentation link. */
+  async #showFailure(target: DeployTarget, state: string, executionId: string | undefined): Promise<void> {
+    let explanation: FailureExplanation | undefined;
+    if (executionId && this.deps.explain) {
+      // Secondary: the failure is told without it when the log cannot be read.
+      explanation = await this.deps.explain(this.#logsArgs(target, executionId)).catch((error: unknown) => {
+        this.deps.log.warn(`Reading the explanation of the failed deployment ${executionId} failed: ${errorText(error)}`);
+        return undefined;
+      });
+    }
     const text = failureText(target.serviceName, state, vscode.l10n, explanation, (s) => cleanMessage(s, 300));
     const button = vscode.l10n.t('Show Deployment Logs');
-    const canShowLogs = executionId !== undefined && (await vscode.commands.getCommands(true)).includes(ExternalCommands.showDeploymentLogs);
-    const answer = await this.deps.ui.prompter.error(text, {}, ...(canShowLogs ? [button] : []));
+    const docs = vscode.l10n.t('Open Documentation');
+    const buttons = [...(executionId ? [button] : []), ...(explanation?.link ? [docs] : [])];
+    const answer = await this.deps.ui.prompter.error(text, {}, ...buttons);
     if (answer === button && executionId) {
       await this.#showLogs(target, executionId);
+    } else if (answer === docs && explanation?.link) {
+      await vscode.env.openExternal(vscode.Uri.parse(explanation.link));
     }
   }
 
-  #showLogs(target: DeployTarget, executionId: string): Thenable<unknown> {
-    const args: DeploymentLogsArgs = {
+  #logsArgs(target: DeployTarget, executionId: string): DeploymentLogsArgs {
+    return {
       organizationId: target.organizationId,
       projectId: target.projectId,
       environmentId: target.environmentId,
@@ -460,7 +474,10 @@ export class DeployCommands implements IDisposable {
       serviceName: target.serviceName,
       executionId,
     };
-    return vscode.commands.executeCommand(ExternalCommands.showDeploymentLogs, args);
+  }
+
+  #showLogs(target: DeployTarget, executionId: string): Thenable<unknown> {
+    return executeCommand(Commands.showDeploymentLogs, this.#logsArgs(target, executionId));
   }
 
   /** Follows a whole environment until nothing in it moves. */
@@ -660,7 +677,7 @@ export class DeployCommands implements IDisposable {
   /** What can be done with one deployment: its logs, deploying its commit again, its commit page. */
   async #entryActions(target: DeployTarget, picked: HistoryRow): Promise<void> {
     const p = this.deps.ui.prompter;
-    const canShowLogs = picked.executionId !== undefined && (await vscode.commands.getCommands(true)).includes(ExternalCommands.showDeploymentLogs);
+    const canShowLogs = picked.executionId !== undefined;
     const actions: { label: string; run: () => unknown }[] = [];
     if (canShowLogs && picked.executionId) {
       const executionId = picked.executionId;

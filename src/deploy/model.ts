@@ -121,8 +121,10 @@ export function commitText(commit: Pick<Q.Commit, 'git_commit_id' | 'message'> |
 
 /** What Qovery itself says about a failure (from the deployment logs, when the logs feature gives it). */
 export interface FailureExplanation {
-  userLogMessage?: string;
-  hintMessage?: string;
+  message?: string;
+  hint?: string;
+  /** Its documentation: an https link on a qovery.com host only (the logs feature checks it). */
+  link?: string;
 }
 
 /**
@@ -131,11 +133,11 @@ export interface FailureExplanation {
  */
 export function failureText(serviceName: string, state: string, l10n: L10n, explanation?: FailureExplanation, clean: (s: string) => string = (s) => s): string {
   const parts = [l10n.t('Qovery: the deployment of {0} failed: {1}.', serviceName, stateLabel(state, l10n))];
-  if (explanation?.userLogMessage) {
-    parts.push(clean(explanation.userLogMessage));
+  if (explanation?.message) {
+    parts.push(clean(explanation.message));
   }
-  if (explanation?.hintMessage) {
-    parts.push(l10n.t('Hint: {0}', clean(explanation.hintMessage)));
+  if (explanation?.hint) {
+    parts.push(l10n.t('Hint: {0}', clean(explanation.hint)));
   }
   return parts.join(' ');
 }

@@ -94,6 +94,9 @@ export function workspaceCommands(links: WorkspaceLinks, ui: Ui) {
       { label: vscode.l10n.t('$(globe) Open Service URL'), run: () => executeCommand(Commands.openServiceUrl) },
       { label: vscode.l10n.t('$(link) Link to Another Service…'), run: () => link(target.folder) },
       { label: vscode.l10n.t('$(debug-disconnect) Unlink'), run: () => links.unlink(target.folder) },
+      // The logs feature's entries.
+      { label: vscode.l10n.t('$(output) Show Deployment Logs'), run: () => executeCommand(Commands.showDeploymentLogs, c) },
+      { label: vscode.l10n.t('$(pulse) Show Service Logs'), run: () => executeCommand(Commands.showServiceLogs, c) },
     ];
     const picked = await ui.prompter.quickPick(choices, { title: vscode.l10n.t('Qovery: {0} · {1}', c.serviceName, c.environmentName) });
     await picked?.run();

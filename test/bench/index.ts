@@ -26,6 +26,7 @@ import {
 import { cappedFetchWalk } from './capped';
 import { runSequential, type SequentialSample } from './sequential';
 import { ViewStandIn, walkTree, type RowCounts, type WalkResult } from './walk';
+import { measureLogsFlood } from './logs';
 
 /** The one-after-another baseline sends the first organization's first 10 projects (62 requests) and estimates the rest. */
 const SEQUENTIAL_SAMPLE: SequentialSample = { organizations: 1, projectsPerOrganization: 10 };
@@ -373,7 +374,8 @@ export async function run(): Promise<void> {
   }
   const config = JSON.parse(raw) as BenchConfig;
   const say = output(config.outputFile);
-  const bench = new Bench(await extensionApi(), config, say);
+  const api = await extensionApi();
+  const bench = new Bench(api, config, say);
   say(`Benchmark inside VS Code ${vscode.version} (extension host: Node ${process.version}, pid ${process.pid})`);
   try {
     await bench.signIn();
@@ -385,6 +387,8 @@ export async function run(): Promise<void> {
       await bench.measureRefresh(size);
     }
     await bench.readActivationStats().catch((error: unknown) => say(`Startup Performance page not read: ${String(error)}`));
+    say('\n== Live logs flood');
+    bench.results.logsFlood = await measureLogsFlood(api, config, say);
   } catch (error) {
     bench.results.errors.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
     throw error;

@@ -216,5 +216,31 @@ export interface BenchResults {
   secretRead: { sequentialMeanMs: number; concurrent: number; concurrentTotalMs: number };
   /** From VS Code's Startup Performance page, in the window of the extension host runs. */
   activationStats: ActivationStat[];
+  /** The live logs view under a flood (absent when the step failed or was not run). */
+  logsFlood?: LogsFloodResult;
   errors: string[];
+}
+
+export interface LogsFloodRun {
+  lines: number;
+  /** From the flood's start to the last line received by the view. */
+  seconds: number;
+  linesPerSecond: number;
+  /** Lines the view kept (its qovery.logs.maxLines) and the count it dropped. */
+  keptLines: number;
+  maxLines: number;
+  dropped: number;
+  /** Document updates during the flood (one per batch, never one per line). */
+  redraws: number;
+  heapPeakGrowthBytes: number;
+  /** monitorEventLoopDelay of the extension host while the flood lasts. */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  gc: 'expose-gc' | 'none';
+}
+
+/** The median run (by p99), every run, and the host's delay with no flood (the machine's own noise). */
+export interface LogsFloodResult extends LogsFloodRun {
+  documentLines: number;
+  runs: LogsFloodRun[];
+  idleEventLoopDelayMs: { p50: number; p99: number; max: number };
 }

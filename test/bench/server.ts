@@ -76,6 +76,13 @@ async function main(): Promise<void> {
       const ms = Number(url.searchParams.get('ms'));
       targets.forEach((server) => server.setLatency(ms));
       reply(res, 200, { ok: true, latencyMs: ms });
+    } else if (req.method === 'POST' && url.pathname === '/logs/flood') {
+      // Answered at once: the lines go out while the extension host measures.
+      const count = Number(url.searchParams.get('count') ?? '100000');
+      void targets[0].logs.flood(count, { serviceId: url.searchParams.get('service') ?? undefined });
+      reply(res, 200, { ok: true, count });
+    } else if (req.method === 'GET' && url.pathname === '/logs') {
+      reply(res, 200, { openSockets: targets[0].logs.openSockets, connections: targets[0].logs.connections });
     } else {
       reply(res, 404, { error: `no control route ${req.method} ${url.pathname}` });
     }

@@ -4,8 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, ExternalCommands } from '../../src/commands/registry';
-import type { DeploymentLogsArgs } from '../../src/deploy/commands';
+import { Commands } from '../../src/commands/registry';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { QoveryNode } from '../../src/tree/nodes';
 import type { FolderLink } from '../../src/workspace/links';
@@ -223,31 +222,31 @@ describe('deploy from the editor', function () {
     assert.strictEqual(api.session.state.status, 'signedIn');
   });
 
-  it('a deployment that fails: the error with Show Deployment Logs, which gets one argument with the execution id', async () => {
+  it("a deployment that fails: the error quotes Qovery's explanation, and Show Deployment Logs opens that execution's log", async () => {
     server.deployments.pushCommit(service, { sha: head(), message: 'breaks the build', failsBuild: true });
-    const received: DeploymentLogsArgs[] = [];
-    const logs = vscode.commands.registerCommand(ExternalCommands.showDeploymentLogs, (...args: DeploymentLogsArgs[]) => {
-      received.push(...args);
-      assert.strictEqual(args.length, 1);
-    });
-    try {
-      prompter.answer('Show Deployment Logs');
-      await executeDeploy();
-      await waitFor('the logs were asked for', () => received.length === 1, 20_000);
-      const failed = lastOf(service);
-      assert.strictEqual(failed?.state, 'BUILD_ERROR');
-      assert.strictEqual(prompter.messages('error')[0], 'Qovery: the deployment of admin-dashboard failed: build error.');
-      assert.deepStrictEqual(received[0], {
-        organizationId: DEMO.organizations.acme,
-        projectId: DEMO.projects.internalTools,
-        environmentId: environment,
-        serviceId: service,
-        serviceName: 'admin-dashboard',
-        executionId: failed.executionId,
-      });
-    } finally {
-      logs.dispose();
-    }
+    prompter.answer('Show Deployment Logs');
+    await executeDeploy();
+    const failed = await waitFor('the build error', () => (lastOf(service)?.state === 'BUILD_ERROR' ? lastOf(service) : undefined), 20_000);
+    const error = await waitFor('the failure notification', () => prompter.messages('error')[0], 20_000);
+    assert.ok(error.startsWith('Qovery: the deployment of admin-dashboard failed: build error.'), error);
+    // Qovery's own words, from the execution's log (the test server writes it as the deployment moves).
+    assert.ok(error.includes(`The build of admin-dashboard at ${head().slice(0, 7)} failed`), error);
+    assert.ok(error.includes('Hint: Run the build locally'), error);
+    const shown = prompter.shown.find((s) => s.message === error);
+    assert.deepStrictEqual(shown?.actions, ['Show Deployment Logs', 'Open Documentation'], 'the documentation link is on qovery.com, so it is offered');
+    // The log of that execution opens in the editor, the service's lines with Qovery's explanation.
+    const text = await waitFor(
+      "the execution's log in the editor",
+      () => {
+        const doc = vscode.window.activeTextEditor?.document;
+        return doc?.uri.scheme === 'qovery-logs' && doc.getText().includes('npm ERR! Missing script') ? doc.getText() : undefined;
+      },
+      20_000,
+    );
+    assert.ok(text.includes('## Build'), text);
+    const asked = server.requests.filter((r) => r.path === `/environment/${environment}/logs`).map((r) => r.query.version);
+    assert.ok(asked.length >= 2 && asked.every((v) => v === failed.executionId), `every log request names the execution: ${JSON.stringify(asked)}`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('Cancel Deployment: a queued request through the queue, a running one through the environment (not forced)', async () => {

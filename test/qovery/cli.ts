@@ -77,6 +77,9 @@ async function main(): Promise<void> {
   const server = await startQoveryServer(serverOptions);
   const { tokens } = server;
   console.log(`Qovery test API listening on ${server.url} (${server.state.account.summary})`);
+  // Live logs (`/service/logs` on the same port): a line a second on every open stream.
+  server.logs.trickle(1000);
+  console.log(`  live logs websocket: ${server.url.replace('http:', 'ws:')} (set qovery.websocketUrl to it)`);
   console.log(`  admin token, first organization:    ${tokens.admin}`);
   console.log(`  viewer token, first organization:   ${tokens.viewer}`);
   console.log(`  deployer token, first organization: ${tokens.deployer}`);

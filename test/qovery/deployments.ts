@@ -108,7 +108,8 @@ export class DeploymentStore {
   readonly #overrides = new Map<string, StateEnum>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #listeners = new Set<(deployment: DeploymentRecord, state: StateEnum) => void>();
-  #executions = 0;
+  /** Starts above the seeded deployment logs' execution numbers (`<environment id>-7`), so ids never collide. */
+  #executions = 100;
   #disposed = false;
 
   constructor(

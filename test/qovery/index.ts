@@ -22,3 +22,5 @@ export type { QoveryAccount, ServiceType } from './model';
 export { SERVICE_TYPES, ENVIRONMENT_MODES } from './model';
 export type { VariableRecord, VariableScope } from './variables';
 export type { DeploymentAction, DeploymentRecord, DeploymentTimings } from './deployments';
+export { DeploymentLogStore, failedExecutionId } from './logs';
+export type { DeploymentLogInput, LogStreamControls } from './logs';

@@ -19,6 +19,7 @@ import {
 import type { ApiTokenStore } from './tokens';
 import { VariableProblem, variableHandlers, type VariableStore } from './variables';
 import { DeploymentProblem, type DeploymentStore } from './deployments';
+import type { DeploymentLogStore } from './logs';
 
 export type RequestBody = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'invalid'; text: string };
 
@@ -42,6 +43,7 @@ export interface ApiContext {
   variables: VariableStore;
   /** Optional so a context built elsewhere (the benchmark) still works: no deployments then. */
   deployments?: DeploymentStore;
+  deploymentLogs: DeploymentLogStore;
 }
 
 /** RFC 7807 body, plus `message` as Qovery sends it. */
@@ -244,6 +246,8 @@ const ROUTES: readonly Route[] = [
   }),
   ...variableRoutes(),
   ...deploymentRoutes(),
+  // Deployment logs: a bare array (EnvironmentLogsResponseList), not {results}.
+  route('GET', '/environment/{environmentId}/logs', (call) => ok(call.context.deploymentLogs.list(requireEnvironment(call).id, call.request.query.get('version')))),
   route('GET', '/account', (call) => {
     if (call.principal.kind !== 'user') {
       // Undocumented for API tokens upstream; answering 403 makes clients treat it as optional.

@@ -10,6 +10,7 @@ import { demoAccount } from './seed';
 import { ApiTokenStore, type ApiTokenEntry } from './tokens';
 import { VariableStore, type VariableRecord } from './variables';
 import { DeploymentStore } from './deployments';
+import { attachLogStreams, deploymentStepLines, DeploymentLogStore, type DeploymentLogInput, type LogStreamControls } from './logs';
 
 export interface QoveryServerOptions {
   /** Default 0: an ephemeral port. */
@@ -56,6 +57,9 @@ export interface QoveryServerState {
   revokeApiToken(organizationId: string, tokenId: string): boolean;
   /** Every stored variable (secret values included: only test code reads them here). */
   variables(): readonly VariableRecord[];
+  /** Appends entries to an execution's deployment log (what `GET /environment/{id}/logs` serves). */
+  appendDeploymentLogs(entries: readonly DeploymentLogInput[]): void;
+  readonly deploymentLogs: DeploymentLogStore;
 }
 
 export interface QoveryServer {
@@ -77,6 +81,8 @@ export interface QoveryServer {
   setLatency(ms: number): void;
   /** Stops listening and destroys every open socket, including hanging and never-ending answers. */
   close(): Promise<void>;
+  /** The live log streams (`/service/logs` websockets on the same port): their controls and counts. */
+  readonly logs: LogStreamControls;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -176,6 +182,9 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
   const tokens = new ApiTokenStore(account, now);
   const variables = new VariableStore(account, now);
   const deployments = new DeploymentStore(account, now);
+  const deploymentLogs = new DeploymentLogStore(account);
+  // A deployment started through the API writes its log as it moves.
+  deployments.onStep((d, state) => deploymentLogs.append(deploymentStepLines(d, state)));
   const faults = new FaultRules();
   const logLimit = options.logLimit ?? 10_000;
   const log: RequestLogEntry[] = [];
@@ -283,7 +292,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     };
     if (fault?.afterAction && !('truncate' in fault)) {
       // The request takes effect; only the answer is lost or replaced.
-      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments });
+      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments, deploymentLogs });
     }
     if (fault && 'hang' in fault) {
       reply(0);
@@ -320,7 +329,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
       });
       return;
     }
-    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments });
+    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments, deploymentLogs });
     reply(outcome.reply.status);
     if (fault && 'truncate' in fault) {
       sendTruncated(res, outcome.reply);
@@ -353,6 +362,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const logs = attachLogStreams(server, account, tokens);
 
   const state: QoveryServerState = {
     account,
@@ -372,6 +382,8 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
       })),
     revokeApiToken: (organizationId, tokenId) => tokens.revoke(organizationId, tokenId),
     variables: () => variables.all(),
+    appendDeploymentLogs: (entries) => deploymentLogs.append(entries),
+    deploymentLogs,
   };
 
   return {
@@ -383,6 +395,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     tokens: SEED_TOKENS,
     state,
     deployments,
+    logs,
     clearLog: () => {
       log.length = 0;
     },
@@ -407,6 +420,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
           clearInterval(interval);
         }
         intervals.clear();
+        logs.close();
         server.close(() => resolve());
         for (const socket of sockets) {
           socket.destroy();

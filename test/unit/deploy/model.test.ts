@@ -57,7 +57,7 @@ describe('deploy: the pure rules', () => {
     assert.equal(failureText('web', 'BUILD_ERROR', plainL10n), 'Qovery: the deployment of web failed: build error.');
     const clean = (s: string): string => s.replace(/https?:\/\/\S+/g, '');
     assert.equal(
-      failureText('web', 'DEPLOYMENT_ERROR', plainL10n, { userLogMessage: 'Readiness probe failed', hintMessage: 'Check the port https://x.example' }, clean).trim(),
+      failureText('web', 'DEPLOYMENT_ERROR', plainL10n, { message: 'Readiness probe failed', hint: 'Check the port https://x.example' }, clean).trim(),
       'Qovery: the deployment of web failed: deployment error. Readiness probe failed Hint: Check the port',
     );
   });

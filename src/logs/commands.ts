@@ -1,0 +1,301 @@
+// Show Deployment Logs, Show Service Logs, and the live view's Pause/Resume, Filter by Pod and Clear.
+import * as vscode from 'vscode';
+import type { QoveryClient } from '../api/client';
+import { apiPath } from '../api/client';
+import { QoveryApiError } from '../api/errors';
+import { listEnvironments } from '../api/explorer';
+import { authorizationHeader, cleanToken } from '../api/token';
+import type { Core } from '../chunks/core';
+import { readSettings } from '../config';
+import type { ServiceCandidate } from '../workspace/match';
+import { explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeploymentLogs, type FailureExplanation } from './deployment';
+import { DeploymentLogView, type DeploymentLogsResult, type DeploymentLogTarget } from './deploymentView';
+import { LogDocuments } from './documents';
+import { DEFAULT_MAX_LINES, parseWebsocketUrl, serviceLogsUrl, type SocketLike } from './live';
+import { LiveLogView } from './liveView';
+
+/** A service the live logs can follow: every id the websocket query needs but the cluster's. */
+export interface ServiceLogTarget {
+  organizationId: string;
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  serviceName?: string;
+  environmentName?: string;
+}
+
+/** Opens a websocket; the chunk gives `ws`, the benchmark may give its own. */
+export type SocketFactory = (url: string, headers: Record<string, string>) => SocketLike;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/**
+ * What a command was given: an explorer service or environment row, the "This Workspace" row, or an
+ * object with ids (the deploy feature's notification and history entries pass one).
+ */
+export function targetOfArgument(arg: unknown): (DeploymentLogTarget & { environmentName?: string }) | undefined {
+  if (!arg || typeof arg !== 'object') {
+    return undefined;
+  }
+  const a = arg as Record<string, unknown>;
+  const key = str(a.key);
+  if (key?.startsWith('service:')) {
+    const service = a.service as { id?: unknown; name?: unknown } | undefined;
+    const environmentId = str(a.environmentId);
+    return environmentId && str(service?.id)
+      ? { organizationId: str(a.organizationId), projectId: str(a.projectId), environmentId, serviceId: str(service?.id), serviceName: str(service?.name) }
+      : undefined;
+  }
+  if (key?.startsWith('env:')) {
+    const environment = a.environment as { id?: unknown; name?: unknown } | undefined;
+    const environmentId = str(environment?.id);
+    return environmentId ? { organizationId: str(a.organizationId), projectId: str(a.projectId), environmentId, serviceName: str(environment?.name) } : undefined;
+  }
+  if (key?.startsWith('workspace:')) {
+    // The linked service row of "This Workspace" (its FolderLink holds the ServiceCandidate).
+    const link = (a.link as { link?: ServiceCandidate } | undefined)?.link;
+    return link ? targetOfArgument(link) : undefined;
+  }
+  const environmentId = str(a.environmentId);
+  if (!environmentId) {
+    return undefined;
+  }
+  return {
+    organizationId: str(a.organizationId),
+    projectId: str(a.projectId),
+    environmentId,
+    serviceId: str(a.serviceId),
+    serviceName: str(a.serviceName),
+    executionId: str(a.executionId),
+    environmentName: str(a.environmentName),
+  };
+}
+
+/** Reads `qovery.logs.maxLines`; a bad value is reported and replaced by the default. */
+export function maxLinesSetting(raw: unknown): { value: number; problem?: string } {
+  if (raw === undefined) {
+    return { value: DEFAULT_MAX_LINES };
+  }
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 100 || raw > 1_000_000) {
+    return { value: DEFAULT_MAX_LINES, problem: vscode.l10n.t('qovery.logs.maxLines must be a whole number from 100 to 1000000; using {0}.', DEFAULT_MAX_LINES) };
+  }
+  return { value: raw };
+}
+
+export class LogCommands implements vscode.Disposable {
+  readonly documents = new LogDocuments();
+  /** The settings problems already shown, so each is said once. */
+  readonly #told = new Set<string>();
+
+  readonly #connection: vscode.Disposable;
+
+  constructor(
+    private readonly core: Core,
+    private readonly sockets: SocketFactory,
+  ) {
+    // Another connection or token: live streams connect again with it (or stop when there is none).
+    this.#connection = core.session.onDidChangeConnection(() => {
+      for (const s of this.documents.sessions()) {
+        if (s instanceof LiveLogView) {
+          s.reconnect();
+        }
+      }
+    });
+  }
+
+  async #client(): Promise<QoveryClient> {
+    const client = await this.core.session.client();
+    if (!client) {
+      void this.core.ui.prompter.info(vscode.l10n.t('Qovery: sign in first.'), {});
+      throw new vscode.CancellationError();
+    }
+    return client;
+  }
+
+  /** The argument, or the workspace's linked service. */
+  async #target(arg: unknown): Promise<(DeploymentLogTarget & { environmentName?: string }) | undefined> {
+    const given = targetOfArgument(arg);
+    if (given || (arg !== undefined && !(arg instanceof vscode.Uri))) {
+      return given;
+    }
+    const workspace = this.core.load('workspace');
+    await workspace.links.refresh();
+    const link = workspace.links.activeLink()?.link;
+    if (!link) {
+      void this.core.ui.prompter.info(vscode.l10n.t('Qovery: link this workspace to a service first, or use the command on a service in the Qovery view.'), {});
+      return undefined;
+    }
+    return targetOfArgument(link);
+  }
+
+  // ---- deployment logs ----
+
+  /** The entries of the deployment (the latest when no execution id is given), of one service when one is given. */
+  async fetchDeploymentLogs(target: DeploymentLogTarget, signal?: AbortSignal): Promise<DeploymentLogsResult> {
+    const client = await this.#client();
+    const base = apiPath`/environment/${target.environmentId}/logs`;
+    const path = target.executionId ? `${base}?version=${encodeURIComponent(target.executionId)}` : base;
+    let entries = parseDeploymentLogs(await client.get(path, { signal }));
+    const executionId = target.executionId ?? latestExecutionId(entries);
+    entries = ofService(ofExecution(entries, executionId), target.serviceId);
+    return { entries, executionId };
+  }
+
+  /** Qovery's explanation of a failed deployment, or undefined when its log holds no error. */
+  async explainFailure(target: DeploymentLogTarget, signal?: AbortSignal): Promise<FailureExplanation | undefined> {
+    return explainFailureOf((await this.fetchDeploymentLogs(target, signal)).entries);
+  }
+
+  async showDeploymentLogs(arg?: unknown): Promise<DeploymentLogView | undefined> {
+    const target = await this.#target(arg);
+    if (!target) {
+      return undefined;
+    }
+    await this.#client();
+    const same = this.documents
+      .sessions()
+      .find((s): s is DeploymentLogView => s instanceof DeploymentLogView && s.target.environmentId === target.environmentId && s.target.serviceId === target.serviceId && s.target.executionId === target.executionId);
+    if (same) {
+      await this.documents.reveal(same);
+      void same.load();
+      return same;
+    }
+    const title = [target.serviceName, target.environmentName].filter(Boolean).join(' · ') || target.environmentId;
+    const view = new DeploymentLogView({
+      uri: this.documents.uri(`${target.serviceName ?? 'environment'} deployment`, 'deployment'),
+      target,
+      title,
+      documents: this.documents,
+      fetch: (t, signal) => this.fetchDeploymentLogs(t, signal),
+      // The shared status polling (3 s while something moves): no polling of its own.
+      watch: (environmentId, onStatuses) => this.core.load('statuses').service.watch(environmentId, { onStatuses }),
+      onError: (error) => {
+        this.core.session.reportFailure(error);
+        this.core.log.warn(`Deployment logs of ${target.environmentId} could not be loaded: ${this.core.log.redact(String((error as Error)?.message ?? error))}`);
+      },
+    });
+    await this.documents.show(view);
+    await view.start();
+    return view;
+  }
+
+  // ---- live service logs ----
+
+  #settings(): { url: string; maxLines: number } {
+    const config = vscode.workspace.getConfiguration('qovery');
+    const url = parseWebsocketUrl(config.get<unknown>('websocketUrl'));
+    const max = maxLinesSetting(config.get<unknown>('logs.maxLines'));
+    for (const problem of [url.problem, max.problem]) {
+      if (problem && !this.#told.has(problem)) {
+        this.#told.add(problem);
+        this.core.log.warn(problem);
+        void this.core.ui.prompter.warn(vscode.l10n.t('Qovery: {0}', problem), {});
+      }
+    }
+    return { url: url.url, maxLines: max.value };
+  }
+
+  /** The Authorization value for the websocket: the same scheme rules as the API client; never logged. */
+  async #authorization(): Promise<string | undefined> {
+    const store = this.core.session.store;
+    const connection = store.active();
+    const token = connection ? await store.getToken(connection.id) : undefined;
+    const t = token ? cleanToken(token) : undefined;
+    if (!t?.ok) {
+      return undefined;
+    }
+    this.core.log.protect(t.token);
+    return authorizationHeader(t.token, readSettings().authScheme);
+  }
+
+  async showServiceLogs(arg?: unknown): Promise<LiveLogView | undefined> {
+    const target = await this.#target(arg);
+    if (!target) {
+      return undefined;
+    }
+    if (!target.serviceId || !target.organizationId || !target.projectId) {
+      void this.core.ui.prompter.info(vscode.l10n.t('Qovery: live logs are shown for a service: choose one in the Qovery view.'), {});
+      return undefined;
+    }
+    const existing = this.documents.sessions().find((s): s is LiveLogView => s instanceof LiveLogView && s.serviceId === target.serviceId);
+    if (existing) {
+      if (existing.stream.state.kind === 'stopped') {
+        existing.reconnect();
+      }
+      await this.documents.reveal(existing);
+      return existing;
+    }
+    const client = await this.#client();
+    let clusterId: string | undefined;
+    try {
+      clusterId = (await listEnvironments(client, target.projectId)).find((e) => e.id === target.environmentId)?.cluster_id;
+    } catch (error) {
+      this.core.session.reportFailure(error);
+      throw error;
+    }
+    if (!clusterId) {
+      throw new QoveryApiError('notFound', vscode.l10n.t('The environment of this service was not found.'));
+    }
+    const settings = this.#settings();
+    const url = serviceLogsUrl(settings.url, {
+      organizationId: target.organizationId,
+      projectId: target.projectId,
+      environmentId: target.environmentId,
+      clusterId,
+      serviceId: target.serviceId,
+    });
+    const title = [target.serviceName, target.environmentName].filter(Boolean).join(' · ') || target.serviceId;
+    const view = new LiveLogView({
+      uri: this.documents.uri(`${target.serviceName ?? 'service'} live`, 'live'),
+      title,
+      serviceId: target.serviceId,
+      maxLines: settings.maxLines,
+      documents: this.documents,
+      stream: { url, authorization: () => this.#authorization(), connect: this.sockets },
+      onUnauthorized: () => this.core.session.reportFailure(new QoveryApiError('unauthorized', 'The log stream refused the token (401).')),
+    });
+    this.core.log.info(`Live logs of service ${target.serviceId}: connecting to ${settings.url}.`);
+    await this.documents.show(view);
+    view.start();
+    return view;
+  }
+
+  /** The live view a command acts on: the editor's (given by the editor title menu) or the active one. */
+  #live(uri: unknown): LiveLogView | undefined {
+    const u = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+    const s = this.documents.session(u);
+    if (s instanceof LiveLogView) {
+      return s;
+    }
+    const all = this.documents.sessions().filter((x): x is LiveLogView => x instanceof LiveLogView);
+    return all.length === 1 ? all[0] : undefined;
+  }
+
+  togglePause(uri?: unknown): void {
+    const view = this.#live(uri);
+    view?.setPaused(!view.paused);
+  }
+
+  clear(uri?: unknown): void {
+    this.#live(uri)?.clear();
+  }
+
+  async filterPod(uri?: unknown): Promise<void> {
+    const view = this.#live(uri);
+    if (!view) {
+      return;
+    }
+    type Item = vscode.QuickPickItem & { pod: string | undefined };
+    const all: Item = { label: vscode.l10n.t('All pods'), pod: undefined };
+    const items: Item[] = [all, ...[...view.buffer.pods].sort().map((pod): Item => ({ label: pod || '-', pod, description: pod === view.pod ? vscode.l10n.t('shown now') : undefined }))];
+    const picked = await this.core.ui.prompter.quickPick(items, { title: vscode.l10n.t('Qovery: show the lines of which pod?') });
+    if (picked) {
+      view.setPod(picked.pod);
+    }
+  }
+
+  dispose(): void {
+    this.#connection.dispose();
+    this.documents.dispose();
+  }
+}

@@ -1,0 +1,189 @@
+// Deployment logs (`GET /environment/{id}/logs?version=<execution id>`): parsing of the bare JSON array
+// the API answers, the lines of one service, the text shown in the editor, and Qovery's own explanation
+// of a failure. No `vscode` here: plain mocha tests it.
+import { cleanMessage } from '../api/errors';
+
+/** One entry, as much of the spec's `EnvironmentLogs` as the extension reads. */
+export interface DeploymentLogEntry {
+  type: string;
+  /** Milliseconds since the epoch (NaN when the server sent no usable date). */
+  at: number;
+  executionId?: string;
+  transmitterId?: string;
+  transmitterName?: string;
+  transmitterType?: string;
+  stageName?: string;
+  step?: string;
+  message?: string;
+  error?: { userMessage?: string; hint?: string; link?: string; tag?: string };
+}
+
+/** What Qovery says about a failed deployment, ready to show: no links in the text, a link only to qovery.com. */
+export interface FailureExplanation {
+  message: string;
+  hint?: string;
+  /** An https link on a qovery.com host (its documentation), when the server gave one. */
+  link?: string;
+  serviceName?: string;
+  executionId?: string;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/** Reads the answer; entries that are not objects are skipped, an answer that is not an array is an error. */
+export function parseDeploymentLogs(body: unknown): DeploymentLogEntry[] {
+  if (!Array.isArray(body)) {
+    throw new TypeError('The deployment logs answer is not a JSON array.');
+  }
+  const entries: DeploymentLogEntry[] = [];
+  for (const raw of body) {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      continue;
+    }
+    const r = raw as Record<string, unknown>;
+    const details = obj(r.details);
+    const transmitter = obj(details.transmitter);
+    const stage = obj(details.stage);
+    const error = r.error && typeof r.error === 'object' ? obj(r.error) : undefined;
+    const message = obj(r.message);
+    entries.push({
+      type: text(r.type) ?? 'info',
+      at: typeof r.timestamp === 'string' ? Date.parse(r.timestamp) : NaN,
+      executionId: text(details.execution_id),
+      transmitterId: text(transmitter.id),
+      transmitterName: text(transmitter.name),
+      transmitterType: text(transmitter.type),
+      stageName: text(stage.name),
+      step: text(stage.step),
+      message: text(message.safe_message),
+      error: error && {
+        userMessage: text(error.user_log_message),
+        hint: text(error.hint_message),
+        link: text(error.link),
+        tag: text(error.tag),
+      },
+    });
+  }
+  // The API gives them oldest first; a stable sort keeps that when dates are equal or missing.
+  return entries.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => (Number.isNaN(a.at) || Number.isNaN(b.at) ? i - j : a.at - b.at || i - j)).map(([e]) => e);
+}
+
+/** The execution the entries belong to when none was asked for: the one of the newest entry. */
+export function latestExecutionId(entries: readonly DeploymentLogEntry[]): string | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    if (entries[i].executionId) {
+      return entries[i].executionId;
+    }
+  }
+  return undefined;
+}
+
+/** The entries of one execution (entries without an execution id are kept: they cannot be told apart). */
+export const ofExecution = (entries: readonly DeploymentLogEntry[], executionId: string | undefined): DeploymentLogEntry[] =>
+  executionId ? entries.filter((e) => !e.executionId || e.executionId === executionId) : [...entries];
+
+/** The lines of one service, by the transmitter that sent them. */
+export const ofService = (entries: readonly DeploymentLogEntry[], serviceId: string | undefined): DeploymentLogEntry[] =>
+  serviceId ? entries.filter((e) => e.transmitterId === serviceId) : [...entries];
+
+/** Only https links to qovery.com or one of its subdomains (the documentation) reach the user. */
+export function allowedLink(raw: string | undefined): string | undefined {
+  if (!raw) {
+    return undefined;
+  }
+  try {
+    const u = new URL(raw.trim());
+    const host = u.hostname.toLowerCase();
+    const ok = u.protocol === 'https:' && !u.username && !u.password && !u.port && (host === 'qovery.com' || host.endsWith('.qovery.com'));
+    return ok ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isError = (e: DeploymentLogEntry): boolean => Boolean(e.error?.userMessage || e.error?.hint) || e.type.toLowerCase() === 'error';
+
+/**
+ * Qovery's own explanation of a failed deployment: the last error entry's `user_log_message` and
+ * `hint_message`, as single-line text without links or `command:` URIs, and its `link` only when it is
+ * an https link on a qovery.com host. Undefined when the entries hold no error.
+ */
+export function explainFailureOf(entries: readonly DeploymentLogEntry[]): FailureExplanation | undefined {
+  const last = [...entries].reverse().find((e) => isError(e) && (e.error?.userMessage || e.error?.hint || e.message));
+  if (!last) {
+    return undefined;
+  }
+  const message = cleanMessage(last.error?.userMessage ?? last.message ?? '', 400);
+  const hint = last.error?.hint ? cleanMessage(last.error.hint, 400) : undefined;
+  if (!message && !hint) {
+    return undefined;
+  }
+  return {
+    message: message || hint || '',
+    hint: message ? hint || undefined : undefined,
+    link: allowedLink(last.error?.link),
+    serviceName: last.transmitterName,
+    executionId: last.executionId,
+  };
+}
+
+/** Control characters and terminal colour codes are not text a person reads in an editor. */
+export function plainText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+}
+
+/** `2026-11-30 23:19:12.345` in UTC: the same in every time zone, sortable, and exact to the millisecond. */
+export function stamp(ms: number): string {
+  return Number.isNaN(ms) ? '                       ' : new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+export interface RenderOptions {
+  title: string;
+  /** Words under the title: what is being followed, or that the deployment is over. */
+  status?: string;
+}
+
+/**
+ * The text of the read-only document: a heading, then one section per stage (a new heading each time
+ * the stage changes), each entry on its own lines with its time, step and message; errors carry
+ * Qovery's explanation and hint below them.
+ */
+export function renderDeploymentLog(entries: readonly DeploymentLogEntry[], o: RenderOptions): string {
+  const out: string[] = [o.title, ...(o.status ? [o.status] : []), ''];
+  let stage: string | undefined;
+  for (const e of entries) {
+    const name = e.stageName ?? e.step ?? '';
+    if (name !== stage) {
+      stage = name;
+      out.push('', `## ${name || 'Deployment'}`, '');
+    }
+    const who = e.transmitterName ? ` ${e.transmitterName}` : '';
+    const step = e.step && e.step !== name ? ` [${e.step}]` : '';
+    const head = `${stamp(e.at)}${who}${step}`;
+    const lines = plainText(e.message ?? '').split('\n');
+    if (isError(e)) {
+      const err = e.error;
+      // Qovery's explanation follows the notification's rules (no links but the documentation's);
+      // the raw lines below it are the log itself, kept as sent.
+      out.push(`${head} ERROR ${err?.userMessage ? cleanMessage(err.userMessage, 2000) : (lines[0] ?? '')}`);
+      if (err?.userMessage && e.message) {
+        out.push(...lines.map((l) => `    ${l}`));
+      }
+      if (err?.hint) {
+        out.push(`    Hint: ${cleanMessage(err.hint, 2000)}`);
+      }
+      const link = allowedLink(err?.link);
+      if (link) {
+        out.push(`    Documentation: ${link}`);
+      }
+    } else {
+      out.push(`${head} ${lines[0] ?? ''}`, ...lines.slice(1).map((l) => `    ${l}`));
+    }
+  }
+  if (entries.length === 0) {
+    out.push('(no log entries yet)');
+  }
+  return `${out.join('\n')}\n`;
+}

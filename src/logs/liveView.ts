@@ -1,0 +1,177 @@
+// One live log view: the stream's lines in a bounded buffer, shown in a read-only document that is
+// redrawn at most a few times a second however fast lines arrive (one update per batch, never per line).
+import * as vscode from 'vscode';
+import { formatLine, LiveLogStream, LogBuffer, type LiveLogLine, type StreamOptions, type StreamState } from './live';
+import type { LogDocuments, LogSession } from './documents';
+
+/** The most often the document is redrawn while lines arrive. */
+export const BATCH_MS = 250;
+const MAX_BATCH_MS = 2000;
+
+export interface LiveViewOptions {
+  uri: vscode.Uri;
+  /** `api · staging`: what the heading names. */
+  title: string;
+  maxLines: number;
+  documents: LogDocuments;
+  /** The stream's settings, without the callbacks the view gives. */
+  stream: Omit<StreamOptions, 'onLine' | 'onState'>;
+  /** A 401 on the upgrade goes through the token check. */
+  onUnauthorized: () => void;
+  /** The serviceId this view follows (the same service's view is reused). */
+  serviceId: string;
+}
+
+type ShownLine = LiveLogLine & { shown?: string };
+
+export class LiveLogView implements LogSession {
+  readonly uri: vscode.Uri;
+  readonly serviceId: string;
+  readonly buffer: LogBuffer;
+  readonly stream: LiveLogStream;
+  paused = false;
+  pod: string | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #countdown: ReturnType<typeof setInterval> | undefined;
+  #waitUntil = 0;
+  #disposed = false;
+  /** How long the last text() took. */
+  #textMs = 0;
+  /** Redraws asked for, and done (the benchmark and the tests read them). */
+  redraws = 0;
+
+  constructor(private readonly o: LiveViewOptions) {
+    this.uri = o.uri;
+    this.serviceId = o.serviceId;
+    this.buffer = new LogBuffer(o.maxLines);
+    this.stream = new LiveLogStream({
+      ...o.stream,
+      onLine: (line) => {
+        this.buffer.push(line);
+        this.#schedule();
+      },
+      onState: (state) => this.#onState(state),
+    });
+  }
+
+  start(): void {
+    this.stream.start();
+  }
+
+  #onState(state: StreamState): void {
+    clearInterval(this.#countdown);
+    this.#countdown = undefined;
+    if (state.kind === 'waiting') {
+      this.#waitUntil = Date.now() + state.retryInMs;
+      // The "reconnecting in Ns" count goes down once a second.
+      this.#countdown = setInterval(() => this.#redraw(), 1000);
+    }
+    if (state.kind === 'stopped' && state.reason === 'unauthorized') {
+      this.o.onUnauthorized();
+    }
+    this.#redraw();
+  }
+
+  /** Lines arrive in bursts: one redraw per batch. */
+  #schedule(): void {
+    if (this.#timer === undefined && !this.paused && !this.#disposed) {
+      // A costly text (a full buffer) waits longer, so redrawing never takes more than a tenth of the time.
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#redraw();
+      }, Math.max(BATCH_MS, Math.min(MAX_BATCH_MS, this.#textMs * 10)));
+    }
+  }
+
+  #redraw(): void {
+    if (!this.#disposed) {
+      this.redraws++;
+      this.o.documents.changed(this);
+    }
+  }
+
+  statusText(): string {
+    const s = this.stream.state;
+    switch (s.kind) {
+      case 'connecting':
+        return s.attempt > 1 ? vscode.l10n.t('reconnecting…') : vscode.l10n.t('connecting…');
+      case 'connected':
+        return vscode.l10n.t('live');
+      case 'waiting':
+        return vscode.l10n.t('disconnected, reconnecting in {0}s', Math.max(1, Math.ceil((this.#waitUntil - Date.now()) / 1000)));
+      case 'stopped':
+        switch (s.reason) {
+          case 'signedOut':
+            return vscode.l10n.t('stopped: no token (signed out); sign in, then run Show Service Logs again');
+          case 'unauthorized':
+            return vscode.l10n.t('stopped: the token was refused (401); check the connection, then run Show Service Logs again');
+          case 'forbidden':
+            return vscode.l10n.t('stopped: this token may not read these logs (403)');
+          case 'notFound':
+            return vscode.l10n.t('stopped: the service was not found (404)');
+          default:
+            return vscode.l10n.t('closed');
+        }
+    }
+  }
+
+  text(): string {
+    const started = performance.now();
+    const text = this.#text();
+    this.#textMs = performance.now() - started;
+    return text;
+  }
+
+  #text(): string {
+    const lines = this.buffer.lines(this.pod) as ShownLine[];
+    const facts = [
+      vscode.l10n.t('{0} lines', lines.length),
+      this.buffer.dropped > 0 ? vscode.l10n.t('{0} older lines dropped (keeping {1})', this.buffer.dropped, this.buffer.max) : undefined,
+      this.pod !== undefined ? vscode.l10n.t('pod {0} only', this.pod || '-') : undefined,
+      this.paused ? vscode.l10n.t('paused') : undefined,
+    ].filter(Boolean);
+    const status = this.statusText();
+    const head = `${vscode.l10n.t('Live logs of {0}', this.o.title)} · ${status}\n${facts.join(' · ')}\n\n`;
+    const body = lines.map((l) => (l.shown ??= formatLine(l))).join('\n');
+    // The state is also the last line, where a reader who follows the end sees it.
+    const tail = this.stream.state.kind === 'connected' ? '' : `\n-- ${status} --`;
+    return `${head}${body}${tail}\n`;
+  }
+
+  didUpdate(editors: readonly vscode.TextEditor[]): void {
+    if (this.paused) {
+      return;
+    }
+    for (const editor of editors) {
+      const last = editor.document.lineCount - 1;
+      editor.revealRange(new vscode.Range(last, 0, last, 0), vscode.TextEditorRevealType.Default);
+    }
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.#redraw();
+  }
+
+  setPod(pod: string | undefined): void {
+    this.pod = pod;
+    this.#redraw();
+  }
+
+  clear(): void {
+    this.buffer.clear();
+    this.#redraw();
+  }
+
+  /** Connects again (after a stop, such as a refused token that was since replaced). */
+  reconnect(): void {
+    this.stream.restart();
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    clearTimeout(this.#timer);
+    clearInterval(this.#countdown);
+    this.stream.close();
+  }
+}

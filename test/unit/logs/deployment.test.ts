@@ -1,0 +1,97 @@
+import * as assert from 'node:assert/strict';
+import { allowedLink, explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeploymentLogs, plainText, renderDeploymentLog } from '../../../src/logs/deployment';
+
+const entry = (o: { at: string; exec?: string; service?: string; stage?: string; step?: string; message?: string; type?: string; error?: Record<string, string> }) => ({
+  type: o.type ?? (o.error ? 'error' : 'info'),
+  timestamp: o.at,
+  details: { execution_id: o.exec ?? 'e-1', transmitter: { id: o.service ?? 'svc-a', name: o.service === 'svc-b' ? 'worker' : 'api', type: 'Application' }, stage: { step: o.step ?? 'Deploy', name: o.stage ?? 'Deploy' } },
+  message: o.message === undefined ? null : { safe_message: o.message },
+  error: o.error ?? null,
+});
+
+describe('deployment logs', () => {
+  it('parses the bare array the API answers, skipping entries that are not objects, oldest first', () => {
+    const entries = parseDeploymentLogs([
+      entry({ at: '2026-11-30T09:00:02.000Z', message: 'second' }),
+      42,
+      null,
+      entry({ at: '2026-11-30T09:00:01.000Z', message: 'first', stage: 'Build' }),
+    ]);
+    assert.deepEqual(entries.map((e) => e.message), ['first', 'second']);
+    assert.equal(entries[0].stageName, 'Build');
+    assert.equal(entries[0].transmitterId, 'svc-a');
+    assert.equal(entries[0].executionId, 'e-1');
+  });
+
+  it('refuses an answer that is not an array (a {results} body is not this endpoint)', () => {
+    assert.throws(() => parseDeploymentLogs({ results: [] }), TypeError);
+  });
+
+  it('keeps one execution and one service', () => {
+    const entries = parseDeploymentLogs([
+      entry({ at: '2026-11-30T09:00:01Z', exec: 'e-1', message: 'old' }),
+      entry({ at: '2026-11-30T09:00:02Z', exec: 'e-2', service: 'svc-a', message: 'mine' }),
+      entry({ at: '2026-11-30T09:00:03Z', exec: 'e-2', service: 'svc-b', message: 'other' }),
+    ]);
+    assert.equal(latestExecutionId(entries), 'e-2');
+    assert.deepEqual(ofService(ofExecution(entries, 'e-2'), 'svc-a').map((e) => e.message), ['mine']);
+    assert.equal(ofService(entries, undefined).length, 3);
+  });
+
+  it('lets through only https links on a qovery.com host', () => {
+    assert.equal(allowedLink('https://hub.qovery.com/docs/x'), 'https://hub.qovery.com/docs/x');
+    assert.equal(allowedLink('https://qovery.com/'), 'https://qovery.com/');
+    for (const bad of ['http://hub.qovery.com/docs', 'https://qovery.com.evil.io/', 'https://evilqovery.com/', 'command:workbench.action.quit', 'javascript:alert(1)', 'https://user:pw@qovery.com/', 'https://qovery.com:8443/', 'not a url', undefined]) {
+      assert.equal(allowedLink(bad), undefined, String(bad));
+    }
+  });
+
+  it('explains a failure with the last error: message and hint without links, the documentation link only when allowed', () => {
+    const entries = parseDeploymentLogs([
+      entry({ at: '2026-11-30T09:00:01Z', error: { user_log_message: 'early failure', hint_message: 'early hint', link: 'https://hub.qovery.com/a' } }),
+      entry({ at: '2026-11-30T09:00:02Z', message: 'fine' }),
+      entry({
+        at: '2026-11-30T09:00:03Z',
+        message: 'raw',
+        error: { user_log_message: 'It crashed, see https://evil.example.com/x and command:workbench.action.quit now', hint_message: 'Check [the port](https://evil.example.com) 8080.', link: 'https://hub.qovery.com/docs/troubleshoot' },
+      }),
+    ]);
+    const e = explainFailureOf(entries);
+    assert.ok(e);
+    assert.ok(e.message.startsWith('It crashed'), e.message);
+    assert.ok(!/https?:|command:/.test(e.message + e.hint), `${e.message} ${e.hint}`);
+    assert.equal(e.hint, 'Check the port 8080.');
+    assert.equal(e.link, 'https://hub.qovery.com/docs/troubleshoot');
+    assert.equal(e.serviceName, 'api');
+  });
+
+  it('drops a link that is not on qovery.com, and says nothing when there is no error', () => {
+    const bad = parseDeploymentLogs([entry({ at: '2026-11-30T09:00:03Z', error: { user_log_message: 'boom', link: 'https://docs.evil.example.com/qovery.com' } })]);
+    assert.deepEqual(explainFailureOf(bad), { message: 'boom', hint: undefined, link: undefined, serviceName: 'api', executionId: 'e-1' });
+    assert.equal(explainFailureOf(parseDeploymentLogs([entry({ at: '2026-11-30T09:00:03Z', message: 'all good' })])), undefined);
+  });
+
+  it('renders stages as sections with UTC times, errors with their hint and allowed link', () => {
+    const text = renderDeploymentLog(
+      parseDeploymentLogs([
+        entry({ at: '2026-11-30T09:00:01.250Z', stage: 'Build', step: 'Build', message: 'building\nstep 2' }),
+        entry({ at: '2026-11-30T09:00:02Z', stage: 'Deploy', step: 'Deploy', message: '\u001b[31mred\u001b[0m text' }),
+        entry({ at: '2026-11-30T09:00:03Z', stage: 'Deploy', step: 'DeployedError', message: 'raw', error: { user_log_message: 'crashed, see https://evil.example.com/x', hint_message: 'check the port command:workbench.action.quit', link: 'https://evil.example.com' } }),
+      ]),
+      { title: 'Deployment log of api', status: 'over' },
+    );
+    const lines = text.split('\n');
+    assert.equal(lines[0], 'Deployment log of api');
+    assert.ok(lines.includes('## Build') && lines.includes('## Deploy'), text);
+    assert.ok(text.includes('2026-11-30 09:00:01.250 api building\n    step 2'), text);
+    assert.ok(text.includes('red text') && !text.includes('\u001b'), text);
+    assert.ok(text.includes('ERROR crashed, see\n') && text.includes('    Hint: check the port\n'), text);
+    assert.ok(!text.includes('command:'), 'no command: URI from server text');
+    assert.ok(!text.includes('evil.example.com'), 'a link that is not allowed is not shown as the documentation');
+    assert.ok(renderDeploymentLog([], { title: 't' }).includes('(no log entries yet)'));
+  });
+
+  it('plain text keeps tabs and line breaks, removes other control characters', () => {
+    assert.equal(plainText('a\tb\r\nc\u0007d\u001b[1;32m!'), 'a\tb\ncd!');
+  });
+});
