@@ -16,7 +16,7 @@ import { stateLabel } from '../tree/present';
 import type { Ui } from '../ui';
 import type { EnvironmentStatusService } from '../workspace/environmentStatus';
 import type { FolderLink } from '../workspace/links';
-import { isMovingState } from '../workspace/environmentStatus';
+import { isMovingState, POLL_MOVING_MS } from '../workspace/environmentStatus';
 import type { QoveryNode } from '../tree/nodes';
 import { DeployApi } from './api';
 import { DeploymentEntryNode } from './nodes';
@@ -69,6 +69,9 @@ function isDirty(folder: string): Promise<boolean> {
     execFile('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: folder, timeout: 10_000, windowsHide: true }, (error, stdout) => resolve(!error && String(stdout).trim() !== ''));
   });
 }
+
+/** Refreshes asked for while a deployment does not show yet (3 s apart). */
+const NUDGES = 10;
 
 const VERB_TITLES = (): Record<ServiceVerb, string> => ({
   deploy: vscode.l10n.t('Deploy'),
@@ -363,6 +366,7 @@ export class DeployCommands implements IDisposable {
           let shown = '';
           let armed = false;
           const finish = (state: string | undefined): void => {
+            nudge.dispose();
             watch.dispose();
             this.#follows.delete(watch);
             resolve(state);
@@ -390,6 +394,7 @@ export class DeployCommands implements IDisposable {
             },
           });
           this.#follows.add(watch);
+          const nudge = this.#nudge(target.environmentId, () => started, () => (started = true));
           armed = true;
           token.onCancellationRequested(() => finish(undefined));
           // A fetch in flight may have left before the POST: a second one then shows the deployment.
@@ -413,6 +418,28 @@ export class DeployCommands implements IDisposable {
       );
     }
     return final;
+  }
+
+  /**
+   * Until a deployment shows in the statuses (Qovery may answer the old state for a moment, and the
+   * status service polls every 3 s only once something moves), asks again every 3 s; after 30 s the
+   * answers count as they are (`giveUp`), so a follow always ends.
+   */
+  #nudge(environmentId: string, seen: () => boolean, giveUp: () => void): IDisposable {
+    const statuses = this.deps.workspace().statuses;
+    let tries = 0;
+    const timer = setInterval(() => {
+      if (seen()) {
+        clearInterval(timer);
+        return;
+      }
+      if (++tries > NUDGES) {
+        clearInterval(timer);
+        giveUp();
+      }
+      void statuses.refresh(environmentId);
+    }, POLL_MOVING_MS);
+    return { dispose: () => clearInterval(timer) };
   }
 
   /** The failure, with Show Deployment Logs when the logs feature is there. */
@@ -464,8 +491,8 @@ export class DeployCommands implements IDisposable {
         new Promise<Q.Status[] | undefined>((resolve) => {
           let started = verb === undefined;
           let armed = false;
-          let fetched = 0;
           const finish = (value: Q.Status[] | undefined): void => {
+            nudge.dispose();
             watch.dispose();
             this.#follows.delete(watch);
             resolve(value);
@@ -475,20 +502,20 @@ export class DeployCommands implements IDisposable {
               if (!armed || !answer) {
                 return;
               }
-              fetched++;
               const all = allServiceStatuses(answer);
               const moving = all.filter((s) => isMovingState(s.state));
               started ||= moving.length > 0;
               if (started) {
                 report(vscode.l10n.t('{0} of {1} services done', all.length - moving.length, all.length));
               }
-              // Nothing moving after a fresh answer: over (or never started, e.g. nothing to do).
-              if (moving.length === 0 && (started || fetched >= 2)) {
+              // Nothing moving once it started (or once the nudges gave up: nothing to do): over.
+              if (moving.length === 0 && started) {
                 finish(all);
               }
             },
           });
           this.#follows.add(watch);
+          const nudge = this.#nudge(target.environmentId, () => started, () => (started = true));
           armed = true;
           token.onCancellationRequested(() => finish(undefined));
           void statuses.refresh(target.environmentId).then(() => (started ? undefined : statuses.refresh(target.environmentId)));

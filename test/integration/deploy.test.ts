@@ -299,13 +299,26 @@ describe('deploy from the editor', function () {
     assert.ok(server.deployments.all().filter((d) => d.environmentId === environment && d.action === 'DEPLOY').length >= 2);
   });
 
+  it('follows a deployment that Qovery shows late: the old state is not taken for its end', async () => {
+    // The first two statuses answers after the restart still show the state from before it.
+    server.deployments.setTimings({ statusLagReads: 2 });
+    try {
+      await vscode.commands.executeCommand(Commands.restartService);
+    } finally {
+      server.deployments.setTimings({ statusLagReads: 0 });
+    }
+    const outcome = await waitFor('the outcome', () => prompter.messages('info').find((m) => m.startsWith('Qovery: admin-dashboard is')), 30_000);
+    assert.strictEqual(outcome, 'Qovery: admin-dashboard is restarted.');
+    assert.strictEqual(lastOf(service)?.state, 'RESTARTED');
+  });
+
   it('shows the deployment history, with Deploy This Commit', async () => {
     let entries: readonly vscode.QuickPickItem[] = [];
     let actions: readonly string[] = [];
     prompter.answer(
       (r: PromptRecord) => {
         entries = r.items ?? [];
-        return entries[0];
+        return entries.find((e) => e.label.startsWith('$(pass) running · '));
       },
       (r: PromptRecord) => {
         actions = r.actions;
@@ -317,7 +330,9 @@ describe('deploy from the editor', function () {
     assert.strictEqual(request?.path, `/application/${service}/deploymentHistoryV2`);
     assert.deepStrictEqual(request.query, { pageSize: '20' });
     assert.ok(entries.length >= 5, `${entries.length} entries`);
-    assert.match(entries[0].label, /^\$\(pass\) running · [0-9a-f]{7} /);
+    assert.strictEqual(entries[0].label, '$(pass) restarted', 'newest first');
+    assert.ok(entries.some((e) => /^\$\(pass\) running · [0-9a-f]{7} /.test(e.label)), entries.map((e) => e.label).join(' | '));
+    assert.ok(entries.some((e) => /^\$\(error\) build error · [0-9a-f]{7} breaks the build/.test(e.label)), entries.map((e) => e.label).join(' | '));
     assert.ok(actions.some((a) => a.includes('Deploy This Commit')), actions.join(', '));
   });
 

@@ -13,9 +13,11 @@ export type DeploymentAction = 'DEPLOY' | 'RESTART' | 'STOP';
 /** How long each step lasts (a test shortens it; the demo keeps it long enough to watch). */
 export interface DeploymentTimings {
   stepMs: number;
+  /** How many `GET /environment/{id}/statuses` answers still show the state from before a new deployment (Qovery shows one late). */
+  statusLagReads: number;
 }
 
-export const DEFAULT_TIMINGS: DeploymentTimings = { stepMs: 3_000 };
+export const DEFAULT_TIMINGS: DeploymentTimings = { stepMs: 3_000, statusLagReads: 0 };
 
 /** One action on one service. Services acted on together (an environment deploy) share the execution id. */
 export interface DeploymentRecord {
@@ -36,6 +38,8 @@ export interface DeploymentRecord {
   /** The current state; `steps` are the states still to come. */
   state: StateEnum;
   steps: StateEnum[];
+  /** Statuses answers that do not show this deployment yet. */
+  hiddenReads?: number;
 }
 
 /** A failure the router turns into an RFC 7807 answer. */
@@ -189,9 +193,29 @@ export class DeploymentStore {
     return undefined;
   }
 
-  /** The service as it is now: the seeded record with the state its deployments gave it. */
-  overlay(service: ServiceRecord): ServiceRecord {
-    const latest = this.latest(service.id);
+  /** The latest deployment the statuses show (one started lately may not show yet). */
+  #shown(serviceId: string): DeploymentRecord | undefined {
+    for (let i = this.#deployments.length - 1; i >= 0; i--) {
+      const d = this.#deployments[i];
+      if (d.serviceId === serviceId && !d.hiddenReads) {
+        return d;
+      }
+    }
+    return undefined;
+  }
+
+  /** Called after each statuses answer of an environment: a deployment shown late gets one read closer. */
+  statusesRead(environmentId: string): void {
+    for (const d of this.#deployments) {
+      if (d.environmentId === environmentId && d.hiddenReads) {
+        d.hiddenReads--;
+      }
+    }
+  }
+
+  /** The service as it is now (or as the statuses show it): the seeded record with the state its deployments gave it. */
+  overlay(service: ServiceRecord, asShown = false): ServiceRecord {
+    const latest = asShown ? this.#shown(service.id) : this.latest(service.id);
     if (latest) {
       const deployed = latest.state === 'DEPLOYED' || latest.state === 'RESTARTED';
       return {
@@ -209,7 +233,7 @@ export class DeploymentStore {
   decorateStatuses(body: EnvironmentStatuses): EnvironmentStatuses {
     for (const key of ['applications', 'containers', 'jobs', 'databases', 'helms', 'terraforms'] as const) {
       body[key] = (body[key] ?? []).map((status: Status): Status => {
-        const latest = this.latest(status.id);
+        const latest = this.#shown(status.id);
         if (!latest) {
           return status;
         }
@@ -451,6 +475,7 @@ export class DeploymentStore {
       updatedAt: at,
       state: steps[0],
       steps: steps.slice(1),
+      hiddenReads: this.#timings.statusLagReads,
     };
     this.#overrides.delete(service.id);
     this.#deployments.push(deployment);

@@ -217,8 +217,14 @@ const ROUTES: readonly Route[] = [
   route('GET', '/environment/{environmentId}/services', (call) => list(call.context.account.services(requireEnvironment(call).id).map(serviceJson))),
   route('GET', '/environment/{environmentId}/statuses', (call) => {
     const environment = requireEnvironment(call);
-    const body = environmentStatusesJson(environment, servicesNow(call, environment.id));
-    return ok(call.context.deployments ? call.context.deployments.decorateStatuses(body) : body);
+    const body = environmentStatusesJson(environment, servicesNow(call, environment.id, true));
+    const deployments = call.context.deployments;
+    if (!deployments) {
+      return ok(body);
+    }
+    const shown = deployments.decorateStatuses(body);
+    deployments.statusesRead(environment.id);
+    return ok(shown);
   }),
   route('GET', '/organization/{organizationId}/availableRole', (call) => {
     const org = requireOrganization(call, call.params.organizationId);
@@ -280,10 +286,10 @@ function variableRoutes(): Route[] {
 }
 
 /** An environment's services with the states their deployments gave them. */
-function servicesNow(call: Call, environmentId: string) {
+function servicesNow(call: Call, environmentId: string, asShown = false) {
   const services = call.context.account.services(environmentId);
   const deployments = call.context.deployments;
-  return deployments ? services.map((s) => deployments.overlay(s)) : services;
+  return deployments ? services.map((s) => deployments.overlay(s, asShown)) : services;
 }
 
 /** Deploy, redeploy, restart, stop and cancel; commits, history and links (test/qovery/deployments.ts). */
