@@ -233,6 +233,8 @@ export class LiveLogStream {
   #closed = false;
   #state: StreamState = { kind: 'connecting', attempt: 1 };
   #burst = 0;
+  /** Which connection attempt is the current one: an older one that finishes its token read gives up. */
+  #attempt = 0;
   readonly #o: StreamOptions;
 
   constructor(options: StreamOptions) {
@@ -300,6 +302,7 @@ export class LiveLogStream {
     if (this.#closed) {
       return;
     }
+    const attempt = ++this.#attempt;
     this.#set({ kind: 'connecting', attempt: this.#failures + 1 });
     let authorization: string | undefined;
     try {
@@ -307,7 +310,8 @@ export class LiveLogStream {
     } catch {
       authorization = undefined;
     }
-    if (this.#closed) {
+    // Closed, or another attempt started while the token was read (a restart): that one connects.
+    if (this.#closed || attempt !== this.#attempt) {
       return;
     }
     if (!authorization) {
@@ -321,6 +325,8 @@ export class LiveLogStream {
       this.#retry('the connection could not be opened');
       return;
     }
+    // Never two sockets: one left from before is closed first.
+    this.#drop();
     this.#socket = socket;
     let settled = false;
     const mine = (): boolean => this.#socket === socket && !this.#closed;

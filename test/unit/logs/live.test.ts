@@ -225,6 +225,31 @@ describe('live logs', () => {
       assert.ok(states.length > 0);
     });
 
+    it('restarts while the token is being read open one socket, and closing leaves none', async () => {
+      // The token read takes a moment (SecretStorage); two restarts land while the first read waits.
+      const lines: LiveLogLine[] = [];
+      stream = new LiveLogStream({
+        url: serviceLogsUrl(server.url.replace('http:', 'ws:'), target()),
+        authorization: () => new Promise((resolve) => setTimeout(() => resolve(`Token ${DEMO_ADMIN_TOKEN}`), 30)),
+        connect: (url, headers) => new WebSocket(url, { headers }),
+        onMessage: (text) => {
+          const l = parseLogMessage(text);
+          if (l) {
+            lines.push(l);
+          }
+        },
+        onState: () => undefined,
+      });
+      stream.start();
+      stream.restart();
+      stream.restart();
+      await until('connected', () => stream?.state.kind === 'connected' && lines.length >= 3);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(server.logs.openSockets, 1, 'one socket, not one per attempt');
+      stream.close();
+      await until('no socket open', () => server.logs.openSockets === 0 || undefined);
+    });
+
     it('closing the stream closes the socket on the server', async () => {
       const { lines } = open();
       await until('lines', () => lines.length >= 3);
