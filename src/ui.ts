@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, executeCommand } from './commands/registry';
+import { noLinks } from './api/errors';
 
 /**
  * The dialogs the extension shows. One seam, so integration tests can answer them in real VS Code
@@ -21,12 +22,13 @@ export interface Prompter {
 const windowPrompter: Prompter = {
   inputBox: (options) => vscode.window.showInputBox(options),
   quickPick: (items, options) => vscode.window.showQuickPick(items, options),
-  info: (message, options, ...actions) => vscode.window.showInformationMessage(message, options, ...actions),
-  warn: (message, options, ...actions) => vscode.window.showWarningMessage(message, options, ...actions),
-  error: (message, options, ...actions) => vscode.window.showErrorMessage(message, options, ...actions),
+  // Text from elsewhere (names, commit messages, server answers) is in these: never a clickable link.
+  info: (message, options, ...actions) => vscode.window.showInformationMessage(noLinks(message), options, ...actions),
+  warn: (message, options, ...actions) => vscode.window.showWarningMessage(noLinks(message), options, ...actions),
+  error: (message, options, ...actions) => vscode.window.showErrorMessage(noLinks(message), options, ...actions),
   progress: (title, task, options) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: options?.cancellable ?? false }, (progress, token) =>
-      task(token, (message) => progress.report({ message })),
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: noLinks(title), cancellable: options?.cancellable ?? false }, (progress, token) =>
+      task(token, (message) => progress.report({ message: noLinks(message) })),
     ),
 };
 

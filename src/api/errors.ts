@@ -125,6 +125,14 @@ export function cleanMessage(text: string, max = 200): string {
   return s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s;
 }
 
+/**
+ * A notification renders `[label](target)` as a link, and none of the extension's own messages has
+ * one: any that a name, a commit message or a server answer brings is shown as plain text instead.
+ */
+export function noLinks(message: string): string {
+  return message.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1 ($2)');
+}
+
 /** Picks the human text from an RFC 7807 style or `{error, message}` body. */
 export function problemText(body: unknown): string {
   if (!body || typeof body !== 'object') {

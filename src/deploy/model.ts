@@ -1,6 +1,7 @@
 // What the deploy feature decides, without `vscode`: which actions a service type has, which commit a
 // deploy sends, when a followed deployment is over, and the texts of its outcome. Plain mocha tests it.
 import type * as Q from 'qovery-typescript-axios';
+import { cleanMessage } from '../api/errors';
 import type { L10n } from '../tree/present';
 import { stateLabel } from '../tree/present';
 import { isMovingState } from '../workspace/environmentStatus';
@@ -108,14 +109,15 @@ export function chooseCommit(head: string | undefined, dirty: boolean, commits: 
   return dirty ? { kind: 'dirty', head: found, latest: latest === found ? undefined : latest } : { kind: 'head', commit: found };
 }
 
-export const shortSha = (sha: string | undefined): string => (sha ?? '').slice(0, 7);
+export const shortSha = (sha: unknown): string => (typeof sha === 'string' ? sha.slice(0, 7) : '');
 
 /** "abc1234 Fix the checkout" (first line, bounded). */
 export function commitText(commit: Pick<Q.Commit, 'git_commit_id' | 'message'> | undefined): string {
   if (!commit) {
     return '';
   }
-  const message = (commit.message ?? '').split('\n')[0].trim();
+  // A commit message is anyone's text: first line only, no links, and not trusted to be a string.
+  const message = cleanMessage(typeof commit.message === 'string' ? commit.message.split('\n')[0] : '', 200);
   return [shortSha(commit.git_commit_id), message.length > 60 ? `${message.slice(0, 59)}…` : message].filter(Boolean).join(' ');
 }
 

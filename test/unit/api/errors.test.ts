@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cleanMessage, describeError, isApiError, isNetworkLike, problemText, QoveryApiError } from '../../../src/api';
+import { cleanMessage, noLinks, describeError, isApiError, isNetworkLike, problemText, QoveryApiError } from '../../../src/api';
 
 describe('api/errors', () => {
   it('reads detail, then message, then error, then title', () => {
@@ -11,6 +11,12 @@ describe('api/errors', () => {
     assert.equal(problemText({ detail: 42 }), '');
     assert.equal(problemText('text'), '');
     assert.equal(problemText(null), '');
+  });
+
+  it('noLinks shows a markdown link of a notification as plain text, its target visible', () => {
+    assert.equal(noLinks('web is running (abc1234 [Release notes](https://evil.example/x))'), 'web is running (abc1234 Release notes (https://evil.example/x))');
+    assert.equal(noLinks('[a](command:workbench.action.quit) and [b](x)'), 'a (command:workbench.action.quit) and b (x)');
+    assert.equal(noLinks('Qovery: nothing to change [1/2] (ok)'), 'Qovery: nothing to change [1/2] (ok)');
   });
 
   it('strips markdown links, command URIs and bare URLs, and collapses whitespace', () => {

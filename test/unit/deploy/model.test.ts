@@ -83,6 +83,15 @@ describe('deploy: the pure rules', () => {
     assert.equal(durationText('nonsense'), undefined);
     assert.equal(commitText(undefined), '');
   });
+
+  it('a commit message is plain text, and an odd commit shape from the API does not throw', () => {
+    // A notification would make `[label](url)` a clickable link: a commit message never brings one.
+    assert.equal(commitText({ git_commit_id: 'abcdef0123', message: '[Release notes](https://evil.example/x) command:workbench.action.quit\nmore' }), 'abcdef0 Release notes');
+    assert.equal(commitText({ git_commit_id: 'abcdef0123', message: 42 as never }), 'abcdef0');
+    assert.equal(commitText({ git_commit_id: 7 as never, message: { text: 'x' } as never }), '');
+    const row = historyRow({ id: 'd', status: 'DEPLOYED', details: { commit: { git_commit_id: 'abcdef0123', message: null } } } as never, plainL10n);
+    assert.ok(row.description.includes('abcdef0') || row.label.includes('abcdef0') || row.detail.includes('abcdef0'), JSON.stringify(row));
+  });
 });
 
 describe('deploy: what a command was given', () => {
