@@ -4,7 +4,7 @@ import type * as Q from 'qovery-typescript-axios';
 import type { QoveryClient } from '../api/client';
 import { QoveryApiError } from '../api/errors';
 import type { CallOptions } from '../api/http';
-import { checkList, checkObject } from '../api/validate';
+import { checkList } from '../api/validate';
 import { SEGMENTS, type EnvironmentVerb, type ServiceType, type ServiceVerb } from './model';
 
 const id = (value: string): string => {
@@ -15,21 +15,30 @@ const id = (value: string): string => {
 };
 
 /** `Status` answers carry at least an id and a state. */
-const STATUS = ['id', 'state'] as const;
+/** What an action's answer says, read field by field. */
+export type ActionStatus = Partial<Pick<Q.Status, 'id' | 'state' | 'execution_id' | 'deployment_request_id'>>;
+
+/**
+ * After a 2xx the action was accepted, whatever its body looks like: refusing an odd body would tell
+ * the user it failed and invite a second POST. Its ids are used when they are there.
+ */
+export function acceptedStatus(answer: unknown): ActionStatus {
+  const o = answer && typeof answer === 'object' ? (answer as Record<string, unknown>) : {};
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+  return { id: text(o.id), state: text(o.state) as Q.StateEnum | undefined, execution_id: text(o.execution_id), deployment_request_id: text(o.deployment_request_id) };
+}
 
 export class DeployApi {
   constructor(private readonly client: QoveryClient) {}
 
   /** POST /{type}/{id}/deploy | redeploy | restart-service | stop: 202 with the service's `Status`. */
-  async serviceAction(type: ServiceType, serviceId: string, verb: ServiceVerb, body?: Record<string, string>, o?: CallOptions): Promise<Q.Status> {
-    const answer = await this.client.send('POST', `/${SEGMENTS[type]}/${id(serviceId)}/${verb}`, body, o);
-    return checkObject<Q.Status>(answer, 'the deployment status', STATUS);
+  async serviceAction(type: ServiceType, serviceId: string, verb: ServiceVerb, body?: Record<string, string>, o?: CallOptions): Promise<ActionStatus> {
+    return acceptedStatus(await this.client.send('POST', `/${SEGMENTS[type]}/${id(serviceId)}/${verb}`, body, o));
   }
 
   /** POST /environment/{id}/deploy (a `Status`), redeploy or stop (an `EnvironmentStatus`: no request id). */
-  async environmentAction(environmentId: string, verb: EnvironmentVerb, o?: CallOptions): Promise<Q.Status | Q.EnvironmentStatus> {
-    const answer = await this.client.send('POST', `/environment/${id(environmentId)}/${verb}`, undefined, o);
-    return checkObject<Q.Status | Q.EnvironmentStatus>(answer, 'the environment status', STATUS);
+  async environmentAction(environmentId: string, verb: EnvironmentVerb, o?: CallOptions): Promise<ActionStatus> {
+    return acceptedStatus(await this.client.send('POST', `/environment/${id(environmentId)}/${verb}`, undefined, o));
   }
 
   /** POST /environment/{id}/cancelDeployment; `force_cancel` only when the user asked for it. */

@@ -18,7 +18,7 @@ import type { EnvironmentStatusService } from '../workspace/environmentStatus';
 import type { FolderLink } from '../workspace/links';
 import { isMovingState, POLL_MOVING_MS } from '../workspace/environmentStatus';
 import type { QoveryNode } from '../tree/nodes';
-import { DeployApi } from './api';
+import { DeployApi, type ActionStatus } from './api';
 import { DeploymentEntryNode } from './nodes';
 import { environmentTargetOf, serviceTargetOf } from './targets';
 import {
@@ -213,7 +213,7 @@ export class DeployCommands implements IDisposable {
       if (!(await this.#confirm(verb, target, version))) {
         return;
       }
-      let status: Q.Status;
+      let status: ActionStatus;
       try {
         status = await api.serviceAction(target.serviceType, target.serviceId, verb, verb === 'deploy' ? deployBody(target.serviceType, choice) : undefined);
       } catch (error) {

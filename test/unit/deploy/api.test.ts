@@ -51,6 +51,14 @@ describe('deploy: the API calls against the test server and the spec', function 
     );
   });
 
+  it('an accepted action whose answer is odd (empty 202, null fields) is still accepted, never a failure inviting a second POST', async () => {
+    server.setFault(`POST /database/${DEMO.services.storefrontPostgres}/restart-service`, { status: 202, body: { id: null, state: 7 }, afterAction: true, times: 1 });
+    const status = await admin.serviceAction('DATABASE', DEMO.services.storefrontPostgres, 'restart-service');
+    assert.deepEqual(status, { id: undefined, state: undefined, execution_id: undefined, deployment_request_id: undefined });
+    const restart = steps.filter(([id]) => id === DEMO.services.storefrontPostgres);
+    assert.ok(restart.length >= 1, 'the server acted');
+  });
+
   it('a commit that fails to build ends in BUILD_ERROR; a commit Qovery does not see is refused (400)', async () => {
     const failing = server.deployments.failingCommit(admin2);
     assert.ok(failing);
