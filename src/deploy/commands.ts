@@ -589,6 +589,11 @@ export class DeployCommands implements IDisposable {
       return;
     }
     const name = target.environmentName ?? target.environmentId;
+    // One cancel in flight per environment: from the tree and from a 409's button at once, one POST.
+    await this.#once(`cancel:${target.environmentId}`, () => this.#cancelConfirmed(api, client, target, name, statuses));
+  }
+
+  async #cancelConfirmed(api: DeployApi, client: QoveryClient, target: EnvironmentTarget, name: string, statuses: EnvironmentStatusService): Promise<void> {
     const cancel = vscode.l10n.t('Cancel Deployment');
     const force = vscode.l10n.t('Force Cancel');
     const answer = await this.deps.ui.prompter.warn(

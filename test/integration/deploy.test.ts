@@ -261,8 +261,11 @@ describe('deploy from the editor', function () {
 
       await vscode.commands.executeCommand(Commands.redeploy);
       await waitFor('building', () => lastOf(service)?.state === 'BUILDING', 10_000);
+      // Asked twice at once (the tree and a 409's button): one confirmation, one POST.
       prompter.answer('Cancel Deployment');
-      await vscode.commands.executeCommand(Commands.cancelDeployment);
+      prompter.answer('Cancel Deployment');
+      await Promise.all([vscode.commands.executeCommand(Commands.cancelDeployment), vscode.commands.executeCommand(Commands.cancelDeployment)]);
+      assert.strictEqual(posts(/\/environment\/[^/]+\/cancelDeployment$/).length, 1, 'one cancel sent');
       const [cancel] = posts(/\/environment\/[^/]+\/cancelDeployment$/);
       assert.strictEqual(cancel?.path, `/environment/${environment}/cancelDeployment`);
       assert.deepStrictEqual(cancel.body, {});
