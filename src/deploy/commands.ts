@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import type * as Q from 'qovery-typescript-axios';
 import type { QoveryClient } from '../api/client';
-import { cleanMessage, errorKind } from '../api/errors';
+import { cleanMessage, errorKind, isTransient } from '../api/errors';
 import { getServiceStatuses, listEnvironments } from '../api/explorer';
 import type { SessionManager } from '../auth/session';
 import { Commands, executeCommand } from '../commands/registry';
@@ -358,6 +358,7 @@ export class DeployCommands implements IDisposable {
     const statuses = this.deps.workspace().statuses;
     const title = vscode.l10n.t('Qovery: {0} {1} · {2}', VERB_TITLES()[verb], target.serviceName, target.environmentName ?? '');
     let last: Q.Status | undefined;
+    let lost: unknown;
     const final = await this.deps.ui.prompter.progress(
       title,
       (token, report) =>
@@ -373,8 +374,16 @@ export class DeployCommands implements IDisposable {
           };
           // Called at once with the last answer (from before the POST): ignored until armed.
           const watch = statuses.watch(target.environmentId, {
-            onStatuses: (answer) => {
-              if (!armed || !answer) {
+            onStatuses: (answer, error) => {
+              if (!armed) {
+                return;
+              }
+              if (!answer) {
+                // A failure that will not pass by itself (signed out, 401, 403, the environment gone) ends the follow.
+                if (error !== undefined && !isTransient(error)) {
+                  lost = error;
+                  finish(undefined);
+                }
                 return;
               }
               const status = serviceStatusIn(answer, target.serviceId);
@@ -403,7 +412,7 @@ export class DeployCommands implements IDisposable {
       { cancellable: true },
     );
     if (final === undefined) {
-      this.deps.log.info(`Deploy: stopped following ${target.serviceName}; the deployment goes on.`);
+      this.#lost(lost, target.serviceName);
       return undefined;
     }
     const p = this.deps.ui.prompter;
@@ -480,10 +489,25 @@ export class DeployCommands implements IDisposable {
     return executeCommand(Commands.showDeploymentLogs, this.#logsArgs(target, executionId));
   }
 
+  /** A follow that ended without a final state: stopped by the user, or lost to a failure that stays. */
+  #lost(error: unknown, name: string): void {
+    if (error === undefined) {
+      this.deps.log.info(`Deploy: stopped following ${name}; the deployment goes on.`);
+      return;
+    }
+    this.deps.log.warn(`Deploy: stopped following ${name}: ${errorText(error)}`);
+    // A 401 goes through the token check; a 403 or 404 changes nothing about the sign-in.
+    this.deps.session.reportFailure(error);
+    if (errorKind(error) !== 'cancelled' && !(error instanceof vscode.CancellationError)) {
+      void this.deps.ui.prompter.warn(vscode.l10n.t('Qovery: stopped following {0}: {1} The deployment goes on in Qovery.', name, errorText(error)), {});
+    }
+  }
+
   /** Follows a whole environment until nothing in it moves. */
   async followEnvironment(target: EnvironmentTarget, verb: EnvironmentVerb | undefined): Promise<Q.Status[] | undefined> {
     const statuses = this.deps.workspace().statuses;
     const name = target.environmentName ?? target.environmentId;
+    let lost: unknown;
     const title = verb ? vscode.l10n.t('Qovery: {0} environment {1}', verb === 'stop' ? vscode.l10n.t('Stop') : verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Deploy'), name) : vscode.l10n.t('Qovery: following {0}', name);
     const result = await this.deps.ui.prompter.progress(
       title,
@@ -498,8 +522,15 @@ export class DeployCommands implements IDisposable {
             resolve(value);
           };
           const watch = statuses.watch(target.environmentId, {
-            onStatuses: (answer) => {
-              if (!armed || !answer) {
+            onStatuses: (answer, error) => {
+              if (!armed) {
+                return;
+              }
+              if (!answer) {
+                if (error !== undefined && !isTransient(error)) {
+                  lost = error;
+                  finish(undefined);
+                }
                 return;
               }
               const all = allServiceStatuses(answer);
@@ -523,6 +554,7 @@ export class DeployCommands implements IDisposable {
       { cancellable: true },
     );
     if (!result) {
+      this.#lost(lost, name);
       return undefined;
     }
     const failed = result.filter((s) => isErrorState(s.state));

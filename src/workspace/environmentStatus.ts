@@ -263,7 +263,8 @@ export class EnvironmentStatusService implements IDisposable {
       return;
     }
     const idle = Math.min(POLL_IDLE_MS, ...[...w.subscribers].map((s) => s.idleMs ?? Infinity));
-    const ms = delay ?? (w.last && hasMovingService(w.last) ? POLL_MOVING_MS : idle);
+    // After a failure the last answer may be old: only a fresh one that shows movement keeps the 3 s pace.
+    const ms = delay ?? (w.last && w.lastError === undefined && hasMovingService(w.last) ? POLL_MOVING_MS : idle);
     this.clock.clearTimeout(w.timer);
     w.timer = this.clock.setTimeout(() => {
       w.timer = undefined;

@@ -275,6 +275,22 @@ describe('deploy from the editor', function () {
     }
   });
 
+  it('a follow ends when the statuses fail for good (404), says so, and leaves the sign-in alone', async () => {
+    server.deployments.setTimings({ stepMs: 5_000 });
+    try {
+      await vscode.commands.executeCommand(Commands.restartService);
+      await waitFor('following', () => api.chunks.get('deploy').commands.following === 1, 10_000);
+      server.setFault(/^GET \/environment\/[^/]+\/statuses$/, { status: 404 });
+      const warning = await waitFor('the follow gives up', () => prompter.messages('warn').find((m) => m.startsWith('Qovery: stopped following admin-dashboard')), 20_000);
+      assert.match(warning, /The deployment goes on in Qovery\.$/);
+      assert.strictEqual(api.chunks.get('deploy').commands.following, 0);
+      assert.strictEqual(api.session.state.status, 'signedIn');
+    } finally {
+      server.clearFaults();
+      server.deployments.setTimings({ stepMs: 300 });
+    }
+  });
+
   it('restarts the linked service and follows it to RESTARTED', async () => {
     await vscode.commands.executeCommand(Commands.restartService);
     assert.strictEqual(posts(/restart-service$/)[0]?.path, `/application/${service}/restart-service`);

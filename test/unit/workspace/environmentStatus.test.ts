@@ -227,4 +227,27 @@ describe('workspace link: environment status service', () => {
     assert.equal(calls.length, 2);
     service.dispose();
   });
+
+  it('a failure after an answer that showed movement falls back to the idle pace, not 3 s', async () => {
+    let fail = false;
+    const service = new EnvironmentStatusService(
+      (id) => {
+        calls.push(id);
+        return fail ? Promise.reject(new Error('404')) : Promise.resolve(statuses('DEPLOYING'));
+      },
+      clock,
+    );
+    service.watch('env', { onStatuses: () => undefined });
+    await flush();
+    await clock.advance(3_000);
+    assert.equal(calls.length, 2, 'moving: every 3 s');
+    fail = true;
+    await clock.advance(3_000);
+    assert.equal(calls.length, 3, 'the failing fetch');
+    await clock.advance(60_000);
+    assert.equal(calls.length, 3, 'no 3 s polling on a stale answer');
+    await clock.advance(60_000);
+    assert.equal(calls.length, 4, 'the idle pace');
+    service.dispose();
+  });
 });
