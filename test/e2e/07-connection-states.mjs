@@ -62,10 +62,11 @@ export const steps = [
       await wb.clickWelcomeButton('Update Token');
       const box = await wb.waitForInputBox('Qovery: New token for "Acme Corp"');
       assert.equal(box.type, 'password');
-      await wb.typeAndSubmit(api.DEMO_VIEWER_TOKEN);
+      // The deployer token: a role that may deploy, which the deploy step later needs.
+      await wb.typeAndSubmit(api.DEMO_DEPLOYER_TOKEN);
       await wb.waitForRow('Acme Corp', 1);
       assert.ok(
-        extensionRequests(server, before).some((r) => r.path === '/organization' && r.status === 200 && r.tokenName === 'vscode-demo-viewer'),
+        extensionRequests(server, before).some((r) => r.path === '/organization' && r.status === 200 && r.tokenName === 'ci-deployer'),
         'the new token was checked',
       );
     },
