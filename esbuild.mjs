@@ -49,10 +49,10 @@ const COMMON = {
   metafile: true,
 };
 
-const sourceId = (file) => relative(here, file).split('\\').join('/');
-
 /** Step 2's plugin: an import of a core file becomes a read of the core's table. */
-function useCoreModules(coreFiles, used) {
+function useCoreModules(coreFiles, used, workingDir) {
+  // The same form as the metafile's input paths: relative to the working directory.
+  const sourceId = (file) => relative(workingDir, file).split('\\').join('/');
   return {
     name: 'use-core-modules',
     setup(build) {
@@ -86,7 +86,10 @@ function coreEntry(used) {
   return {
     contents: `export * from ${JSON.stringify(`./${CORE_ENTRY}`)};
 ${imports}
-globalThis[Symbol.for(${JSON.stringify(SHARED_KEY)})] = { ${table} };`,
+// Frozen and not writable: nothing else in the extension host can swap a module the chunks use.
+if (!Object.getOwnPropertyDescriptor(globalThis, Symbol.for(${JSON.stringify(SHARED_KEY)}))) {
+  Object.defineProperty(globalThis, Symbol.for(${JSON.stringify(SHARED_KEY)}), { value: Object.freeze({ ${table} }), writable: false, configurable: false });
+}`,
     resolveDir: here,
     sourcefile: 'extension-entry.js',
     loader: 'ts',
@@ -100,11 +103,11 @@ globalThis[Symbol.for(${JSON.stringify(SHARED_KEY)})] = { ${table} };`,
 export async function buildAll({ production = false, write = true, plugins = [], absWorkingDir = here } = {}) {
   const options = { ...COMMON, absWorkingDir, minify: production, sourcemap: !production, sourcesContent: false, write, plugins };
   // 1. Which files the core holds.
-  const probe = await esbuild.build({ ...options, entryPoints: { extension: CORE_ENTRY }, write: false, sourcemap: false, plugins: [] });
+  const probe = await esbuild.build({ ...options, entryPoints: { extension: CORE_ENTRY }, write: false, sourcemap: false });
   const coreFiles = new Set(Object.keys(probe.metafile.inputs).filter((f) => f.startsWith('src/')));
   // 2. The chunks, reading what the core holds from its table.
   const used = new Set();
-  const chunks = await esbuild.build({ ...options, entryPoints: CHUNK_ENTRY_POINTS, plugins: [...plugins, useCoreModules(coreFiles, used)] });
+  const chunks = await esbuild.build({ ...options, entryPoints: CHUNK_ENTRY_POINTS, plugins: [...plugins, useCoreModules(coreFiles, used, absWorkingDir)] });
   // 3. The core, with its table.
   const core = await esbuild.build({ ...options, stdin: coreEntry(used), outfile: 'dist/extension.js', outdir: undefined });
   return {
@@ -139,10 +142,14 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const ok = await buildOnce(production);
   if (process.argv.includes('--watch')) {
     // Every change rebuilds all three steps (a few hundred milliseconds), so the table stays right.
+    // One build at a time: the chunks of one build never sit beside the core of another.
     let timer;
+    let running = Promise.resolve();
     watchFiles(join(here, 'src'), { recursive: true }, () => {
       clearTimeout(timer);
-      timer = setTimeout(() => void buildOnce(production), 100);
+      timer = setTimeout(() => {
+        running = running.then(() => buildOnce(production));
+      }, 100);
     });
   } else if (!ok) {
     process.exit(1);

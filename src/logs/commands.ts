@@ -168,7 +168,16 @@ export class LogCommands implements vscode.Disposable {
       documents: this.documents,
       fetch: (t, signal) => this.fetchDeploymentLogs(t, signal),
       // The shared status polling (3 s while something moves): no polling of its own.
-      watch: (environmentId, onStatuses) => this.core.load('statuses').service.watch(environmentId, { onStatuses }),
+      // The answer `watch` hands over at once may be up to two minutes old: it is skipped, and a fresh
+      // one is asked for, so "the deployment is over" is never said from an old answer.
+      watch: (environmentId, onStatuses) => {
+        const service = this.core.load('statuses').service;
+        let fresh = false;
+        const watch = service.watch(environmentId, { onStatuses: (s) => fresh && onStatuses(s) });
+        fresh = true;
+        void service.refresh(environmentId);
+        return watch;
+      },
       onError: (error) => {
         this.core.session.reportFailure(error);
         this.core.log.warn(`Deployment logs of ${target.environmentId} could not be loaded: ${this.core.log.redact(String((error as Error)?.message ?? error))}`);

@@ -175,6 +175,7 @@ export class LogBuffer {
     this.#size = 0;
     this.dropped = 0;
     this.received = 0;
+    this.pods.clear();
   }
 }
 

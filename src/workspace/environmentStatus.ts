@@ -47,6 +47,8 @@ interface Watched {
   /** Which fetch is the current one. */
   fetchToken?: object;
   last?: EnvironmentServiceStatuses;
+  /** When the next fetch is due (the clock's time). */
+  dueAt?: number;
   /** The failure of the last fetch, if it failed. */
   lastError?: unknown;
   fetchedAt?: number;
@@ -88,6 +90,12 @@ export class EnvironmentStatusService implements IDisposable {
     }
     if (!watched.inFlight && !watched.timer && this.#focused) {
       void this.#fetch(environmentId);
+    } else if (watched.timer !== undefined && watched.dueAt !== undefined && watched.fetchedAt !== undefined && subscription.idleMs !== undefined) {
+      // A shorter pace (the explorer's auto refresh) applies from now, not after the current wait.
+      const due = watched.fetchedAt + subscription.idleMs;
+      if (due < watched.dueAt) {
+        this.#schedule(environmentId, watched, due - this.clock.now());
+      }
     }
     return {
       dispose: () => {
@@ -266,8 +274,10 @@ export class EnvironmentStatusService implements IDisposable {
     // After a failure the last answer may be old: only a fresh one that shows movement keeps the 3 s pace.
     const ms = delay ?? (w.last && w.lastError === undefined && hasMovingService(w.last) ? POLL_MOVING_MS : idle);
     this.clock.clearTimeout(w.timer);
+    w.dueAt = this.clock.now() + Math.max(0, ms);
     w.timer = this.clock.setTimeout(() => {
       w.timer = undefined;
+      w.dueAt = undefined;
       void this.#fetch(environmentId);
     }, Math.max(0, ms));
   }

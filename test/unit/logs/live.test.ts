@@ -75,6 +75,7 @@ describe('live logs', () => {
       b.clear();
       assert.equal(b.size, 0);
       assert.equal(b.dropped, 0);
+      assert.deepEqual([...b.pods], [], 'Filter by Pod offers no pod of the cleared lines');
       b.push(line(9));
       assert.deepEqual(b.lines().map((l) => l.text), ['line 9']);
     });

@@ -250,4 +250,18 @@ describe('workspace link: environment status service', () => {
     assert.equal(calls.length, 4, 'the idle pace');
     service.dispose();
   });
+
+  it('a subscriber with a shorter pace joining a waiting environment moves its next fetch forward', async () => {
+    const service = make();
+    service.watch('env', { onStatuses: () => undefined });
+    await flush();
+    await clock.advance(10_000);
+    assert.equal(calls.length, 1);
+    service.watch('env', { onStatuses: () => undefined, idleMs: 30_000 });
+    await clock.advance(20_000);
+    assert.equal(calls.length, 2, 'at 30 s, not at the 2 minutes the first subscriber set');
+    await clock.advance(30_000);
+    assert.equal(calls.length, 3);
+    service.dispose();
+  });
 });
