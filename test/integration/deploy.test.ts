@@ -1,7 +1,5 @@
 import * as assert from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/commands/registry';
@@ -10,56 +8,11 @@ import type { QoveryNode } from '../../src/tree/nodes';
 import type { FolderLink } from '../../src/workspace/links';
 import { DEMO, type QoveryServer, type RequestLogEntry } from '../qovery';
 import { isFinal } from '../qovery/deployments';
+import { addFolder, git, makeRepository, removeAddedFolders } from './folders';
 import { extensionApi, freshServer, type PromptRecord, resetExtension, ScriptedPrompter, signInWith, waitFor } from './helpers';
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
-  }).trim();
-}
-
 /** A repository of admin-dashboard (internal-tools · development) with a branch that looks pushed. */
-function makeRepository(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qovery-deploy-'));
-  git(dir, 'init', '-q', '-b', 'main');
-  fs.writeFileSync(path.join(dir, 'README.md'), '# admin\n');
-  git(dir, 'add', '.');
-  git(dir, 'commit', '-q', '-m', 'first');
-  git(dir, 'remote', 'add', 'origin', 'git@github.com:Acme/admin-dashboard.git');
-  git(dir, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
-  return dir;
-}
-
-async function addFolder(dir: string): Promise<vscode.WorkspaceFolder> {
-  const count = vscode.workspace.workspaceFolders?.length ?? 0;
-  const changed = new Promise<void>((resolve) => {
-    const sub = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      sub.dispose();
-      resolve();
-    });
-  });
-  assert.ok(vscode.workspace.updateWorkspaceFolders(count, 0, { uri: vscode.Uri.file(dir) }), 'the folder can be added');
-  await changed;
-  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.fsPath === dir);
-  assert.ok(folder);
-  return folder;
-}
-
-async function removeAddedFolders(): Promise<void> {
-  const count = vscode.workspace.workspaceFolders?.length ?? 0;
-  if (count > 1) {
-    const changed = new Promise<void>((resolve) => {
-      const sub = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        sub.dispose();
-        resolve();
-      });
-    });
-    vscode.workspace.updateWorkspaceFolders(1, count - 1);
-    await changed;
-  }
-}
+const adminRepository = (): string => makeRepository('admin', 'git@github.com:Acme/admin-dashboard.git');
 
 describe('deploy from the editor', function () {
   this.timeout(60_000);
@@ -100,7 +53,7 @@ describe('deploy from the editor', function () {
     server = await freshServer(api);
     server.deployments.setTimings({ stepMs: 300 });
     await signInWith(api, server.tokens.admin);
-    dir = makeRepository();
+    dir = adminRepository();
     folder = await addFolder(dir);
     await waitFor('the folder is linked to admin-dashboard', async () => {
       await api.workspace.links.refresh();
