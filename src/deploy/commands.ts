@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import type * as Q from 'qovery-typescript-axios';
 import type { QoveryClient } from '../api/client';
+import type { EnvironmentServiceStatuses } from '../api/types';
 import { cleanMessage, errorKind, isTransient } from '../api/errors';
 import { getServiceStatuses, listEnvironments } from '../api/explorer';
 import type { SessionManager } from '../auth/session';
@@ -355,62 +356,22 @@ export class DeployCommands implements IDisposable {
    * notification (its Cancel stops following, not the deployment), then the outcome.
    */
   async follow(target: DeployTarget, verb: ServiceVerb, executionId: string | undefined, what?: string): Promise<string | undefined> {
-    const statuses = this.deps.workspace().statuses;
     const title = vscode.l10n.t('Qovery: {0} {1} · {2}', VERB_TITLES()[verb], target.serviceName, target.environmentName ?? '');
     let last: Q.Status | undefined;
-    let lost: unknown;
-    const final = await this.deps.ui.prompter.progress(
-      title,
-      (token, report) =>
-        new Promise<string | undefined>((resolve) => {
-          let started = false;
-          let shown = '';
-          let armed = false;
-          const finish = (state: string | undefined): void => {
-            nudge.dispose();
-            watch.dispose();
-            this.#follows.delete(watch);
-            resolve(state);
-          };
-          // Called at once with the last answer (from before the POST): ignored until armed.
-          const watch = statuses.watch(target.environmentId, {
-            onStatuses: (answer, error) => {
-              if (!armed) {
-                return;
-              }
-              if (!answer) {
-                // A failure that will not pass by itself (signed out, 401, 403, the environment gone) ends the follow.
-                if (error !== undefined && !isTransient(error)) {
-                  lost = error;
-                  finish(undefined);
-                }
-                return;
-              }
-              const status = serviceStatusIn(answer, target.serviceId);
-              const step = followStep(status, executionId, started);
-              started = step.started;
-              if (status && started) {
-                last = status;
-                const text = stepText(status, vscode.l10n);
-                if (text !== shown) {
-                  shown = text;
-                  report(text);
-                }
-              }
-              if (step.done) {
-                finish(status?.state);
-              }
-            },
-          });
-          this.#follows.add(watch);
-          const nudge = this.#nudge(target.environmentId, () => started, () => (started = true));
-          armed = true;
-          token.onCancellationRequested(() => finish(undefined));
-          // A fetch in flight may have left before the POST: a second one then shows the deployment.
-          void statuses.refresh(target.environmentId).then(() => (started ? undefined : statuses.refresh(target.environmentId)));
-        }),
-      { cancellable: true },
-    );
+    let shown = '';
+    const { result: final, lost } = await this.#track<string | undefined>(target.environmentId, title, false, (answer, started, report) => {
+      const status = serviceStatusIn(answer, target.serviceId);
+      const step = followStep(status, executionId, started);
+      if (status && step.started) {
+        last = status;
+        const text = stepText(status, vscode.l10n);
+        if (text !== shown) {
+          shown = text;
+          report(text);
+        }
+      }
+      return { started: step.started, done: step.done, result: status?.state };
+    });
     if (final === undefined) {
       this.#lost(lost, target.serviceName);
       return undefined;
@@ -489,6 +450,66 @@ export class DeployCommands implements IDisposable {
     return executeCommand(Commands.showDeploymentLogs, this.#logsArgs(target, executionId));
   }
 
+  /**
+   * The one shape of a follow: a cancellable progress notification over the environment's status
+   * answers until `step` says it is done. `result` is undefined when the user stopped following, or
+   * when a failure that will not pass by itself (signed out, 401, 403, the environment gone) ended it:
+   * that failure is `lost`.
+   */
+  async #track<T>(
+    environmentId: string,
+    title: string,
+    startedAlready: boolean,
+    step: (answer: EnvironmentServiceStatuses, started: boolean, report: (text: string) => void) => { started: boolean; done: boolean; result: T },
+  ): Promise<{ result: T | undefined; lost: unknown }> {
+    const statuses = this.deps.workspace().statuses;
+    let lost: unknown;
+    let ended = false;
+    const result = await this.deps.ui.prompter.progress(
+      title,
+      (token, report) =>
+        new Promise<T | undefined>((resolve) => {
+          let started = startedAlready;
+          let armed = false;
+          const finish = (value: T | undefined): void => {
+            ended = true;
+            nudge.dispose();
+            watch.dispose();
+            this.#follows.delete(watch);
+            resolve(value);
+          };
+          // Called at once with the last answer (from before the POST): ignored until armed.
+          const watch = statuses.watch(environmentId, {
+            onStatuses: (answer, error) => {
+              if (!armed || ended) {
+                return;
+              }
+              if (!answer) {
+                if (error !== undefined && !isTransient(error)) {
+                  lost = error;
+                  finish(undefined);
+                }
+                return;
+              }
+              const s = step(answer, started, report);
+              started = s.started;
+              if (s.done) {
+                finish(s.result);
+              }
+            },
+          });
+          this.#follows.add(watch);
+          const nudge = this.#nudge(environmentId, () => started, () => (started = true));
+          armed = true;
+          token.onCancellationRequested(() => finish(undefined));
+          // A fetch in flight may have left before the POST: a second one then shows the deployment.
+          void statuses.refresh(environmentId).then(() => (started ? undefined : statuses.refresh(environmentId)));
+        }),
+      { cancellable: true },
+    );
+    return { result, lost };
+  }
+
   /** A follow that ended without a final state: stopped by the user, or lost to a failure that stays. */
   #lost(error: unknown, name: string): void {
     if (error === undefined) {
@@ -505,54 +526,18 @@ export class DeployCommands implements IDisposable {
 
   /** Follows a whole environment until nothing in it moves. */
   async followEnvironment(target: EnvironmentTarget, verb: EnvironmentVerb | undefined): Promise<Q.Status[] | undefined> {
-    const statuses = this.deps.workspace().statuses;
     const name = target.environmentName ?? target.environmentId;
-    let lost: unknown;
     const title = verb ? vscode.l10n.t('Qovery: {0} environment {1}', verb === 'stop' ? vscode.l10n.t('Stop') : verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Deploy'), name) : vscode.l10n.t('Qovery: following {0}', name);
-    const result = await this.deps.ui.prompter.progress(
-      title,
-      (token, report) =>
-        new Promise<Q.Status[] | undefined>((resolve) => {
-          let started = verb === undefined;
-          let armed = false;
-          const finish = (value: Q.Status[] | undefined): void => {
-            nudge.dispose();
-            watch.dispose();
-            this.#follows.delete(watch);
-            resolve(value);
-          };
-          const watch = statuses.watch(target.environmentId, {
-            onStatuses: (answer, error) => {
-              if (!armed) {
-                return;
-              }
-              if (!answer) {
-                if (error !== undefined && !isTransient(error)) {
-                  lost = error;
-                  finish(undefined);
-                }
-                return;
-              }
-              const all = allServiceStatuses(answer);
-              const moving = all.filter((s) => isMovingState(s.state));
-              started ||= moving.length > 0;
-              if (started) {
-                report(vscode.l10n.t('{0} of {1} services done', all.length - moving.length, all.length));
-              }
-              // Nothing moving once it started (or once the nudges gave up: nothing to do): over.
-              if (moving.length === 0 && started) {
-                finish(all);
-              }
-            },
-          });
-          this.#follows.add(watch);
-          const nudge = this.#nudge(target.environmentId, () => started, () => (started = true));
-          armed = true;
-          token.onCancellationRequested(() => finish(undefined));
-          void statuses.refresh(target.environmentId).then(() => (started ? undefined : statuses.refresh(target.environmentId)));
-        }),
-      { cancellable: true },
-    );
+    const { result, lost } = await this.#track<Q.Status[]>(target.environmentId, title, verb === undefined, (answer, started, report) => {
+      const all = allServiceStatuses(answer);
+      const moving = all.filter((s) => isMovingState(s.state));
+      const now = started || moving.length > 0;
+      if (now) {
+        report(vscode.l10n.t('{0} of {1} services done', all.length - moving.length, all.length));
+      }
+      // Nothing moving once it started (or once the nudges gave up: nothing to do): over.
+      return { started: now, done: moving.length === 0 && now, result: all };
+    });
     if (!result) {
       this.#lost(lost, name);
       return undefined;
