@@ -104,6 +104,13 @@ export class LiveLogView implements LogSession {
       this.#again = true;
       return;
     }
+    if (this.paused && this.#body && this.#pausedAt <= this.buffer.begin) {
+      // The lines shown at the pause have left the bounded buffer since: the view keeps showing them
+      // (its heading says how many were dropped) until Resume.
+      this.redraws++;
+      this.o.documents.changed(this);
+      return;
+    }
     this.#preparing = true;
     const to = this.paused ? this.#pausedAt : this.buffer.end;
     let at = this.buffer.begin;

@@ -93,8 +93,16 @@ describe('logs: deployment logs and live service logs', function () {
     server.logs.send(1, { text: 'while paused', pod: 'api-7d9f-2' });
     await waitFor('the line reached the buffer', () => view.buffer.lines().some((l) => l.text.startsWith('while paused')));
     assert.ok(!textOf(view.uri).includes('while paused'), 'a paused view does not move');
+    // More lines than the view keeps arrive while paused: it still shows what it showed, not nothing.
+    await waitFor('the paused view is drawn', () => view.buffer.lines().some((l) => l.text.startsWith('while paused')) && textOf(view.uri).includes('hello from api'));
+    server.logs.send(view.buffer.max + 50, { text: 'flood while paused', pod: 'api-7d9f-3' });
+    await waitFor('the pause outlived by the buffer', () => view.buffer.dropped > 0 && view.buffer.lines().every((l) => !l.text.startsWith('hello from api')));
+    view.setPod(undefined);
+    // The document as VS Code has it once the redraw reached it (its heading counts the dropped lines).
+    await waitFor('the redraw in the document', () => textOf(view.uri).includes(`${view.buffer.dropped} older lines dropped`), 10_000);
+    assert.ok(textOf(view.uri).includes('hello from api'), `a paused view keeps its lines: ${textOf(view.uri).slice(0, 400)}`);
     await vscode.commands.executeCommand(Commands.toggleLogsPause, view.uri);
-    await waitFor('the held line after resume', () => textOf(view.uri).includes('while paused'));
+    await waitFor('the held line after resume', () => textOf(view.uri).includes('flood while paused'));
 
     api.ui.prompter = new ScriptedPrompter().answer('api-7d9f-2');
     await vscode.commands.executeCommand(Commands.filterLogsByPod, view.uri);
