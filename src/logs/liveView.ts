@@ -9,6 +9,11 @@ export const BATCH_MS = 250;
 /** Lines parsed and formatted per turn of the event loop while a redraw is prepared. */
 const PREPARE_SLICE = 1000;
 const MAX_BATCH_MS = 2000;
+/**
+ * A full buffer (a flood: lines are being dropped) is redrawn at most once a second: each update hands
+ * VS Code the whole document, whose work in the extension host then holds its event loop.
+ */
+const FULL_BATCH_MS = 1000;
 
 export interface LiveViewOptions {
   uri: vscode.Uri;
@@ -87,7 +92,7 @@ export class LiveLogView implements LogSession {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.#redraw();
-      }, Math.max(BATCH_MS, Math.min(MAX_BATCH_MS, this.#textMs * 10)));
+      }, Math.max(this.buffer.size >= this.buffer.max ? FULL_BATCH_MS : BATCH_MS, Math.min(MAX_BATCH_MS, this.#textMs * 10)));
     }
   }
 
