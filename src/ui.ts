@@ -48,7 +48,7 @@ export function signalFrom(token: vscode.CancellationToken): AbortSignal {
 }
 
 /** The buttons that several messages offer, and what each does: one handler for all of them. */
-export type CommonAction = 'showLog' | 'openSettings' | 'updateToken';
+export type CommonAction = 'showLog' | 'openSettings' | 'updateToken' | 'signIn';
 
 export function actionLabel(action: CommonAction): string {
   switch (action) {
@@ -58,6 +58,8 @@ export function actionLabel(action: CommonAction): string {
       return vscode.l10n.t('Open Settings');
     case 'updateToken':
       return vscode.l10n.t('Update Token');
+    case 'signIn':
+      return vscode.l10n.t('Sign In');
   }
 }
 
@@ -72,10 +74,19 @@ export async function runCommonAction(answer: string | undefined, settings = 'qo
     await vscode.commands.executeCommand('workbench.action.openSettings', settings);
   } else if (answer === actionLabel('updateToken')) {
     await executeCommand(Commands.updateToken);
+  } else if (answer === actionLabel('signIn')) {
+    await executeCommand(Commands.signIn);
   } else {
     return false;
   }
   return true;
+}
+
+/** A command that needs a connection, run while signed out: says so once, with Sign In. */
+export function askToSignIn(ui: Ui): void {
+  void Promise.resolve(ui.prompter.info(vscode.l10n.t('Qovery: this command needs a connection. Sign in with a Qovery API token first.'), {}, actionLabel('signIn'))).then((answer) =>
+    runCommonAction(answer),
+  );
 }
 
 /** "Acme Corp", or "Acme Corp (2)" when that name is taken. */

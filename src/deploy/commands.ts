@@ -14,7 +14,7 @@ import { errorText } from '../format';
 import type { IDisposable } from '../lifecycle';
 import type { Logger } from '../logger';
 import { stateLabel } from '../tree/present';
-import type { Ui } from '../ui';
+import { askToSignIn, type Ui } from '../ui';
 import type { EnvironmentStatusService } from '../workspace/environmentStatus';
 import type { FolderLink } from '../workspace/links';
 import { isMovingState, POLL_MOVING_MS } from '../workspace/environmentStatus';
@@ -133,7 +133,7 @@ export class DeployCommands implements IDisposable {
   async #client(): Promise<QoveryClient | undefined> {
     const client = await this.deps.session.client();
     if (!client) {
-      void this.deps.ui.prompter.warn(vscode.l10n.t('Qovery: sign in first.'), {});
+      askToSignIn(this.deps.ui);
     }
     return client;
   }

@@ -1,5 +1,6 @@
 // Show Deployment Logs, Show Service Logs, and the live view's Pause/Resume, Filter by Pod and Clear.
 import * as vscode from 'vscode';
+import { askToSignIn } from '../ui';
 import type { QoveryClient } from '../api/client';
 import { apiPath } from '../api/client';
 import { QoveryApiError } from '../api/errors';
@@ -106,7 +107,7 @@ export class LogCommands implements vscode.Disposable {
   async #client(): Promise<QoveryClient> {
     const client = await this.core.session.client();
     if (!client) {
-      void this.core.ui.prompter.info(vscode.l10n.t('Qovery: sign in first.'), {});
+      askToSignIn(this.core.ui);
       throw new vscode.CancellationError();
     }
     return client;
