@@ -218,8 +218,8 @@ export function requestsIn(file: string, src: string, sources: ReadonlyMap<strin
           break;
         }
       } else {
-        if (!text.endsWith('/')) {
-          throw new Error(`${file}: a hole inside a path segment is not understood: ${parts.map((x) => (typeof x === 'string' ? x : `\${${x.expr}}`)).join('')}`);
+        if (text !== '' && !text.endsWith('/')) {
+          break; // `/commit${query}`: the rest is the query
         }
         flush();
         segments.push(segmentOf(p.expr, before, sources));
@@ -386,7 +386,7 @@ describe('docs/qovery-api.md: the reference of every request', () => {
         'const base = apiPath`/environment/${target.environmentId}/logs`;',
         "// client.get('/in/a/comment')",
         "const re = /'`/; const s = 'not/a/request';",
-        'const kept = `/job/${id(jobId)}/commit`;',
+        'const kept = `/job/${id(jobId)}/commit${query}`;',
         "const other = '/home/user';",
       ].join('\n');
       assert.deepStrictEqual(read(code), [
