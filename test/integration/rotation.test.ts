@@ -445,7 +445,7 @@ describe('token rotation', function () {
         assert.strictEqual(report.stage, 'revoke');
         assert.strictEqual(report.errorKind, c.kind);
         const journals = await api.rotation.journals();
-        assert.strictEqual(journals.length, 1, 'kept to retry the revocation');
+        assert.strictEqual(journals.length, 1, `kept to retry the revocation: ${JSON.stringify(journals.map((j) => [j.connectionId, j.step, j.id]))} ${connection.id}`);
         assert.strictEqual(journals[0].step, 'swapped');
         await expectRotated(connection.id, { oldRevoked: false, journals: () => Promise.resolve([]) });
         assert.ok(await works(server.tokens.admin), 'the old token still works');
