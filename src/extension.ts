@@ -126,8 +126,13 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   setTimeout(() => void session.check(), 0);
   // A rotation that VS Code stopped in the middle is finished or rolled back, also in the background;
   // the rotation chunk loads only when the journal lists one.
-  setTimeout(() => {
-    // Journals are files in the global storage (one per connection); version 0.1 kept them in globalState.
+  const recoverRotations = async (): Promise<void> => {
+    // Journals live in SecretStorage (every window of the client sees them), listed under one index
+    // entry; earlier versions kept them as files in the global storage, and 0.1 in globalState.
+    const shared = await context.secrets.get('qovery.rotation.journals').then(
+      (index) => index !== undefined && index !== '[]',
+      () => true,
+    );
     const legacy = context.globalState.get<unknown>(ROTATION_JOURNAL_KEY);
     const files = (() => {
       try {
@@ -136,13 +141,14 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
         return false;
       }
     })();
-    if (files || (Array.isArray(legacy) && legacy.length > 0)) {
+    if (shared || files || (Array.isArray(legacy) && legacy.length > 0)) {
       void chunks
         .get('rotation')
         .recover()
         .catch((error: unknown) => log.error('Finishing an interrupted token rotation failed', error));
     }
-  }, 0);
+  };
+  setTimeout(() => void recoverRotations(), 0);
   const api: QoveryExtensionApi = {
     log,
     ui,

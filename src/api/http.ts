@@ -35,6 +35,8 @@ export interface HttpOptions {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Gets the server's clock (its `Date` header, epoch ms) with a successful answer that has one. */
+  onServerDate?: (epochMs: number) => void;
 }
 
 const MAX_REDIRECTS = 5;
@@ -184,7 +186,7 @@ export class HttpEngine {
       let failure: QoveryApiError | undefined;
       try {
         // The slot is taken before the attempt starts, so waiting in the queue never counts as a timeout.
-        result = await this.#limiter.run(() => this.#attempt(method, path, body, signal, err), signal, () => err('cancelled'));
+        result = await this.#limiter.run(() => this.#attempt(method, path, body, signal, err, opts.onServerDate), signal, () => err('cancelled'));
       } catch (e) {
         failure = isApiError(e) ? e : err('network', undefined, { networkCause: classifyNetworkError(e) });
       }
@@ -218,6 +220,7 @@ export class HttpEngine {
     body: unknown,
     signal: AbortSignal | undefined,
     err: (kind: ApiErrorKind, message?: string, d?: ApiErrorDetails) => QoveryApiError,
+    onServerDate?: (epochMs: number) => void,
   ): Promise<{ status: number; data: unknown }> {
     const o = this.#o;
     const timeoutMs = o.timeoutMs ?? 30_000;
@@ -293,6 +296,10 @@ export class HttpEngine {
         const wait = RETRY_STATUSES.includes(status) ? retryAfterMs(res.headers, status === 429) : undefined;
         const msg = cleanMessage(redact(problemText(data), [this.#token]));
         throw err(kind, msg, { status, retryAfterMs: wait });
+      }
+      const date = onServerDate ? Date.parse(res.headers.get('date') ?? '') : NaN;
+      if (!Number.isNaN(date)) {
+        onServerDate?.(date);
       }
       return { status, data };
     } catch (e) {

@@ -7,7 +7,7 @@ import { SerialQueue } from '../serialQueue';
 import type { Logger } from '../logger';
 import type { Ui } from '../ui';
 import { localDay, rotationDue } from './rotationRules';
-import { claimOnce } from './rotation/storage';
+import { claimDay, claimOnce } from './rotation/storage';
 import type { SessionManager } from './session';
 import type { ConnectionInfo } from './tokenStore';
 
@@ -90,11 +90,15 @@ export class RotationReminder implements vscode.Disposable {
       return { due, ageDays, prompted: false };
     }
     await this.state.update(LAST_PROMPT_KEY, { ...last, [connection.id]: today });
-    // globalState reaches other windows late: an exclusive file decides which window asks today.
-    const first = await claimOnce(join(this.storageDir, 'reminder'), `${connection.id}-${today}`).catch((error: unknown) => {
+    // globalState reaches other windows late: an exclusive file decides among this host's windows,
+    // then a claim in SecretStorage among every window of the client (remote ones have other files).
+    const failed = (error: unknown): boolean => {
       this.log.error('Could not record the rotation reminder of today', error);
       return true;
-    });
+    };
+    const first =
+      (await claimOnce(join(this.storageDir, 'reminder'), `${connection.id}-${today}`).catch(failed)) &&
+      (await claimDay(this.session.store.rotationStore, connection.id, today).catch(failed));
     if (!first) {
       return { due, ageDays, prompted: false };
     }

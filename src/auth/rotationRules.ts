@@ -62,13 +62,23 @@ export function rotationDue(createdAt: number | undefined, rotationDays: number,
   return { due: ageDays >= rotationDays, ageDays };
 }
 
-/** A token created by an interrupted rotation: its name, made no earlier than the rotation started (with some clock skew). */
-export function isTokenOfRotation(token: { name?: string | null; created_at?: string }, journal: { newTokenName?: string; startedAt: number }, skewMs = 10 * 60_000): boolean {
+/**
+ * A token created by an interrupted rotation: its name, made no earlier than the rotation started (with
+ * some margin). `created_at` is the server's time: with the server's clock (its `Date` header) and ours
+ * at that answer, the start is placed on the server's clock by the time passed here, whatever our skew.
+ */
+export function isTokenOfRotation(
+  token: { name?: string | null; created_at?: string },
+  journal: { newTokenName?: string; startedAt: number },
+  clock?: { serverNow: number; localNow: number },
+  skewMs = 10 * 60_000,
+): boolean {
   if (!journal.newTokenName || (token.name ?? '').trim().toLowerCase() !== journal.newTokenName.trim().toLowerCase()) {
     return false;
   }
   const created = token.created_at ? Date.parse(token.created_at) : NaN;
-  return Number.isNaN(created) || created >= journal.startedAt - skewMs;
+  const started = clock && Number.isFinite(clock.serverNow) ? clock.serverNow - Math.max(0, clock.localNow - journal.startedAt) : journal.startedAt;
+  return Number.isNaN(created) || created >= started - skewMs;
 }
 
 /** A journal left in globalState by version 0.1 (before journals moved to files): what to tell the user. */

@@ -29,6 +29,12 @@ const SECRET_PREFIX = 'qovery.token.';
 const PENDING_PREFIX = 'qovery.pending.';
 
 const secretKeyFor = (connectionId: string): string => `${SECRET_PREFIX}${connectionId}`;
+const rotationKey = (key: string): string => {
+  if (!key.startsWith('qovery.rotation.')) {
+    throw new Error('Not a rotation key.');
+  }
+  return key;
+};
 /** Where a rotation keeps the new token until it becomes the connection's token. */
 const pendingKeyFor = (connectionId: string): string => `${PENDING_PREFIX}${connectionId}`;
 
@@ -130,6 +136,18 @@ export class TokenStore extends Disposable {
       return undefined;
     }
   }
+
+  /** The token, or a thrown error when SecretStorage cannot be read (a locked keyring is not "no token"). */
+  async readToken(id: string): Promise<string | undefined> {
+    return this.#memory.get(id) ?? (await this.secrets.get(secretKeyFor(id)));
+  }
+
+  /** SecretStorage for the token rotation's journals, leases and records (keys under `qovery.rotation.`). */
+  readonly rotationStore = {
+    get: async (key: string): Promise<string | undefined> => this.secrets.get(rotationKey(key)),
+    store: async (key: string, value: string): Promise<void> => this.secrets.store(rotationKey(key), value),
+    delete: async (key: string): Promise<void> => this.secrets.delete(rotationKey(key)),
+  };
 
   /** Stores the token first, then the facts about it, so a connection never lacks its token. */
   async save(info: ConnectionInfo, token: string, options: { activate?: boolean } = {}): Promise<void> {

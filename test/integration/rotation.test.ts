@@ -110,10 +110,15 @@ describe('token rotation', function () {
   const activeCreated = (): ApiTokenState[] => createdTokens().filter((t) => !t.revoked);
   const seeded = (id: string): ApiTokenState => token(id);
 
-  /** Journals and leases live in files under the extension's global storage. */
+  /** Journals and leases live in SecretStorage, lease files (and older journals) under the global storage. */
   async function clearJournals(): Promise<void> {
     rmSync(join(api.storageDir, 'rotation'), { recursive: true, force: true });
-    await Promise.resolve();
+    const ids = new Set([...api.store.connections().map((c) => c.id), ...(JSON.parse((await api.secrets.get('qovery.rotation.journals')) ?? '[]') as string[])]);
+    for (const id of ids) {
+      await api.secrets.delete(`qovery.rotation.journal.${id}`);
+      await api.secrets.delete(`qovery.rotation.lease.rotation-${id}`);
+    }
+    await api.secrets.delete('qovery.rotation.journals');
   }
 
   async function works(secret: string | undefined): Promise<boolean> {
@@ -440,7 +445,7 @@ describe('token rotation', function () {
         assert.strictEqual(report.stage, 'revoke');
         assert.strictEqual(report.errorKind, c.kind);
         const journals = await api.rotation.journals();
-        assert.strictEqual(journals.length, 1, 'kept to retry the revocation');
+        assert.strictEqual(journals.length, 1, `kept to retry the revocation: ${JSON.stringify(journals.map((j) => [j.connectionId, j.step, j.id]))} ${connection.id}`);
         assert.strictEqual(journals[0].step, 'swapped');
         await expectRotated(connection.id, { oldRevoked: false, journals: () => Promise.resolve([]) });
         assert.ok(await works(server.tokens.admin), 'the old token still works');
@@ -593,6 +598,7 @@ describe('token rotation', function () {
       await api.globalState.update('qovery.rotationReminder.lastPrompt', { [connection.id]: '2000-01-01' });
       assert.strictEqual((await api.reminder.evaluate()).prompted, false, 'one window of many asks each day');
       rmSync(join(api.storageDir, 'reminder'), { recursive: true, force: true });
+      await api.secrets.delete(`qovery.rotation.reminder.${connection.id}`);
       await api.globalState.update('qovery.rotationReminder.lastPrompt', { [connection.id]: '2000-01-01' });
       assert.strictEqual((await api.reminder.evaluate()).prompted, true, 'again the next day');
 

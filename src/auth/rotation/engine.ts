@@ -23,7 +23,7 @@ export class RotationEngine {
   }
 
   /** Runs `task` holding the connection's lease; 'busy' when another window holds a live one. */
-  async #withLease(connectionId: string, task: (keepLease: () => Promise<boolean>) => Promise<RotationReport>): Promise<RotationReport> {
+  async #withLease(connectionId: string, task: (lease: Pick<SagaControl, 'keepLease' | 'holdsLease'>) => Promise<RotationReport>): Promise<RotationReport> {
     const lease = await this.deps.leases.tryAcquire(leaseName(connectionId));
     if (!lease) {
       this.deps.log.info(`The rotation of connection ${connectionId} is handled by another window.`);
@@ -32,7 +32,7 @@ export class RotationEngine {
     const timer = setInterval(() => void lease.renew().catch(() => undefined), this.deps.renewEveryMs ?? 10_000);
     timer.unref?.();
     try {
-      return await task(() => lease.renew());
+      return await task({ keepLease: () => lease.renew(), holdsLease: () => lease.holds() });
     } catch (error) {
       if (error instanceof RotationHalted) {
         this.deps.log.warn(`The lease on the rotation of connection ${connectionId} was lost: another window goes on.`);
@@ -55,33 +55,41 @@ export class RotationEngine {
     control: SagaControl,
     around: (run: (extra: Partial<SagaControl>) => Promise<RotationReport>) => Promise<RotationReport> = (run) => run({}),
   ): Promise<RotationReport> {
-    return this.#withLease(connectionId, async (keepLease) => {
+    return this.#withLease(connectionId, async (lease) => {
       const unfinished = await this.deps.journals.get(connectionId);
       if (unfinished) {
         this.deps.log.info(`Connection ${connectionId} has an unfinished rotation (step "${unfinished.step}"); finishing it first.`);
-        return around((extra) => this.saga.resume(unfinished, { ...control, ...extra, resumed: true, keepLease }));
+        return around((extra) => this.saga.resume(unfinished, { ...control, ...extra, resumed: true, ...lease }));
       }
       const planned = await plan();
       if ('outcome' in planned) {
         return planned;
       }
-      return around((extra) => this.saga.start(planned, { ...control, ...extra, keepLease }));
+      return around((extra) => this.saga.start(planned, { ...control, ...extra, ...lease }));
     });
   }
 
   /** Finishes or rolls back every rotation that no live window is working on. */
-  async recover(control: Omit<SagaControl, 'interactive' | 'resumed' | 'keepLease'> = {}): Promise<RotationReport[]> {
+  async recover(control: Omit<SagaControl, 'interactive' | 'resumed' | 'keepLease' | 'holdsLease'> = {}): Promise<RotationReport[]> {
     const reports: RotationReport[] = [];
-    for (const seen of await this.deps.journals.list()) {
+    let journals: RotationJournal[];
+    try {
+      journals = await this.deps.journals.list();
+    } catch (error) {
+      // A locked keyring: nothing is known, so nothing is decided; looked at again later.
+      this.deps.log.error('The unfinished token rotations could not be read; they are looked at again later', error);
+      return [{ outcome: 'deferred', revoked: false, journalKept: true, errorKind: 'storageRead' }];
+    }
+    for (const seen of journals) {
       reports.push(
-        await this.#withLease(seen.connectionId, async (keepLease) => {
+        await this.#withLease(seen.connectionId, async (lease) => {
           // Read again under the lease: the window that held it may have finished meanwhile.
           const journal = await this.deps.journals.get(seen.connectionId);
           if (!journal) {
             return { outcome: 'cancelled', connectionId: seen.connectionId, revoked: false };
           }
           this.deps.log.info(`Resuming the token rotation ${journal.id} of connection ${journal.connectionId}, left at step "${journal.step}".`);
-          return this.saga.resume(journal, { ...control, interactive: false, resumed: true, keepLease });
+          return this.saga.resume(journal, { ...control, interactive: false, resumed: true, ...lease });
         }),
       );
     }
@@ -90,12 +98,12 @@ export class RotationEngine {
 
   /** Tries again to revoke the old token of a rotation whose last step failed. */
   retryRevocation(connectionId: string, control: SagaControl): Promise<RotationReport> {
-    return this.#withLease(connectionId, async (keepLease) => {
+    return this.#withLease(connectionId, async (lease) => {
       const journal = await this.deps.journals.get(connectionId);
       if (!journal || journal.step !== 'swapped') {
         return { outcome: 'cancelled', connectionId, revoked: false };
       }
-      return this.saga.resume(journal, { ...control, keepLease });
+      return this.saga.resume(journal, { ...control, ...lease });
     });
   }
 

@@ -12,7 +12,8 @@ import { RotationEngine } from './engine';
 import type { RotationJournal, RotationReport, RotationSecrets } from './model';
 import { RotationPlanner } from './planner';
 import { RotationPresenter } from './presenter';
-import { FileJournalStore, FileLeases, LEASE_TTL_MS } from './storage';
+import { readTokenRecord, writeTokenRecord } from './records';
+import { FileJournalStore, FileLeases, LayeredLeases, LEASE_TTL_MS, MigratingJournalStore, SharedJournalStore, SharedLeases } from './storage';
 
 export type { RotationJournal, RotationReport } from './model';
 
@@ -40,9 +41,11 @@ export class TokenRotation implements vscode.Disposable {
     const { session, ui, log, storageDir } = options;
     const dir = join(storageDir, 'rotation');
     const clock = { now: () => Date.now() };
+    // SecretStorage reaches every window of the client, also remote ones; the files only this host's.
+    const shared = session.store.rotationStore;
     this.engine = new RotationEngine({
-      journals: new FileJournalStore(dir),
-      leases: new FileLeases(dir, clock),
+      journals: new MigratingJournalStore(new SharedJournalStore(shared, () => session.store.connections().map((c) => c.id)), new FileJournalStore(dir)),
+      leases: new LayeredLeases(new FileLeases(dir, clock), new SharedLeases(shared, clock)),
       secrets: this.#secrets(),
       api: (secret) => session.clientFor(secret),
       clock,
@@ -61,12 +64,13 @@ export class TokenRotation implements vscode.Disposable {
     const { session } = this.options;
     const store = session.store;
     return {
-      current: (id) => store.getToken(id),
+      current: (id) => store.readToken(id),
       pending: (id) => store.getPending(id),
       storePending: (id, secret) => store.storePending(id, secret),
       deletePending: (id) => store.deletePending(id),
       exists: (id) => store.get(id) !== undefined,
       storedTokenId: (id) => store.get(id)?.tokenId,
+      tokenRecord: (id) => readTokenRecord(store.rotationStore, id),
       swap: async (id, secret, facts) => {
         const connection = store.get(id);
         if (!connection) {
@@ -86,6 +90,8 @@ export class TokenRotation implements vscode.Disposable {
           roleName: facts.roleName,
         };
         await store.replaceToken(updated, secret);
+        // Which token the secret is, beside it: other windows read it before their lagging globalState.
+        await writeTokenRecord(store.rotationStore, id, secret, facts.tokenId).catch((error: unknown) => this.options.log.error('Recording the new token\'s id failed', error));
         if (store.active()?.id === id) {
           const client = session.clientFor(secret);
           session.acceptVerification(updated, { organizations: facts.organizations, roundTripMs: 0, scheme: client.scheme, apiUrl: client.baseUrl });
@@ -131,7 +137,7 @@ export class TokenRotation implements vscode.Disposable {
       }
     }
     // Another window holds a lease: look again once it must have ended (that window may have died).
-    if (reports.some((r) => r.outcome === 'busy') && this.#retries < 3 && !this.#disposed) {
+    if (reports.some((r) => r.outcome === 'busy' || r.errorKind === 'storageRead') && this.#retries < 3 && !this.#disposed) {
       this.#retries++;
       clearTimeout(this.#retry);
       this.#retry = setTimeout(() => void this.recover().catch((error: unknown) => this.options.log.error('Finishing an interrupted token rotation failed', error)), LEASE_TTL_MS + 1_000);

@@ -70,6 +70,8 @@ export interface RotationReport {
   orphan?: TokenRef;
   /** The orphan is only possible: the create got no clear answer and no token was found yet. */
   maybeCreated?: boolean;
+  /** The delete was answered (204 or 404) but Qovery could not confirm the old token stopped working: checked again later. */
+  revocationUnconfirmed?: boolean;
   /** The old secret still works after the revocation: the token revoked was another one. */
   wrongTokenRevoked?: TokenRef;
   /** True when the report comes from finishing or rolling back an interrupted rotation. */
@@ -81,7 +83,8 @@ export interface RotationReport {
 /** The calls a rotation makes, with one token. `QoveryClient` fits. */
 export interface RotationApi {
   listOrganizations(options?: { signal?: AbortSignal }): Promise<Organization[]>;
-  listApiTokens(organizationId: string, options?: { signal?: AbortSignal }): Promise<OrganizationApiToken[]>;
+  /** `onServerDate` gets the server's clock (its `Date` header) with the answer. */
+  listApiTokens(organizationId: string, options?: { signal?: AbortSignal; onServerDate?: (epochMs: number) => void }): Promise<OrganizationApiToken[]>;
   createApiToken(organizationId: string, body: OrganizationApiTokenCreateRequest): Promise<OrganizationApiTokenCreate>;
   deleteApiToken(organizationId: string, apiTokenId: string): Promise<void>;
 }
@@ -97,9 +100,16 @@ export interface NewTokenFacts {
   organizations: Organization[];
 }
 
+/** Which API token a stored secret is, kept beside it in SecretStorage (globalState lags in other windows). */
+export interface TokenRecord {
+  /** `fingerprint()` of the secret this record describes: a record of another secret is stale. */
+  fingerprint: string;
+  tokenId: string;
+}
+
 /** The connection's secrets. SecretStorage is shared by every window and read through. */
 export interface RotationSecrets {
-  /** The connection's token, or undefined when signed out. */
+  /** The connection's token, or undefined when signed out. Throws when SecretStorage cannot be read. */
   current(connectionId: string): Promise<string | undefined>;
   pending(connectionId: string): Promise<string | undefined>;
   /** Throws when SecretStorage fails: memory would not survive a restart. */
@@ -111,6 +121,8 @@ export interface RotationSecrets {
   exists(connectionId: string): boolean;
   /** The token id the connection's facts name. globalState may lag behind other windows: a hint only. */
   storedTokenId(connectionId: string): string | undefined;
+  /** The record kept with the stored secret (written by the swap), if any. */
+  tokenRecord(connectionId: string): Promise<TokenRecord | undefined>;
 }
 
 /** Journals on storage that every window reads the same way (files, not globalState). */
@@ -123,8 +135,10 @@ export interface JournalStore {
 
 /** A cross-window lease on one name. */
 export interface Lease {
-  /** Renews the lease; false when it was lost (expired and taken by another window). */
+  /** Renews the lease; false when it was lost (expired, or taken by another window). Never re-creates a lease it does not hold. */
   renew(): Promise<boolean>;
+  /** Whether this window still holds the lease, without renewing it: the fence before an irreversible call. */
+  holds(): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -167,6 +181,8 @@ export interface SagaControl {
   cancelRequested?(): boolean;
   /** Renews the lease before each durable step; false stops the run (another window took over). */
   keepLease?(): Promise<boolean>;
+  /** Checks the lease right before an irreversible call (create, store, swap, delete); false stops the run. */
+  holdsLease?(): Promise<boolean>;
 }
 
 /** What the planner decided with the user, before anything changes. */

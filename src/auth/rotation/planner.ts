@@ -12,6 +12,7 @@ import type { SessionManager } from '../session';
 import type { ConnectionInfo } from '../tokenStore';
 import { kindOf } from './saga';
 import type { RotationPlan, RotationReport } from './model';
+import { readTokenRecord, tokenIdOf } from './records';
 
 export class RotationPlanner {
   constructor(
@@ -70,7 +71,10 @@ export class RotationPlanner {
     }
     let old: RotationPlan['old'];
     let oldRole: string | undefined;
-    const known = connection.tokenId ? tokens.find((t) => t.id === connection.tokenId) : undefined;
+    // The record kept with the secret names its token; globalState lags behind other windows.
+    const record = await readTokenRecord(store.rotationStore, connection.id).catch(() => undefined);
+    const tokenId = tokenIdOf(token, record, connection.tokenId);
+    const known = tokenId ? tokens.find((t) => t.id === tokenId) : undefined;
     if (known) {
       old = { id: known.id, name: known.name ?? undefined };
       oldRole = known.role_id ?? undefined;
@@ -117,7 +121,7 @@ export class RotationPlanner {
       old,
       role,
       knownTokens: tokens.map((t) => ({ id: t.id, name: t.name })),
-      previousTokenId: connection.tokenId,
+      previousTokenId: tokenId ?? connection.tokenId,
     };
   }
 

@@ -104,6 +104,24 @@ export class RotationPresenter {
           void this.ui.prompter.info(prefix + vscode.l10n.t('Qovery: the token of "{0}" was rotated. The new token {1} is in use; the old token {2} was revoked.', name, token(report.newToken), token(report.oldToken)), {});
           return;
         }
+        if (report.revocationUnconfirmed) {
+          const answer = await this.ui.prompter.warn(
+            prefix +
+              vscode.l10n.t(
+                'Qovery: the token of "{0}" was rotated and the new token {1} is in use. The old token {2} was deleted, but Qovery could not confirm that it stopped working ({3}); VS Code checks again at the next start.',
+                name,
+                token(report.newToken),
+                token(report.oldToken),
+                this.#reason('revoke', report),
+              ),
+            {},
+            showLog,
+          );
+          if (answer === showLog) {
+            this.log.show();
+          }
+          return;
+        }
         if (report.wrongTokenRevoked) {
           const answer = await this.ui.prompter.warn(
             prefix +

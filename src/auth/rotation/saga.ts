@@ -47,6 +47,14 @@ export class RotationHalted extends Error {
   }
 }
 
+/** SecretStorage could not be read (a locked keyring): nothing is known about the secrets, so nothing is decided. */
+export class SecretReadError extends Error {
+  readonly kind = 'storageRead';
+  constructor(override readonly cause: unknown) {
+    super('VS Code\'s secret storage could not be read.');
+  }
+}
+
 interface RunState {
   control: SagaControl;
   oldSecret?: string;
@@ -54,6 +62,8 @@ interface RunState {
   organizations?: Organization[];
   /** The failure that started a roll back, in this run. */
   cause?: { stage: RotationStage; error: unknown };
+  /** The server's clock (its `Date` header) at the last token list, and ours then. */
+  serverClock?: { server: number; local: number };
 }
 
 export class RotationSaga {
@@ -96,6 +106,7 @@ export class RotationSaga {
       journal.newTokenName = rotatedTokenName(plan.connectionName, day, 0, taken);
       await this.#checkpoint(journal, run);
       control.onStage?.('create');
+      await this.#fence(run);
       try {
         created = await client.createApiToken(plan.organizationId, {
           name: journal.newTokenName,
@@ -139,27 +150,109 @@ export class RotationSaga {
       return { ...base(), outcome: 'failed', stage: 'create', errorKind: 'invalidResponse', newToken: undefined };
     }
     control.onStage?.('store');
+    let pendingStored = false;
     try {
-      await secrets.storePending(plan.connectionId, created.token);
-    } catch (error) {
-      log.error('Keeping the new token in secret storage failed', error);
-      this.#turnBack(journal, run, 'store', error);
+      await this.#fence(run);
+      try {
+        await secrets.storePending(plan.connectionId, created.token);
+        pendingStored = true;
+      } catch (error) {
+        log.error('Keeping the new token in secret storage failed', error);
+        this.#turnBack(journal, run, 'store', error);
+        await this.#checkpoint(journal, run);
+        return this.#advance(journal, run);
+      }
+      journal.step = 'created';
       await this.#checkpoint(journal, run);
-      return this.#advance(journal, run);
+    } catch (error) {
+      if (error instanceof RotationHalted) {
+        return this.#abandon(journal, client, created, pendingStored, base);
+      }
+      throw error;
     }
-    journal.step = 'created';
-    await this.#checkpoint(journal, run);
     return this.#advance(journal, run);
+  }
+
+  /**
+   * This window lost the lease after its create: the token it holds is deleted when no other window
+   * can have taken it up (its secret was never stored), else named to the user.
+   */
+  async #abandon(journal: RotationJournal, client: RotationApi, created: OrganizationApiTokenCreate, pendingStored: boolean, base: () => RotationReport): Promise<RotationReport> {
+    const { log } = this.deps;
+    const orphan: TokenRef = { id: created.id, name: created.name ?? journal.newTokenName };
+    const report = (extra: Partial<RotationReport>): RotationReport => ({ ...base(), outcome: 'busy', ...extra });
+    if (pendingStored) {
+      // Kept as pending: another window may go on with it, as long as it works on this rotation's journal.
+      const now = await this.deps.journals.get(journal.connectionId).then(
+        (j) => j?.id,
+        () => journal.id,
+      );
+      if (now !== journal.id) {
+        const pending = await this.deps.secrets.pending(journal.connectionId).catch(() => undefined);
+        if (pending !== undefined && fingerprint(pending) === fingerprint(created.token)) {
+          await this.#dropPending(journal.connectionId);
+        }
+        pendingStored = false;
+      }
+    }
+    if (pendingStored) {
+      log.warn(`Another window took over the rotation ${journal.id} after the token "${orphan.name ?? ''}" (${created.id}) was created and kept; it finishes or deletes it.`);
+      return report({ outcome: 'failed', stage: 'store', errorKind: 'leaseLost', orphan });
+    }
+    try {
+      const current = await this.deps.secrets.current(journal.connectionId);
+      if (fingerprint(current) === fingerprint(created.token)) {
+        return report({});
+      }
+      await client.deleteApiToken(journal.organizationId, created.id);
+      log.warn(`Another window took over the rotation ${journal.id}: the token "${orphan.name ?? ''}" (${created.id}) this window created is deleted.`);
+      return report({ newToken: orphan });
+    } catch (error) {
+      if (kindOf(error) === 'notFound') {
+        return report({ newToken: orphan });
+      }
+      log.error(`Another window took over the rotation ${journal.id}; deleting the token "${orphan.name ?? ''}" (${created.id}) this window created failed`, error);
+      return report({ outcome: 'failed', stage: 'create', errorKind: 'leaseLost', orphan });
+    }
   }
 
   /** Goes on from a journal: after a restart, or when the user rotates again. */
   async resume(journal: RotationJournal, control: SagaControl): Promise<RotationReport> {
     const run: RunState = { control };
-    const current = await this.deps.secrets.current(journal.connectionId);
-    if (current !== undefined && fingerprint(current) === journal.oldFingerprint) {
-      run.oldSecret = current;
+    try {
+      const current = await this.#current(journal.connectionId);
+      if (current !== undefined && fingerprint(current) === journal.oldFingerprint) {
+        run.oldSecret = current;
+      }
+    } catch (error) {
+      return this.#unreadable(journal, run, error);
     }
     return this.#advance(journal, run);
+  }
+
+  /** A locked keyring says nothing about the tokens: everything is left as it is for a later start. */
+  #unreadable(journal: RotationJournal, run: RunState, error: unknown): RotationReport {
+    if (!(error instanceof SecretReadError)) {
+      throw error;
+    }
+    this.deps.log.error(`Secret storage could not be read; the rotation ${journal.id} is left at step "${journal.step}" for later`, error.cause);
+    return { ...this.#base(journal), outcome: run.control.interactive ? 'failed' : 'deferred', journalKept: true, resumed: run.control.resumed, errorKind: 'storageRead', detail: error.message, cause: error };
+  }
+
+  /** The connection's stored token; a read failure is a `SecretReadError`, never "no token". */
+  async #current(connectionId: string): Promise<string | undefined> {
+    try {
+      return await this.deps.secrets.current(connectionId);
+    } catch (error) {
+      throw error instanceof SecretReadError ? error : new SecretReadError(error);
+    }
+  }
+
+  /** The fence before an irreversible call: this window must still hold the lease. */
+  async #fence(run: RunState): Promise<void> {
+    if (run.control.holdsLease && !(await run.control.holdsLease())) {
+      throw new RotationHalted();
+    }
   }
 
   /** Finishes a rotation whose revocation failed by keeping the old token. */
@@ -196,6 +289,14 @@ export class RotationSaga {
   }
 
   async #advance(journal: RotationJournal, run: RunState): Promise<RotationReport> {
+    try {
+      return await this.#steps(journal, run);
+    } catch (error) {
+      return this.#unreadable(journal, run, error);
+    }
+  }
+
+  async #steps(journal: RotationJournal, run: RunState): Promise<RotationReport> {
     for (;;) {
       if (run.control.cancelRequested?.() && (journal.step === 'created' || journal.step === 'verified') && !(await this.#newIsStored(journal))) {
         this.deps.log.info(`Rotation ${journal.id} cancelled by the user before the swap: rolling back.`);
@@ -232,18 +333,20 @@ export class RotationSaga {
     if (!journal.newFingerprint) {
       return false;
     }
-    const current = await this.deps.secrets.current(journal.connectionId);
+    const current = await this.#current(journal.connectionId);
     return fingerprint(current) === journal.newFingerprint;
   }
 
   /** The organization's tokens, asked with the old secret, then with the pending one when the old gets 401. */
   async #listTokens(journal: RotationJournal, run: RunState, pending: string | undefined): Promise<{ tokens: OrganizationApiToken[] } | { error: unknown }> {
-    const current = run.oldSecret ?? (await this.deps.secrets.current(journal.connectionId));
+    const current = run.oldSecret ?? (await this.#current(journal.connectionId));
     const secrets = [...new Set([current, pending].filter((s): s is string => s !== undefined))];
     let lastError: unknown = new Error('No token of this connection is left to look with.');
     for (const secret of secrets) {
       try {
-        return { tokens: await this.deps.api(secret).listApiTokens(journal.organizationId) };
+        const local = this.deps.clock.now();
+        const tokens = await this.deps.api(secret).listApiTokens(journal.organizationId, { onServerDate: (server) => (run.serverClock = { server, local }) });
+        return { tokens };
       } catch (error) {
         lastError = error;
         if (kindOf(error) !== 'unauthorized') {
@@ -281,7 +384,7 @@ export class RotationSaga {
       return failed({ orphan: { name: journal.newTokenName }, maybeCreated: true, errorKind: kindOf(listed.error), ...why(listed.error) });
     }
     const known = new Set(journal.knownTokenIds);
-    const found = listed.tokens.find((t) => !known.has(t.id) && isTokenOfRotation(t, journal));
+    const found = listed.tokens.find((t) => !known.has(t.id) && isTokenOfRotation(t, journal, this.#serverNow(run)));
     if (!found) {
       if (journal.uncertainCreate && (journal.emptyLookups ?? 0) < 1) {
         // The create may still land (a timeout): look once more at the next start.
@@ -314,7 +417,16 @@ export class RotationSaga {
 
   /** The new token must list the organization it was made in. */
   async #verify(journal: RotationJournal, run: RunState): Promise<RotationReport | undefined> {
-    const secret = run.newSecret ?? (await this.#pending(journal.connectionId));
+    let secret = run.newSecret ?? (await this.#pending(journal.connectionId));
+    if (secret !== undefined && journal.newFingerprint !== undefined && fingerprint(secret) !== journal.newFingerprint) {
+      // A pending secret left by another run (a window that lost its lease): never this rotation's token.
+      this.deps.log.warn(`The pending token of connection ${journal.connectionId} is not the one rotation ${journal.id} created: it is ignored.`);
+      if (run.newSecret === undefined) {
+        await this.#fence(run);
+        await this.#dropPending(journal.connectionId);
+      }
+      secret = undefined;
+    }
     if (secret === undefined) {
       if (await this.#newIsStored(journal)) {
         journal.step = 'swapped';
@@ -368,7 +480,21 @@ export class RotationSaga {
       await this.#checkpoint(journal, run);
       return undefined;
     }
+    const stored = await this.#current(journal.connectionId);
+    if (fingerprint(stored) === journal.newFingerprint) {
+      journal.step = 'swapped';
+      await this.#checkpoint(journal, run);
+      return undefined;
+    }
+    if (journal.oldFingerprint !== undefined && fingerprint(stored) !== journal.oldFingerprint) {
+      // The connection's token changed meanwhile (another window, Update Token): never overwrite it.
+      log.warn(`The token of connection ${journal.connectionId} changed during rotation ${journal.id}: the new token is not stored.`);
+      this.#turnBack(journal, run, 'swap', Object.assign(new Error('The connection\'s token changed during the rotation.'), { kind: 'conflict' }));
+      await this.#checkpoint(journal, run);
+      return undefined;
+    }
     run.control.onStage?.('swap');
+    await this.#fence(run);
     const facts: NewTokenFacts = {
       organizationId: journal.organizationId,
       tokenId: journal.newTokenId ?? '',
@@ -414,18 +540,34 @@ export class RotationSaga {
     }
     run.control.onStage?.('revoke');
     let error: unknown;
-    const secret = await secrets.current(journal.connectionId);
+    const secret = await this.#current(journal.connectionId);
     try {
       if (secret === undefined) {
         throw Object.assign(new Error('The connection has no token any more.'), { kind: 'unauthorized' });
       }
+      await this.#fence(run);
       await this.deps.api(secret).deleteApiToken(journal.organizationId, journal.oldTokenId);
     } catch (e) {
+      if (e instanceof RotationHalted) {
+        throw e;
+      }
       error = e;
     }
+    const unconfirmed = async (checkError: unknown): Promise<RotationReport> => {
+      // "Revoked" only when known: the journal stays and the next start asks again.
+      log.warn(`The old token ${journal.oldTokenId ?? ''} was deleted, but whether it stopped working could not be confirmed (${kindOf(checkError)}).`);
+      journal.failure = 'unconfirmed';
+      journal.failureStage = 'revoke';
+      await this.#checkpoint(journal, run);
+      return { ...done, outcome: run.control.interactive ? 'rotated' : 'deferred', revocationUnconfirmed: true, stage: 'revoke', errorKind: kindOf(checkError), ...why(checkError), journalKept: true };
+    };
     if (error !== undefined && kindOf(error) === 'notFound') {
-      // Gone already, unless the old secret (known in this run) says otherwise.
-      if (run.oldSecret === undefined || (await this.#works(run.oldSecret)) !== true) {
+      // Gone already, once the old secret (known in this run) gets 401, or the list no longer has it.
+      const gone = await this.#oldIsGone(journal, run, secret);
+      if (gone !== true && gone !== false) {
+        return unconfirmed(gone.error);
+      }
+      if (gone) {
         log.info(`The old token ${journal.oldTokenId} was already gone (404).`);
         error = undefined;
       }
@@ -439,9 +581,13 @@ export class RotationSaga {
       return { ...done, outcome: !run.control.interactive && isTransientKind(kind) ? 'deferred' : 'rotated', stage: 'revoke', errorKind: kind, ...why(error), journalKept: true };
     }
     // The API cannot tell which token a secret is: when the old secret is known, it must now fail.
-    const stillWorks = run.oldSecret !== undefined ? await this.#works(run.oldSecret) : false;
+    const check = run.oldSecret !== undefined ? await this.#check(run.oldSecret) : { works: false as const };
+    if ('error' in check) {
+      return unconfirmed(check.error);
+    }
+    const stillWorks = check.works;
     await journals.clear(journal);
-    if (stillWorks === true) {
+    if (stillWorks) {
       log.warn(`The token ${journal.oldTokenId} was deleted, but the connection's old token still works: it was another token.`);
       return { ...done, revoked: false, stage: 'revoke', errorKind: 'wrongToken', wrongTokenRevoked: { id: journal.oldTokenId, name: journal.oldTokenName } };
     }
@@ -449,14 +595,35 @@ export class RotationSaga {
     return { ...done, revoked: true };
   }
 
-  /** Whether a token is still accepted; undefined when that cannot be told (network, 5xx). */
-  async #works(secret: string): Promise<boolean | undefined> {
+  /** Whether a token is still accepted (200) or not (401); anything else cannot tell (5xx, 409, 429, network). */
+  async #check(secret: string): Promise<{ works: boolean } | { error: unknown }> {
     try {
       await this.deps.api(secret).listOrganizations();
-      return true;
+      return { works: true };
     } catch (error) {
-      return kindOf(error) === 'unauthorized' ? false : undefined;
+      return kindOf(error) === 'unauthorized' ? { works: false } : { error };
     }
+  }
+
+  /** After a 404 on the revoke: true when the old token is known gone, false when the old secret still works. */
+  async #oldIsGone(journal: RotationJournal, run: RunState, lister: string | undefined): Promise<boolean | { error: unknown }> {
+    if (run.oldSecret !== undefined) {
+      const check = await this.#check(run.oldSecret);
+      return 'error' in check ? check : !check.works;
+    }
+    if (lister === undefined) {
+      return { error: Object.assign(new Error('The connection has no token any more.'), { kind: 'unauthorized' }) };
+    }
+    try {
+      return !(await this.deps.api(lister).listApiTokens(journal.organizationId)).some((t) => t.id === journal.oldTokenId);
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  /** The server's time now, from the `Date` of its last answer plus the time passed here since. */
+  #serverNow(run: RunState): { serverNow: number; localNow: number } | undefined {
+    return run.serverClock ? { serverNow: run.serverClock.server, localNow: run.serverClock.local } : undefined;
   }
 
   /** Deletes the new token, so the old one stays the only one. Never deletes a token in use. */
@@ -484,7 +651,10 @@ export class RotationSaga {
       await journals.clear(journal);
       return report({ orphan: journal.newTokenName ? { name: journal.newTokenName } : undefined, maybeCreated: journal.uncertainCreate });
     }
-    const protectedIds = new Set([...journal.knownTokenIds, journal.previousTokenId, journal.oldTokenId, secrets.storedTokenId(journal.connectionId)]);
+    const current = await this.#current(journal.connectionId);
+    const record = await secrets.tokenRecord(journal.connectionId).catch(() => undefined);
+    const recordedId = record && record.fingerprint === fingerprint(current) ? record.tokenId : undefined;
+    const protectedIds = new Set([...journal.knownTokenIds, journal.previousTokenId, journal.oldTokenId, secrets.storedTokenId(journal.connectionId), recordedId]);
     if (protectedIds.has(target)) {
       log.error(`The rotation ${journal.id} would delete the token ${target}, which is or was in use: it is kept.`);
       await this.#dropPending(journal.connectionId);
@@ -492,15 +662,18 @@ export class RotationSaga {
       return report({ newToken: undefined });
     }
     run.control.onStage?.('rollback');
-    const current = await secrets.current(journal.connectionId);
     const pending = run.newSecret ?? (await this.#pending(journal.connectionId));
     const deleters = [...new Set([current, pending].filter((s): s is string => s !== undefined))];
     let lastError: unknown = new Error('No token of this connection is left to delete it with.');
     for (const deleter of deleters) {
       try {
+        await this.#fence(run);
         await this.deps.api(deleter).deleteApiToken(journal.organizationId, target);
         lastError = undefined;
       } catch (error) {
+        if (error instanceof RotationHalted) {
+          throw error;
+        }
         lastError = kindOf(error) === 'notFound' ? undefined : error;
         if (lastError !== undefined && kindOf(error) === 'unauthorized') {
           continue;
@@ -536,12 +709,12 @@ export class RotationSaga {
     return report({ newToken: { id: target, name: journal.newTokenName } });
   }
 
+  /** The pending secret; a read failure is a `SecretReadError`, never "gone". */
   async #pending(connectionId: string): Promise<string | undefined> {
     try {
       return await this.deps.secrets.pending(connectionId);
     } catch (error) {
-      this.deps.log.error('Reading the pending token failed', error);
-      return undefined;
+      throw new SecretReadError(error);
     }
   }
 

@@ -2,7 +2,7 @@
 // review reproduced against version 0.1, run here against the saga and the Qovery-compatible server.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { claimOnce, LEASE_TTL_MS } from '../../../src/auth/rotation/storage';
+import { claimDay, claimOnce, FileLeases, LEASE_TTL_MS, SharedLeases } from '../../../src/auth/rotation/storage';
 import type { RotationReport } from '../../../src/auth/rotation/model';
 import { DEMO, startQoveryServer, type QoveryServer } from '../../qovery';
 import { CONNECTION, pendingKey, tokenKey, Window, World } from './windows';
@@ -209,6 +209,221 @@ describe('token rotation across windows (saga, plain Node)', function () {
       const report = (await new Window('w1', world).rotate({ cancelRequested: () => cancel, onStage: (stage) => (cancel ||= stage === 'revoke') })) as RotationReport;
       assert.equal(report.outcome, 'rotated');
       await expectRotated();
+    });
+  });
+
+  describe('8. windows on other machines share SecretStorage and globalState, not their storage folder', () => {
+    it('Rotate clicked at once on two hosts: one rotates, the other is told another window does', async () => {
+      server.setFault('GET /organization/{id}/apiToken', { latencyMs: 50 });
+      const [a, b] = await Promise.all([new Window('local', world, { host: 'laptop' }).rotate(), new Window('wsl', world, { host: 'wsl' }).rotate()]);
+      assert.deepEqual([a, b].map((r) => (r as RotationReport).outcome).sort(), ['busy', 'rotated']);
+      await expectRotated();
+    });
+
+    it('a rotation left at "created" on one host is finished by a window on another host', async () => {
+      const first = new Window('local', world, { host: 'laptop', dieAt: (call) => call === 'api.listOrganizations' });
+      assert.equal(await first.rotate(), 'died');
+      later();
+      const reports = (await new Window('ssh', world, { host: 'ssh' }).recover()) as RotationReport[];
+      assert.deepEqual(reports.map((r) => r.outcome), ['rotated']);
+      await expectRotated();
+    });
+
+    it('the daily reminder asks in one window of the client, whatever the host', async () => {
+      const store = {
+        get: (key: string) => Promise.resolve(world.secrets.get(key)),
+        store: (key: string, value: string) => Promise.resolve(void world.secrets.set(key, value)),
+        delete: (key: string) => Promise.resolve(void world.secrets.delete(key)),
+      };
+      const hosts = ['laptop', 'wsl', 'ssh'];
+      const claims = await Promise.all(
+        hosts.map(async (host) => (await claimOnce(join(world.dir, host, 'reminder'), `${CONNECTION}-2026-12-07`)) && (await claimDay(store, CONNECTION, '2026-12-07', 5))),
+      );
+      assert.equal(claims.filter(Boolean).length, 1, `claims: ${claims.join(', ')}`);
+      assert.equal(await claimDay(store, CONNECTION, '2026-12-08', 5), true, 'and again the next day');
+    });
+  });
+
+  describe('9. an expired lease is a fence', () => {
+    it('a lease that expired is never renewed, even when no window took it', async () => {
+      const leases = new FileLeases(join(world.dir, 'fence'), world.clock);
+      const lease = (await leases.tryAcquire('x'))!;
+      assert.equal(await lease.renew(), true);
+      later();
+      assert.equal(await lease.holds(), false, 'an expired lease is not held');
+      assert.equal(await lease.renew(), false, 'and not renewed');
+      const other = await leases.tryAcquire('x');
+      assert.ok(other, 'another window takes it');
+      await other.release();
+      assert.equal(await lease.renew(), false, 'a released lease is never re-created by its old holder');
+      assert.ok(await leases.tryAcquire('x'), 'the lease stays free');
+    });
+
+    it('a lease dated far ahead (a clock set back) lives no longer than its normal length', async () => {
+      const at = join(world.dir, 'skew');
+      const leases = new FileLeases(at, world.clock);
+      const held = (await leases.tryAcquire('x'))!;
+      assert.ok(held);
+      world.clock.offset -= 3_600_000;
+      assert.equal(await leases.tryAcquire('x'), undefined, 'still live now');
+      world.clock.offset += LEASE_TTL_MS + 1_000;
+      assert.ok(await leases.tryAcquire('x'), 'free once a normal lease would have expired');
+      const store = new Map<string, string>();
+      const shared = new SharedLeases(
+        { get: (k) => Promise.resolve(store.get(k)), store: (k, v) => Promise.resolve(void store.set(k, v)), delete: (k) => Promise.resolve(void store.delete(k)) },
+        world.clock,
+        undefined,
+        0,
+      );
+      store.set('qovery.rotation.lease.y', JSON.stringify({ owner: 'ghost', version: 1, expiresAt: world.clock.now() + 86_400_000 }));
+      assert.equal(await shared.tryAcquire('y'), undefined);
+      world.clock.offset += LEASE_TTL_MS + 1_000;
+      assert.ok(await shared.tryAcquire('y'), 'the shared lease too');
+    });
+
+    // A window freezes before its call k (a blocked extension host, a debugger, a clock jump): its lease
+    // expires, another window takes over, then it thaws and goes on. For every k, and two things the
+    // other window may do meanwhile, the end state must hold the invariants.
+    for (const meanwhile of ['recovers', 'recovers then rotates'] as const) {
+      it(`freeze before call k, for every k, while another window ${meanwhile}`, async function () {
+        this.timeout(600_000);
+        const broken: string[] = [];
+        let k = 1;
+        for (; k < 400; k++) {
+          const s = await startQoveryServer();
+          const w = new World(s);
+          try {
+            w.signIn(s.tokens.admin, ADMIN);
+            const frozen = new Window('frozen', w, {
+              freezeAt: {
+                call: k,
+                during: async () => {
+                  w.clock.offset += LEASE_TTL_MS + 1_000;
+                  w.echo();
+                  const other = new Window('other', w);
+                  await other.recover();
+                  if (meanwhile === 'recovers then rotates') {
+                    w.echo();
+                    await other.rotate();
+                  }
+                },
+              },
+            });
+            await frozen.rotate();
+            if (frozen.frozenBefore === undefined) {
+              break;
+            }
+            w.echo();
+            for (let start = 0; start < 2; start++) {
+              w.clock.offset += LEASE_TTL_MS + 1_000;
+              await new Window(`restart${start}`, w).recover();
+            }
+            const storedNow = w.secrets.get(tokenKey(CONNECTION));
+            const problems: string[] = [];
+            if (!(await w.works(storedNow))) {
+              problems.push('the stored token does not work');
+            }
+            if (w.secrets.get(pendingKey(CONNECTION)) !== undefined) {
+              problems.push('a pending secret is left');
+            }
+            if ((await new Window('check', w).engine.journals()).length) {
+              problems.push('a journal is left');
+            }
+            for (const token of w.tokens().filter((t) => !t.seeded && !t.revoked)) {
+              const told = w.reports.some((r) => r.orphan && (r.orphan.id === token.id || (r.orphan.id === undefined && r.orphan.name === token.name)));
+              if (token.secret !== storedNow && !told) {
+                problems.push(`the created token ${token.name} is alive, unused and untold`);
+              }
+            }
+            if (problems.length) {
+              broken.push(`k=${k} (before ${frozen.frozenBefore}): ${problems.join('; ')}`);
+            }
+          } finally {
+            w.dispose();
+            await s.close();
+          }
+        }
+        assert.ok(k > 10, `the rotation made ${k} calls`);
+        assert.deepEqual(broken, []);
+      });
+    }
+  });
+
+  describe('10. a SecretStorage read error is not "gone"', () => {
+    it('a restart with the keyring locked leaves a rotation at "created" for later, then finishes it', async () => {
+      const first = new Window('w1', world, { dieAt: (call) => call === 'api.listOrganizations' });
+      assert.equal(await first.rotate(), 'died');
+      later();
+      // The whole keyring, then only the tokens' entries (the journal is readable).
+      for (const locked of [true, (key: string) => key === tokenKey(CONNECTION) || key === pendingKey(CONNECTION)]) {
+        world.locked = locked;
+        const reports = await new Window('w2', world).recover();
+        assert.notEqual(reports, 'died');
+        assert.deepEqual((reports as RotationReport[]).map((r) => [r.outcome, r.journalKept, r.errorKind]), [['deferred', true, 'storageRead']]);
+        assert.equal(alive().length, 1, 'the new token is not deleted');
+        assert.ok(world.secrets.get(pendingKey(CONNECTION)), 'its secret stays pending');
+        assert.equal((await new Window('check', world).engine.journal(CONNECTION).catch(() => undefined))?.step ?? 'created', 'created');
+        later();
+      }
+      world.locked = false;
+      later();
+      const reports = (await new Window('w3', world).recover()) as RotationReport[];
+      assert.deepEqual(reports.map((r) => r.outcome), ['rotated']);
+      await expectRotated();
+    });
+  });
+
+  describe('11. "revoked" only when known', () => {
+    for (const [label, status] of [
+      ['a 503', 503],
+      ['a 409', 409],
+      ['a 429', 429],
+    ] as const) {
+      it(`a 404 on the revoke, then ${label} on the check: "could not confirm", and the journal stays`, async () => {
+        server.setFault('DELETE /organization/{id}/apiToken/{id}', { status: 404, times: 1 });
+        // The check of the old secret comes after the new token's own check (GET /organization once).
+        server.setFault('GET /organization', { status, skip: 1, times: 3 });
+        const report = (await new Window('w1', world).rotate()) as RotationReport;
+        assert.equal(report.outcome, 'rotated');
+        assert.equal(report.revoked, false, 'not reported as revoked');
+        assert.equal(report.revocationUnconfirmed, true);
+        assert.equal((await new Window('check', world).engine.journal(CONNECTION))?.step, 'swapped', 'the journal stays');
+        server.clearFaults();
+        later();
+        const next = (await new Window('w2', world).recover()) as RotationReport[];
+        assert.deepEqual(next.map((r) => [r.outcome, r.revoked]), [['rotated', true]]);
+        await expectRotated();
+      });
+    }
+
+    it('a 204 on the revoke, then a network failure on the check: "could not confirm"', async () => {
+      server.setFault('GET /organization', { reset: true, skip: 1, times: 3 });
+      const report = (await new Window('w1', world).rotate()) as RotationReport;
+      assert.equal(report.outcome, 'rotated');
+      assert.equal(report.revoked, false);
+      assert.equal(report.revocationUnconfirmed, true);
+      assert.ok(await new Window('check', world).engine.journal(CONNECTION), 'the journal stays');
+    });
+
+    it('the planner takes the old token from the record kept with the secret, not from a lagging globalState', async () => {
+      assert.equal(((await new Window('w1', world).rotate()) as RotationReport).outcome, 'rotated');
+      const inUse = alive()[0];
+      // w2 has not seen w1's globalState writes: it still believes the connection uses ADMIN.
+      const plan = await new Window('w2', world).plan(undefined);
+      assert.ok(!('outcome' in plan));
+      assert.equal(plan.previousTokenId, inUse.id);
+    });
+  });
+
+  describe('12. clock skew', () => {
+    it('a laptop clock 11 min ahead still finds the token an unanswered create made, on the server\'s clock', async () => {
+      world.clock.offset = 11 * 60_000;
+      server.setFault('POST /organization/{id}/apiToken', { status: 502, afterAction: true, times: 1 });
+      const report = (await new Window('w1', world).rotate()) as RotationReport;
+      assert.equal(report.outcome, 'failed');
+      assert.equal(report.orphan, undefined, 'nothing is left over');
+      assert.equal(alive().length, 0, 'the token Qovery made is found and deleted');
+      await expectUnchanged();
     });
   });
 

@@ -4,6 +4,7 @@
 // - every token the extension created is the stored one, deleted, or named to the user as a leftover;
 // - no journal and no pending secret is left.
 // Seeded; QOVERY_PROPERTY_RUNS sets the number of runs (default 500), QOVERY_PROPERTY_SEED the seed.
+// Without a seed given, the fixed seeds in SWEEP run too, a fifth of the runs each (each prints its seed).
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { RotationReport } from '../../../src/auth/rotation/model';
@@ -13,6 +14,9 @@ import { CONNECTION, pendingKey, tokenKey, Window, World } from './windows';
 
 const RUNS = Number(process.env.QOVERY_PROPERTY_RUNS) || 500;
 const SEED = Number(process.env.QOVERY_PROPERTY_SEED) || 20261130;
+/** Fixed seeds swept besides the default on every run (fewer runs each), unless a seed is given. */
+const SWEEP = process.env.QOVERY_PROPERTY_SEED ? [] : [777, 4242];
+const SWEEP_RUNS = Math.max(1, Math.round(RUNS / 5));
 
 const ROUTES = ['POST /organization/{id}/apiToken', 'GET /organization/{id}/apiToken', 'DELETE /organization/{id}/apiToken/{id}', 'GET /organization'] as const;
 
@@ -46,7 +50,11 @@ const scenarioArb = fc.record({
 describe('token rotation, property over interleavings, deaths and faults', function () {
   this.timeout(Math.max(120_000, RUNS * 1_000));
 
-  it(`holds its invariants in ${RUNS} seeded runs`, async () => {
+  for (const [seed, runs] of [[SEED, RUNS], ...SWEEP.map((s) => [s, SWEEP_RUNS])] as const) {
+    it(`holds its invariants in ${runs} seeded runs (seed ${seed})`, () => holds(seed, runs));
+  }
+
+  async function holds(SEED: number, RUNS: number): Promise<void> {
     const paths = new Set<string>();
     let runs = 0;
     await fc.assert(
@@ -103,5 +111,5 @@ describe('token rotation, property over interleavings, deaths and faults', funct
     );
     console.log(`      property: ${runs} runs, ${paths.size} distinct fault paths (seed ${SEED})`);
     assert.ok(paths.size > RUNS / 4, 'the runs reach many different paths');
-  });
+  }
 });

@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { QoveryClient } from '../../../src/api';
 import { RotationEngine } from '../../../src/auth/rotation/engine';
 import type { RotationPlan, RotationReport, RotationSecrets, SagaControl } from '../../../src/auth/rotation/model';
-import { FileJournalStore, FileLeases, nodeStorageFs, type StorageFs } from '../../../src/auth/rotation/storage';
+import { readTokenRecord, tokenIdOf, writeTokenRecord } from '../../../src/auth/rotation/records';
+import {
+  FileJournalStore,
+  FileLeases,
+  LayeredLeases,
+  MigratingJournalStore,
+  nodeStorageFs,
+  SharedJournalStore,
+  SharedLeases,
+  type SharedStore,
+  type StorageFs,
+} from '../../../src/auth/rotation/storage';
 import { DEMO, type ApiTokenState, type QoveryServer } from '../../qovery';
 
 export const ACME = DEMO.organizations.acme;
@@ -45,6 +56,8 @@ export class World {
   readonly clock = new SharedClock();
   /** Every token a window was told was created (from the create answers seen by the server). */
   readonly reports: RotationReport[] = [];
+  /** The keyring is locked: every SecretStorage read fails (or only those of the keys this accepts). */
+  locked: boolean | ((key: string) => boolean) = false;
 
   constructor(
     readonly server: QoveryServer,
@@ -93,6 +106,13 @@ export class World {
 
 export interface WindowOptions {
   /**
+   * The machine the window's extension host runs on: each host has its own global storage folder
+   * (lease and journal files), while SecretStorage and globalState are the client's, shared by all.
+   */
+  host?: string;
+  /** Before this 1-based call the window freezes: `during` runs (other windows work, time passes), then it goes on. */
+  freezeAt?: { call: number; during: () => Promise<void> };
+  /**
    * The window dies at this call: a 1-based count of its storage, secret and API calls, or a test of
    * the call's name ('api.createApiToken', 'secrets.storePending', 'fs.rename', ...) and of the calls before.
    */
@@ -104,6 +124,8 @@ export class Window {
   calls = 0;
   readonly history: string[] = [];
   dead = false;
+  /** The call the window froze before, if it did. */
+  frozenBefore: string | undefined;
   readonly log: string[] = [];
 
   constructor(
@@ -118,6 +140,14 @@ export class Window {
         return Promise.reject(new Crash(name));
       }
       this.calls++;
+      const freeze = this.options.freezeAt;
+      if (freeze && this.calls === freeze.call) {
+        this.frozenBefore = what;
+        return freeze.during().then(() => {
+          this.history.push(what);
+          return call();
+        });
+      }
       const dieAt = this.options.dieAt;
       if (dieAt !== undefined && (typeof dieAt === 'number' ? this.calls >= dieAt : dieAt(what, this.history))) {
         this.dead = true;
@@ -135,9 +165,15 @@ export class Window {
       readdir: (p) => named('fs.readdir', () => nodeStorageFs.readdir(p)),
       stat: (p) => named('fs.stat', () => nodeStorageFs.stat(p)),
     };
+    const read = (key: string): Promise<string | undefined> => (world.locked === true || (typeof world.locked === 'function' && world.locked(key)) ? Promise.reject(new Error('The keyring is locked.')) : Promise.resolve(world.secrets.get(key)));
+    const shared: SharedStore = {
+      get: (key) => named('shared.get', () => read(key)),
+      store: (key, value) => named('shared.store', () => Promise.resolve(void world.secrets.set(key, value))),
+      delete: (key) => named('shared.delete', () => Promise.resolve(void world.secrets.delete(key))),
+    };
     const secrets: RotationSecrets = {
-      current: (id) => named('secrets.current', () => Promise.resolve(world.secrets.get(tokenKey(id)))),
-      pending: (id) => named('secrets.pending', () => Promise.resolve(world.secrets.get(pendingKey(id)))),
+      current: (id) => named('secrets.current', () => read(tokenKey(id))),
+      pending: (id) => named('secrets.pending', () => read(pendingKey(id))),
       storePending: (id, secret) => named('secrets.storePending', () => Promise.resolve(void world.secrets.set(pendingKey(id), secret))),
       deletePending: (id) => named('secrets.deletePending', () => Promise.resolve(void world.secrets.delete(pendingKey(id)))),
       swap: (id, secret, facts) =>
@@ -146,24 +182,26 @@ export class Window {
           // globalState: this window sees its write at once, the others at the next echo.
           world.facts.set(id, { tokenId: facts.tokenId, tokenName: facts.tokenName });
           view.set(id, { tokenId: facts.tokenId, tokenName: facts.tokenName });
-          return Promise.resolve();
+          return writeTokenRecord({ get: read, store: (k, v) => Promise.resolve(void world.secrets.set(k, v)), delete: (k) => Promise.resolve(void world.secrets.delete(k)) }, id, secret, facts.tokenId);
         }),
       exists: (id) => world.secrets.has(tokenKey(id)),
       storedTokenId: (id) => view.get(id)?.tokenId,
+      tokenRecord: (id) => readTokenRecord(shared, id),
     };
     const api = (secret: string) => {
       const client = world.client(secret);
       return {
         listOrganizations: () => named('api.listOrganizations', () => client.listOrganizations()),
-        listApiTokens: (org: string) => named('api.listApiTokens', () => client.listApiTokens(org)),
+        listApiTokens: (org: string, o?: Parameters<QoveryClient['listApiTokens']>[1]) => named('api.listApiTokens', () => client.listApiTokens(org, o)),
         createApiToken: (org: string, body: Parameters<QoveryClient['createApiToken']>[1]) => named('api.createApiToken', () => client.createApiToken(org, body)),
         deleteApiToken: (org: string, id: string) => named('api.deleteApiToken', () => client.deleteApiToken(org, id)),
       };
     };
     const log = (level: string) => (message: string) => void this.log.push(`${level} ${message}`);
+    const dir = join(world.dir, options.host ?? 'local', 'rotation');
     this.engine = new RotationEngine({
-      journals: new FileJournalStore(join(world.dir, 'rotation'), fs),
-      leases: new FileLeases(join(world.dir, 'rotation'), world.clock, fs),
+      journals: new MigratingJournalStore(new SharedJournalStore(shared, () => [CONNECTION]), new FileJournalStore(dir, fs)),
+      leases: new LayeredLeases(new FileLeases(dir, world.clock, fs), new SharedLeases(shared, world.clock, undefined, 5)),
       secrets,
       api,
       clock: world.clock,
@@ -184,6 +222,9 @@ export class Window {
       return { outcome: 'failed', connectionId: CONNECTION, revoked: false, stage: 'prepare', errorKind: (error as { kind?: string }).kind };
     }
     const old = oldId ? tokens.find((t) => t.id === oldId) : undefined;
+    // As the planner: the record kept with the secret names its token; globalState may lag.
+    const record = await readTokenRecord({ get: (k) => Promise.resolve(this.world.secrets.get(k)), store: () => Promise.resolve(), delete: () => Promise.resolve() }, CONNECTION);
+    const previousTokenId = tokenIdOf(secret, record, this.world.views.get(this.name)?.get(CONNECTION)?.tokenId);
     const roleId = old?.role_id ?? tokens.find((t) => t.id === DEMO.apiTokens.admin)?.role_id ?? '';
     return {
       connectionId: CONNECTION,
@@ -193,7 +234,7 @@ export class Window {
       old: old ? { id: old.id, name: old.name ?? undefined } : undefined,
       role: { id: roleId },
       knownTokens: tokens.map((t) => ({ id: t.id, name: t.name })),
-      previousTokenId: this.world.views.get(this.name)?.get(CONNECTION)?.tokenId,
+      previousTokenId: previousTokenId ?? this.world.views.get(this.name)?.get(CONNECTION)?.tokenId,
     };
   }
 
