@@ -13,13 +13,13 @@ import { InfoNode, type QoveryNode } from '../tree/nodes';
 import type { ExplorerView } from '../tree/view';
 import { signalFrom, type Ui } from '../ui';
 import { VariablesApi } from './api';
-import { parseDotenv, writeDotenv, type DotenvProblem } from './dotenv';
+import { decodeDotenv, MAX_DOTENV_BYTES, writeDotenv, type DotenvProblem } from './dotenv';
+import { linkTarget, writeEnvFile } from './envFile';
 import { gitignoreLine, gitWouldTrack } from './git';
 import { checkKey, isOwnedHere, levelsOf, matchesFilter, originOf, overriddenIds, serviceScopeOf, sortVariables, type Level, type Variable, type VariableScope, type VariableTarget } from './model';
 import { VariableNode, variableOf, variablesKey, variablesTargetOf } from './nodes';
 import { levelName, originText, presentVariable } from './present';
 import { importPlan, type ImportItem } from './preview';
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 
 export interface VariableDeps {
@@ -58,6 +58,8 @@ function dotenvProblemText(p: DotenvProblem): string {
       return vscode.l10n.t('line {0}: text after the closing quote, skipped', p.line);
     case 'duplicate':
       return vscode.l10n.t('line {0}: {1} is given again, the last value is kept', p.line, p.key ?? '');
+    case 'swallowedKeys':
+      return vscode.l10n.t('line {0}: the quoted value of {1} runs to line {2} and takes in {3}: is a closing quote missing?', p.line, p.key ?? '', p.endLine ?? p.line, (p.keys ?? []).join(', '));
   }
 }
 
@@ -337,7 +339,20 @@ export class VariableCommands {
     if (!uri) {
       return undefined;
     }
-    const parsed = parseDotenv(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    // The size is checked before the file is read, and again on what was read.
+    const size = await vscode.workspace.fs.stat(uri).then(
+      (stat) => stat.size,
+      () => 0,
+    );
+    const decoded = size > MAX_DOTENV_BYTES ? ({ kind: 'tooLarge', bytes: size } as const) : decodeDotenv(await vscode.workspace.fs.readFile(uri));
+    if (decoded.kind === 'tooLarge') {
+      void this.deps.ui.prompter.warn(
+        vscode.l10n.t('Qovery: {0} is {1} MB, larger than a .env file can be ({2} MB): nothing was imported.', path.basename(uri.fsPath), (decoded.bytes / 1048576).toFixed(1), MAX_DOTENV_BYTES / 1048576),
+        {},
+      );
+      return undefined;
+    }
+    const parsed = decoded.parsed;
     if (parsed.entries.length === 0) {
       void this.deps.ui.prompter.warn(vscode.l10n.t('Qovery: {0} holds no variable to import.', path.basename(uri.fsPath)), {});
       return undefined;
@@ -447,6 +462,9 @@ export class VariableCommands {
     if (!uri) {
       return undefined;
     }
+    if (await this.#refuseLink(uri)) {
+      return undefined;
+    }
     const overridden = overriddenIds(variables);
     // The value the service gets: an overridden variable gives way to its override.
     const effective = sortVariables(variables.filter((v) => !overridden.has(v.id)));
@@ -483,7 +501,11 @@ export class VariableCommands {
         return undefined;
       }
     }
-    await fs.writeFile(uri.fsPath, text, { encoding: 'utf8', mode: 0o600 });
+    const written = await writeEnvFile(uri.fsPath, text);
+    if (written.kind === 'link') {
+      this.#linkRefused(uri, written.target);
+      return undefined;
+    }
     const secrets = effective.filter((v) => v.is_secret).length;
     this.deps.log.info(`Wrote ${effective.length - secrets} variables of ${target.name} to a .env file (${secrets} secrets left as placeholders).`);
     const open = vscode.l10n.t('Open');
@@ -498,6 +520,23 @@ export class VariableCommands {
   }
 
   // ---- helpers ----
+
+  /** True (and the user told) when the file to write is a symbolic link: variables are never written through one. */
+  async #refuseLink(uri: vscode.Uri): Promise<boolean> {
+    const target = uri.scheme === 'file' ? await linkTarget(uri.fsPath) : undefined;
+    if (target !== undefined) {
+      this.#linkRefused(uri, target);
+    }
+    return target !== undefined;
+  }
+
+  #linkRefused(uri: vscode.Uri, target: string): void {
+    this.deps.log.warn(`Not writing variables to ${uri.fsPath}: it is a symbolic link to ${target}.`);
+    void this.deps.ui.prompter.error(
+      vscode.l10n.t('Qovery: {0} is a symbolic link to {1}: the variables were not written through it. Remove the link or choose another file.', path.basename(uri.fsPath), target),
+      {},
+    );
+  }
 
   async #client(): Promise<QoveryClient | undefined> {
     const client = await this.deps.session.client();
