@@ -1,3 +1,4 @@
+import { scrubSecrets } from './scrub';
 import { cleanMessage, isApiError, problemText, QoveryApiError, type ApiErrorDetails, type ApiErrorKind, type NetworkCause } from './errors';
 import { cleanToken, redact, schemeFor, type AuthScheme, type AuthSchemeSetting } from './token';
 import { parseApiUrl } from './url';
@@ -35,6 +36,8 @@ export interface HttpOptions {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Values sent in this call that must never be shown: removed from an error's text before it is cut. */
+  secrets?: readonly string[];
 }
 
 const MAX_REDIRECTS = 5;
@@ -184,7 +187,7 @@ export class HttpEngine {
       let failure: QoveryApiError | undefined;
       try {
         // The slot is taken before the attempt starts, so waiting in the queue never counts as a timeout.
-        result = await this.#limiter.run(() => this.#attempt(method, path, body, signal, err), signal, () => err('cancelled'));
+        result = await this.#limiter.run(() => this.#attempt(method, path, body, signal, err, opts.secrets), signal, () => err('cancelled'));
       } catch (e) {
         failure = isApiError(e) ? e : err('network', undefined, { networkCause: classifyNetworkError(e) });
       }
@@ -218,6 +221,7 @@ export class HttpEngine {
     body: unknown,
     signal: AbortSignal | undefined,
     err: (kind: ApiErrorKind, message?: string, d?: ApiErrorDetails) => QoveryApiError,
+    secrets: readonly string[] = [],
   ): Promise<{ status: number; data: unknown }> {
     const o = this.#o;
     const timeoutMs = o.timeoutMs ?? 30_000;
@@ -291,7 +295,8 @@ export class HttpEngine {
       if (!res.ok) {
         const kind = statusKind(status);
         const wait = RETRY_STATUSES.includes(status) ? retryAfterMs(res.headers, status === 429) : undefined;
-        const msg = cleanMessage(redact(problemText(data), [this.#token]));
+        // The secrets go first, from the whole text: once it is collapsed and cut, a part of one could stay.
+        const msg = cleanMessage(scrubSecrets(redact(problemText(data), [this.#token]), secrets));
         throw err(kind, msg, { status, retryAfterMs: wait });
       }
       return { status, data };
