@@ -11,7 +11,7 @@ import { errorText } from '../format';
 import type { Logger } from '../logger';
 import { InfoNode, type QoveryNode } from '../tree/nodes';
 import type { ExplorerView } from '../tree/view';
-import { signalFrom, type Ui } from '../ui';
+import { actionLabel, runCommonAction, signalFrom, type Ui } from '../ui';
 import { VariablesApi } from './api';
 import { decodeDotenv, MAX_DOTENV_BYTES, writeDotenv, type DotenvProblem } from './dotenv';
 import { linkTarget, writeEnvFile } from './envFile';
@@ -19,6 +19,7 @@ import { gitignoreLine, gitWouldTrack } from './git';
 import { checkKey, isOwnedHere, levelsOf, matchesFilter, originOf, overriddenIds, serviceScopeOf, sortVariables, type Level, type Variable, type VariableScope, type VariableTarget } from './model';
 import { VariableNode, variableOf, variablesKey, variablesTargetOf } from './nodes';
 import { levelName, originText, presentVariable } from './present';
+import { importEach, type ImportRun } from './importRun';
 import { importPlan, type ImportItem } from './preview';
 import * as path from 'node:path';
 
@@ -401,12 +402,62 @@ export class VariableCommands {
       if (answer !== go) {
         return undefined;
       }
-      const imported = await this.#write(vscode.l10n.t('Qovery: importing {0} variables…', sent.length), `Importing ${sent.length} variables`, () => this.#sendImport(client, target, level, sent));
+      const api = new VariablesApi(client);
+      const serviceScope = serviceScopeOf(target.scope);
+      const progress = vscode.l10n.t('Qovery: importing {0} variables…', sent.length);
+      if (!target.serviceId || !serviceScope) {
+        // The import call takes a service: an environment or a project gets one call per variable.
+        const run = await this.deps.ui.prompter.progress(progress, () => importEach(api, sent, level));
+        if (run.failed) {
+          this.#importStopped(target, run, run.failed, sent.length, level.name, () => this.importEnv(target, uri));
+        } else {
+          this.#changed(target, vscode.l10n.t('{0} of {1} variables imported into {2}.', run.done.length, sent.length, level.name));
+        }
+        return run.done;
+      }
+      const serviceId = target.serviceId;
+      const vars = sent.map((i) => ({ name: i.key, value: i.value, scope: level.scope, isSecret: i.secret }));
+      const overwrite = sent.some((i) => i.existingId !== undefined);
+      const imported = await this.#write(progress, `Importing ${sent.length} variables`, () => api.importToService(serviceId, serviceScope, vars, overwrite));
       if (imported) {
-        this.#changed(target, vscode.l10n.t('{0} of {1} variables imported into {2}.', imported.length, sent.length, level.name));
+        const missing = sent.map((i) => i.key).filter((k) => !imported.includes(k));
+        this.#changed(
+          target,
+          missing.length === 0
+            ? vscode.l10n.t('{0} of {1} variables imported into {2}.', imported.length, sent.length, level.name)
+            : vscode.l10n.t('{0} of {1} variables imported into {2}; Qovery did not import {3}.', imported.length, sent.length, level.name, missing.join(', ')),
+        );
       }
       return imported;
     }
+  }
+
+  /** An import that stopped part way: what was imported, what failed and why, what was not tried; Retry sends what is left. */
+  #importStopped(target: VariableTarget, run: ImportRun, failed: NonNullable<ImportRun['failed']>, total: number, levelName: string, retry: () => Promise<unknown>): void {
+    const { key, error } = failed;
+    this.deps.tree.loaded?.refreshNode(variablesKey(target));
+    this.deps.log.error(`Importing ${total} variables stopped at ${key} (${run.done.length} imported, ${run.notTried.length} not tried)`, error);
+    this.deps.session.reportFailure(error);
+    const list = (keys: readonly string[]): string => (keys.length > 0 ? keys.join(', ') : vscode.l10n.t('none'));
+    const again = vscode.l10n.t('Retry');
+    const showLog = actionLabel('showLog');
+    const message = vscode.l10n.t(
+      'Qovery: {0} of {1} variables imported into {2}; {3} failed: {4} Imported: {5}. Not tried: {6}.',
+      run.done.length,
+      total,
+      levelName,
+      key,
+      errorText(error),
+      list(run.done),
+      list(run.notTried),
+    );
+    void Promise.resolve(this.deps.ui.prompter.error(message, {}, again, showLog)).then(async (answer) => {
+      if (answer === again) {
+        await retry();
+      } else {
+        await runCommonAction(answer);
+      }
+    });
   }
 
   async #chooseSecrets(items: ImportItem[]): Promise<void> {
@@ -422,26 +473,6 @@ export class VariableCommands {
     for (const i of creatable) {
       i.secret = chosen.has(i.key);
     }
-  }
-
-  async #sendImport(client: QoveryClient, target: VariableTarget, level: { scope: VariableScope; parentId: string }, items: readonly ImportItem[]): Promise<string[]> {
-    const api = new VariablesApi(client);
-    const serviceScope = serviceScopeOf(target.scope);
-    if (target.serviceId && serviceScope) {
-      const vars = items.map((i) => ({ name: i.key, value: i.value, scope: level.scope, isSecret: i.secret }));
-      return api.importToService(target.serviceId, serviceScope, vars, items.some((i) => i.existingId !== undefined));
-    }
-    // The import call takes a service: an environment or a project gets one call per variable.
-    const done: string[] = [];
-    for (const i of items) {
-      if (i.existingId) {
-        await api.editValue({ id: i.existingId, key: i.key, is_secret: i.secret }, i.value);
-      } else {
-        await api.create({ key: i.key, value: i.value, isSecret: i.secret, scope: level.scope, parentId: level.parentId });
-      }
-      done.push(i.key);
-    }
-    return done;
   }
 
   /**
