@@ -40,6 +40,7 @@ describe('names with link syntax in messages', function () {
   let scratch: string;
   const environmentName = '[[prod](x)](command:workbench.action.quit)';
   const serviceName = '[web](command:workbench.action.quit)';
+  const developmentName = '[[dev](x)](command:workbench.action.quit)';
 
   async function child(parent: QoveryNode | undefined, label: string): Promise<QoveryNode> {
     const nodes = await api.tree.getChildren(parent);
@@ -69,7 +70,8 @@ describe('names with link syntax in messages', function () {
   });
 
   beforeEach(async () => {
-    server = await startQoveryServer({ account: renamed(demoAccount(), { [DEMO.environments.storefrontProduction]: environmentName, [DEMO.services.storefrontWeb]: serviceName }) });
+    server = await startQoveryServer({ account: renamed(demoAccount(), { [DEMO.environments.storefrontProduction]: environmentName, [DEMO.services.storefrontWeb]: serviceName, [DEMO.environments.toolsDevelopment]: developmentName }) });
+    server.deployments.setTimings({ stepMs: 300 });
     Object.values(server.tokens).forEach((t) => usedTokens.add(t));
     await resetExtension(api);
     await setSetting('apiUrl', server.url);
@@ -114,6 +116,17 @@ describe('names with link syntax in messages', function () {
     prompter.answer('environment', undefined);
     await vscode.commands.executeCommand(Commands.importEnv, environmentVariables, vscode.Uri.file(file));
     assert.match(prompter.messages('warn')[1] ?? '', /^Import 1 variables from e \(y\) \(command:workbench\.action\.quit\)\.env into prod \(x\) \(command:workbench\.action\.quit\) \(environment\)\?$/);
+    assertNoLink(prompter);
+  });
+
+  it('deploy: an environment deployed from its row is named as plain text from the start to the outcome', async () => {
+    const prompter = new ScriptedPrompter();
+    api.ui.prompter = prompter;
+    const environment = DEMO.environments.toolsDevelopment;
+    const row = { key: `env:${environment}`, organizationId: DEMO.organizations.acme, projectId: DEMO.projects.internalTools, environment: { id: environment, name: developmentName, mode: 'DEVELOPMENT' } };
+    await vscode.commands.executeCommand(Commands.deployEnvironment, row);
+    await waitFor('the outcome', () => prompter.messages().find((m) => m.startsWith('Qovery: dev (x) (command:workbench.action.quit)')), 30_000);
+    await waitFor('every follow to end', () => api.chunks.get('deploy').commands.following === 0, 30_000);
     assertNoLink(prompter);
   });
 });
