@@ -22,19 +22,51 @@ export interface Prompter {
 const windowPrompter: Prompter = {
   inputBox: (options) => vscode.window.showInputBox(options),
   quickPick: (items, options) => vscode.window.showQuickPick(items, options),
-  // Text from elsewhere (names, commit messages, server answers) is in these: never a clickable link.
-  info: (message, options, ...actions) => vscode.window.showInformationMessage(noLinks(message), options, ...actions),
-  warn: (message, options, ...actions) => vscode.window.showWarningMessage(noLinks(message), options, ...actions),
-  error: (message, options, ...actions) => vscode.window.showErrorMessage(noLinks(message), options, ...actions),
+  // Text from elsewhere (names, commit messages, server answers) is in these: Ui makes it link-free.
+  info: (message, options, ...actions) => vscode.window.showInformationMessage(message, options, ...actions),
+  warn: (message, options, ...actions) => vscode.window.showWarningMessage(message, options, ...actions),
+  error: (message, options, ...actions) => vscode.window.showErrorMessage(message, options, ...actions),
   progress: (title, task, options) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: noLinks(title), cancellable: options?.cancellable ?? false }, (progress, token) =>
-      task(token, (message) => progress.report({ message: noLinks(message) })),
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: options?.cancellable ?? false }, (progress, token) =>
+      task(token, (message) => progress.report({ message })),
     ),
 };
 
-/** Holds the current prompter; tests swap it through the extension's test API. */
+/**
+ * Holds the current prompter; tests swap it through the extension's test API. Whatever prompter is
+ * set, every message, detail and progress text reaches it link-free (names, commit messages and server
+ * answers are in them), so no call site has to remember.
+ */
 export class Ui {
-  prompter: Prompter = windowPrompter;
+  #prompter: Prompter = linkFree(windowPrompter);
+
+  get prompter(): Prompter {
+    return this.#prompter;
+  }
+
+  set prompter(prompter: Prompter) {
+    this.#prompter = linkFree(prompter);
+  }
+}
+
+const LINK_FREE = Symbol('linkFree');
+
+/** `prompter` with noLinks applied to every text it shows. */
+function linkFree(prompter: Prompter): Prompter {
+  if ((prompter as { [LINK_FREE]?: true })[LINK_FREE]) {
+    return prompter;
+  }
+  const options = (o: vscode.MessageOptions): vscode.MessageOptions => (o.detail === undefined ? o : { ...o, detail: noLinks(o.detail) });
+  const wrapped: Prompter & { [LINK_FREE]: true } = {
+    [LINK_FREE]: true,
+    inputBox: (o) => prompter.inputBox(o),
+    quickPick: (items, o) => prompter.quickPick(items, o),
+    info: (message, o, ...actions) => prompter.info(noLinks(message), options(o), ...actions),
+    warn: (message, o, ...actions) => prompter.warn(noLinks(message), options(o), ...actions),
+    error: (message, o, ...actions) => prompter.error(noLinks(message), options(o), ...actions),
+    progress: (title, task, o) => prompter.progress(noLinks(title), (token, report) => task(token, (message) => report(noLinks(message))), o),
+  };
+  return wrapped;
 }
 
 /** An AbortSignal that follows a VS Code cancellation token. */

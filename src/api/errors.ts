@@ -128,9 +128,16 @@ export function cleanMessage(text: string, max = 200): string {
 /**
  * A notification renders `[label](target)` as a link, and none of the extension's own messages has
  * one: any that a name, a commit message or a server answer brings is shown as plain text instead.
+ * The links are undone until none is left (a nested `[[x](y)](command:…)` leaves a link after one
+ * pass), then any `](` left gets a space: VS Code's link syntax needs one, so none can form.
  */
 export function noLinks(message: string): string {
-  return message.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1 ($2)');
+  let s = message;
+  for (let previous = ''; previous !== s; ) {
+    previous = s;
+    s = s.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1 ($2)');
+  }
+  return s.replace(/\]\(/g, '] (');
 }
 
 /** Picks the human text from an RFC 7807 style or `{error, message}` body. */

@@ -1,3 +1,4 @@
+import { scrubSecrets } from './scrub';
 import { cleanMessage, isApiError, problemText, QoveryApiError, type ApiErrorDetails, type ApiErrorKind, type NetworkCause } from './errors';
 import { cleanToken, redact, schemeFor, type AuthScheme, type AuthSchemeSetting } from './token';
 import { parseApiUrl } from './url';
@@ -37,6 +38,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Gets the server's clock (its `Date` header, epoch ms) with a successful answer that has one. */
   onServerDate?: (epochMs: number) => void;
+  /** Values sent in this call that must never be shown: removed from an error's text before it is cut. */
+  secrets?: readonly string[];
 }
 
 const MAX_REDIRECTS = 5;
@@ -186,7 +189,7 @@ export class HttpEngine {
       let failure: QoveryApiError | undefined;
       try {
         // The slot is taken before the attempt starts, so waiting in the queue never counts as a timeout.
-        result = await this.#limiter.run(() => this.#attempt(method, path, body, signal, err, opts.onServerDate), signal, () => err('cancelled'));
+        result = await this.#limiter.run(() => this.#attempt(method, path, body, signal, err, opts.onServerDate, opts.secrets), signal, () => err('cancelled'));
       } catch (e) {
         failure = isApiError(e) ? e : err('network', undefined, { networkCause: classifyNetworkError(e) });
       }
@@ -221,6 +224,7 @@ export class HttpEngine {
     signal: AbortSignal | undefined,
     err: (kind: ApiErrorKind, message?: string, d?: ApiErrorDetails) => QoveryApiError,
     onServerDate?: (epochMs: number) => void,
+    secrets: readonly string[] = [],
   ): Promise<{ status: number; data: unknown }> {
     const o = this.#o;
     const timeoutMs = o.timeoutMs ?? 30_000;
@@ -294,7 +298,8 @@ export class HttpEngine {
       if (!res.ok) {
         const kind = statusKind(status);
         const wait = RETRY_STATUSES.includes(status) ? retryAfterMs(res.headers, status === 429) : undefined;
-        const msg = cleanMessage(redact(problemText(data), [this.#token]));
+        // The secrets go first, from the whole text: once it is collapsed and cut, a part of one could stay.
+        const msg = cleanMessage(scrubSecrets(redact(problemText(data), [this.#token]), secrets));
         throw err(kind, msg, { status, retryAfterMs: wait });
       }
       const date = onServerDate ? Date.parse(res.headers.get('date') ?? '') : NaN;

@@ -3,6 +3,7 @@
 import type { QoveryClient } from '../api/client';
 import { isApiError, QoveryApiError } from '../api/errors';
 import type { CallOptions } from '../api/http';
+import { scrubSecrets } from '../api/scrub';
 import { checkList, checkObject } from '../api/validate';
 import type { ServiceScope, Variable, VariableScope, VariableTarget } from './model';
 
@@ -23,18 +24,28 @@ const id = (value: string): string => {
   return encodeURIComponent(value);
 };
 
-/** The same error without `secret` in its message: secrets typed by the user never reach a message or a log. */
+/**
+ * The same error without `secret` in its message, whole or in part (see scrubSecrets): secrets typed
+ * by the user never reach a message or a log. The HTTP layer removes them before the text is cut; this
+ * covers any other error.
+ */
 export function withoutSecret(error: unknown, secret: string | undefined): unknown {
-  if (!secret || !(error instanceof Error) || !error.message.includes(secret)) {
+  if (!secret || !(error instanceof Error)) {
     return error;
   }
-  const message = error.message.split(secret).join('•••');
+  const message = scrubSecrets(error.message, [secret]);
+  if (message === error.message) {
+    return error;
+  }
   if (isApiError(error)) {
     const { status, retryAfterMs, networkCause, origin, method, path } = error;
     return new QoveryApiError(error.kind, message, { status, retryAfterMs, networkCause, origin, method, path });
   }
   return new Error(message);
 }
+
+/** The call's options with `secret` among the values its errors never show. */
+const hiding = (o: CallOptions | undefined, secret: string | undefined): CallOptions | undefined => (secret ? { ...o, secrets: [...(o?.secrets ?? []), secret] } : o);
 
 async function scrubbed<T>(secret: string | undefined, call: () => Promise<T>): Promise<T> {
   try {
@@ -72,12 +83,14 @@ export class VariablesApi {
 
   create(v: NewVariable, o?: CallOptions): Promise<Variable> {
     const body = { key: v.key, value: v.value, is_secret: v.isSecret, variable_scope: v.scope, variable_parent_id: v.parentId };
-    return scrubbed(v.isSecret ? v.value : undefined, async () => checkVariable(await this.client.send('POST', '/variable', body, o), 'the created variable'));
+    const secret = v.isSecret ? v.value : undefined;
+    return scrubbed(secret, async () => checkVariable(await this.client.send('POST', '/variable', body, hiding(o, secret)), 'the created variable'));
   }
 
   /** A new value (a secret's is replaced, never read); `key` stays as it is unless given. */
   editValue(variable: Pick<Variable, 'id' | 'key' | 'is_secret'>, value: string, o?: CallOptions): Promise<Variable> {
-    return scrubbed(variable.is_secret ? value : undefined, async () => checkVariable(await this.client.send('PUT', `/variable/${id(variable.id)}`, { key: variable.key, value }, o), 'the changed variable'));
+    const secret = variable.is_secret ? value : undefined;
+    return scrubbed(secret, async () => checkVariable(await this.client.send('PUT', `/variable/${id(variable.id)}`, { key: variable.key, value }, hiding(o, secret)), 'the changed variable'));
   }
 
   async remove(variableId: string, o?: CallOptions): Promise<void> {
@@ -87,7 +100,8 @@ export class VariablesApi {
   override(variable: Pick<Variable, 'id' | 'is_secret'>, value: string, scope: VariableScope, parentId: string, o?: CallOptions): Promise<Variable> {
     const body = { value, override_scope: scope, override_parent_id: parentId };
     const variableId = variable.id;
-    return scrubbed(variable.is_secret ? value : undefined, async () => checkVariable(await this.client.send('POST', `/variable/${id(variableId)}/override`, body, o), 'the override'));
+    const secret = variable.is_secret ? value : undefined;
+    return scrubbed(secret, async () => checkVariable(await this.client.send('POST', `/variable/${id(variableId)}/override`, body, hiding(o, secret)), 'the override'));
   }
 
   async alias(variableId: string, key: string, scope: VariableScope, parentId: string, o?: CallOptions): Promise<Variable> {
@@ -99,10 +113,11 @@ export class VariablesApi {
   importToService(serviceId: string, serviceType: ServiceScope, vars: readonly ImportedVariable[], overwrite: boolean, o?: CallOptions): Promise<string[]> {
     const query = new URLSearchParams({ service_id: serviceId, service_type: serviceType });
     const body = { overwrite, vars: vars.map((v) => ({ name: v.name, value: v.value, scope: v.scope, is_secret: v.isSecret })) };
+    const secrets = vars.filter((v) => v.isSecret).map((v) => v.value);
     return scrubbedAll(
-      vars.filter((v) => v.isSecret).map((v) => v.value),
+      secrets,
       async () => {
-        const answer = checkObject<{ successful_imported_variables?: unknown }>(await this.client.send('POST', `/variable/import?${query.toString()}`, body, o), 'the import', []);
+        const answer = checkObject<{ successful_imported_variables?: unknown }>(await this.client.send('POST', `/variable/import?${query.toString()}`, body, { ...o, secrets }), 'the import', []);
         const done = Array.isArray(answer.successful_imported_variables) ? answer.successful_imported_variables : [];
         return done.flatMap((d) => (d && typeof d === 'object' && typeof (d as { name?: unknown }).name === 'string' ? [(d as { name: string }).name] : []));
       },

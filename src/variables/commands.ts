@@ -11,15 +11,16 @@ import { errorText } from '../format';
 import type { Logger } from '../logger';
 import { InfoNode, type QoveryNode } from '../tree/nodes';
 import type { ExplorerView } from '../tree/view';
-import { signalFrom, type Ui } from '../ui';
+import { actionLabel, runCommonAction, signalFrom, type Ui } from '../ui';
 import { VariablesApi } from './api';
-import { parseDotenv, writeDotenv, type DotenvProblem } from './dotenv';
+import { decodeDotenv, MAX_DOTENV_BYTES, writeDotenv, type DotenvProblem } from './dotenv';
+import { linkTarget, writeEnvFile } from './envFile';
 import { gitignoreLine, gitWouldTrack } from './git';
 import { checkKey, isOwnedHere, levelsOf, matchesFilter, originOf, overriddenIds, serviceScopeOf, sortVariables, type Level, type Variable, type VariableScope, type VariableTarget } from './model';
 import { VariableNode, variableOf, variablesKey, variablesTargetOf } from './nodes';
 import { levelName, originText, presentVariable } from './present';
+import { importEach, type ImportRun } from './importRun';
 import { importPlan, type ImportItem } from './preview';
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 
 export interface VariableDeps {
@@ -58,6 +59,8 @@ function dotenvProblemText(p: DotenvProblem): string {
       return vscode.l10n.t('line {0}: text after the closing quote, skipped', p.line);
     case 'duplicate':
       return vscode.l10n.t('line {0}: {1} is given again, the last value is kept', p.line, p.key ?? '');
+    case 'swallowedKeys':
+      return vscode.l10n.t('line {0}: the quoted value of {1} runs to line {2} and takes in {3}: is a closing quote missing?', p.line, p.key ?? '', p.endLine ?? p.line, (p.keys ?? []).join(', '));
   }
 }
 
@@ -337,7 +340,20 @@ export class VariableCommands {
     if (!uri) {
       return undefined;
     }
-    const parsed = parseDotenv(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    // The size is checked before the file is read, and again on what was read.
+    const size = await vscode.workspace.fs.stat(uri).then(
+      (stat) => stat.size,
+      () => 0,
+    );
+    const decoded = size > MAX_DOTENV_BYTES ? ({ kind: 'tooLarge', bytes: size } as const) : decodeDotenv(await vscode.workspace.fs.readFile(uri));
+    if (decoded.kind === 'tooLarge') {
+      void this.deps.ui.prompter.warn(
+        vscode.l10n.t('Qovery: {0} is {1} MB, larger than a .env file can be ({2} MB): nothing was imported.', path.basename(uri.fsPath), (decoded.bytes / 1048576).toFixed(1), MAX_DOTENV_BYTES / 1048576),
+        {},
+      );
+      return undefined;
+    }
+    const parsed = decoded.parsed;
     if (parsed.entries.length === 0) {
       void this.deps.ui.prompter.warn(vscode.l10n.t('Qovery: {0} holds no variable to import.', path.basename(uri.fsPath)), {});
       return undefined;
@@ -386,12 +402,62 @@ export class VariableCommands {
       if (answer !== go) {
         return undefined;
       }
-      const imported = await this.#write(vscode.l10n.t('Qovery: importing {0} variables…', sent.length), `Importing ${sent.length} variables`, () => this.#sendImport(client, target, level, sent));
+      const api = new VariablesApi(client);
+      const serviceScope = serviceScopeOf(target.scope);
+      const progress = vscode.l10n.t('Qovery: importing {0} variables…', sent.length);
+      if (!target.serviceId || !serviceScope) {
+        // The import call takes a service: an environment or a project gets one call per variable.
+        const run = await this.deps.ui.prompter.progress(progress, () => importEach(api, sent, level));
+        if (run.failed) {
+          this.#importStopped(target, run, run.failed, sent.length, level.name, () => this.importEnv(target, uri));
+        } else {
+          this.#changed(target, vscode.l10n.t('{0} of {1} variables imported into {2}.', run.done.length, sent.length, level.name));
+        }
+        return run.done;
+      }
+      const serviceId = target.serviceId;
+      const vars = sent.map((i) => ({ name: i.key, value: i.value, scope: level.scope, isSecret: i.secret }));
+      const overwrite = sent.some((i) => i.existingId !== undefined);
+      const imported = await this.#write(progress, `Importing ${sent.length} variables`, () => api.importToService(serviceId, serviceScope, vars, overwrite));
       if (imported) {
-        this.#changed(target, vscode.l10n.t('{0} of {1} variables imported into {2}.', imported.length, sent.length, level.name));
+        const missing = sent.map((i) => i.key).filter((k) => !imported.includes(k));
+        this.#changed(
+          target,
+          missing.length === 0
+            ? vscode.l10n.t('{0} of {1} variables imported into {2}.', imported.length, sent.length, level.name)
+            : vscode.l10n.t('{0} of {1} variables imported into {2}; Qovery did not import {3}.', imported.length, sent.length, level.name, missing.join(', ')),
+        );
       }
       return imported;
     }
+  }
+
+  /** An import that stopped part way: what was imported, what failed and why, what was not tried; Retry sends what is left. */
+  #importStopped(target: VariableTarget, run: ImportRun, failed: NonNullable<ImportRun['failed']>, total: number, levelName: string, retry: () => Promise<unknown>): void {
+    const { key, error } = failed;
+    this.deps.tree.loaded?.refreshNode(variablesKey(target));
+    this.deps.log.error(`Importing ${total} variables stopped at ${key} (${run.done.length} imported, ${run.notTried.length} not tried)`, error);
+    this.deps.session.reportFailure(error);
+    const list = (keys: readonly string[]): string => (keys.length > 0 ? keys.join(', ') : vscode.l10n.t('none'));
+    const again = vscode.l10n.t('Retry');
+    const showLog = actionLabel('showLog');
+    const message = vscode.l10n.t(
+      'Qovery: {0} of {1} variables imported into {2}; {3} failed: {4} Imported: {5}. Not tried: {6}.',
+      run.done.length,
+      total,
+      levelName,
+      key,
+      errorText(error),
+      list(run.done),
+      list(run.notTried),
+    );
+    void Promise.resolve(this.deps.ui.prompter.error(message, {}, again, showLog)).then(async (answer) => {
+      if (answer === again) {
+        await retry();
+      } else {
+        await runCommonAction(answer);
+      }
+    });
   }
 
   async #chooseSecrets(items: ImportItem[]): Promise<void> {
@@ -407,26 +473,6 @@ export class VariableCommands {
     for (const i of creatable) {
       i.secret = chosen.has(i.key);
     }
-  }
-
-  async #sendImport(client: QoveryClient, target: VariableTarget, level: { scope: VariableScope; parentId: string }, items: readonly ImportItem[]): Promise<string[]> {
-    const api = new VariablesApi(client);
-    const serviceScope = serviceScopeOf(target.scope);
-    if (target.serviceId && serviceScope) {
-      const vars = items.map((i) => ({ name: i.key, value: i.value, scope: level.scope, isSecret: i.secret }));
-      return api.importToService(target.serviceId, serviceScope, vars, items.some((i) => i.existingId !== undefined));
-    }
-    // The import call takes a service: an environment or a project gets one call per variable.
-    const done: string[] = [];
-    for (const i of items) {
-      if (i.existingId) {
-        await api.editValue({ id: i.existingId, key: i.key, is_secret: i.secret }, i.value);
-      } else {
-        await api.create({ key: i.key, value: i.value, isSecret: i.secret, scope: level.scope, parentId: level.parentId });
-      }
-      done.push(i.key);
-    }
-    return done;
   }
 
   /**
@@ -445,6 +491,9 @@ export class VariableCommands {
     }
     const uri = file ?? (await this.#pickPullFile());
     if (!uri) {
+      return undefined;
+    }
+    if (await this.#refuseLink(uri)) {
       return undefined;
     }
     const overridden = overriddenIds(variables);
@@ -483,7 +532,11 @@ export class VariableCommands {
         return undefined;
       }
     }
-    await fs.writeFile(uri.fsPath, text, { encoding: 'utf8', mode: 0o600 });
+    const written = await writeEnvFile(uri.fsPath, text);
+    if (written.kind === 'link') {
+      this.#linkRefused(uri, written.target);
+      return undefined;
+    }
     const secrets = effective.filter((v) => v.is_secret).length;
     this.deps.log.info(`Wrote ${effective.length - secrets} variables of ${target.name} to a .env file (${secrets} secrets left as placeholders).`);
     const open = vscode.l10n.t('Open');
@@ -498,6 +551,23 @@ export class VariableCommands {
   }
 
   // ---- helpers ----
+
+  /** True (and the user told) when the file to write is a symbolic link: variables are never written through one. */
+  async #refuseLink(uri: vscode.Uri): Promise<boolean> {
+    const target = uri.scheme === 'file' ? await linkTarget(uri.fsPath) : undefined;
+    if (target !== undefined) {
+      this.#linkRefused(uri, target);
+    }
+    return target !== undefined;
+  }
+
+  #linkRefused(uri: vscode.Uri, target: string): void {
+    this.deps.log.warn(`Not writing variables to ${uri.fsPath}: it is a symbolic link to ${target}.`);
+    void this.deps.ui.prompter.error(
+      vscode.l10n.t('Qovery: {0} is a symbolic link to {1}: the variables were not written through it. Remove the link or choose another file.', path.basename(uri.fsPath), target),
+      {},
+    );
+  }
 
   async #client(): Promise<QoveryClient | undefined> {
     const client = await this.deps.session.client();

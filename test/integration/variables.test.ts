@@ -298,6 +298,40 @@ describe('variables and secrets', function () {
     assert.deepStrictEqual(server.requests.filter((r) => r.method !== 'GET').map((r) => r.method), ['POST', 'PUT']);
   });
 
+  it('Import .env File that fails part way says what was imported, what failed and what was not tried; Retry sends the rest', async () => {
+    await signInWith(api, server.tokens.admin);
+    const file = path.join(scratch, 'partial.env');
+    fs.writeFileSync(file, 'PART_ONE=1\nPART_TWO=2\nPART_THREE=3\nPART_FOUR=4\n');
+    server.setFault('POST /variable', { status: 500, skip: 1, times: 1 });
+    let retryPreview = '';
+    const prompter = script('environment', 'Import', 'Retry', 'environment', (r: PromptRecord) => {
+      retryPreview = String((r.options as vscode.MessageOptions).detail);
+      return 'Import';
+    });
+    const imported = await vscode.commands.executeCommand<string[]>(Commands.importEnv, (await variablesRow('production')).node, vscode.Uri.file(file));
+    assert.deepStrictEqual(imported, ['PART_ONE']);
+    const stopped = prompter.shown.find((s) => s.kind === 'error');
+    assert.match(stopped?.message ?? '', /^Qovery: 1 of 4 variables imported into production; PART_TWO failed: Qovery had a server error\. .* Imported: PART_ONE\. Not tried: PART_THREE, PART_FOUR\.$/);
+    assert.deepStrictEqual(stopped?.actions, ['Retry', 'Show Log']);
+    // Retry: the same file again; what was imported is skipped, the rest is sent.
+    const keys = (): string[] => server.state.variables().filter((v) => v.key.startsWith('PART_')).map((v) => v.key);
+    await waitFor('the retry to import the rest', () => keys().length === 4 && prompter.messages('info').some((m) => /3 of 3 variables imported into production/.test(m)));
+    assert.deepStrictEqual(retryPreview.split('\n'), ['= PART_ONE (unchanged, skipped)', '+ PART_TWO', '+ PART_THREE', '+ PART_FOUR']);
+    assert.deepStrictEqual(keys().sort(), ['PART_FOUR', 'PART_ONE', 'PART_THREE', 'PART_TWO']);
+  });
+
+  it('Pull Variables to .env refuses a .env that is a symbolic link and says where it points', async () => {
+    await signInWith(api, server.tokens.admin);
+    const elsewhere = path.join(scratch, 'elsewhere.txt');
+    fs.writeFileSync(elsewhere, 'kept\n');
+    const file = path.join(scratch, '.env');
+    fs.symlinkSync(elsewhere, file);
+    const prompter = script();
+    assert.strictEqual(await vscode.commands.executeCommand(Commands.pullEnv, (await variablesRow()).node, vscode.Uri.file(file)), undefined);
+    assert.deepStrictEqual(prompter.messages('error'), [`Qovery: .env is a symbolic link to ${elsewhere}: the variables were not written through it. Remove the link or choose another file.`]);
+    assert.strictEqual(fs.readFileSync(elsewhere, 'utf8'), 'kept\n');
+  });
+
   it('Pull Variables to .env writes values and placeholders, and asks before writing a file git would track', async () => {
     await signInWith(api, server.tokens.admin);
     const variables = await variablesRow();

@@ -113,6 +113,29 @@ describe('variables: the API calls against the test server and the spec', functi
     });
   });
 
+  it('never puts a multi-line or long secret in an error, whole or in part, when the server echoes it', async () => {
+    const pem = ['-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNb', '-----END PRIVATE KEY-----'].join('\n');
+    const long = Array.from({ length: 40 }, (_, i) => `chunk${i.toString().padStart(2, '0')}x`).join('');
+    // Each secret is echoed as sent, then again with its lines joined, inside a message longer than a notification keeps.
+    for (const [value, echo] of [
+      [pem, `Refused value: ${pem} (as one line: ${pem.replace(/\n/g, ' ')})`],
+      [long, `Value too long: ${long}`],
+      [pem, `Bad key: ${pem.slice(30, 90)}`],
+    ] as const) {
+      server.setFault('POST /variable', { status: 400, body: problem(400, echo, '/variable'), times: 1 });
+      await assert.rejects(admin.create({ key: 'ECHO', value, isSecret: true, scope: 'APPLICATION', parentId: web.parentId }), (e: Error) => {
+        assert.equal(errorKind(e), 'badRequest');
+        const seen = [e.message, String(e.stack), JSON.stringify(e), (e as { detail?: string }).detail ?? ''].join('\n');
+        const flat = value.replace(/\s+/g, ' ');
+        for (let i = 0; i + 12 <= flat.length; i++) {
+          assert.ok(!seen.includes(flat.slice(i, i + 12)), `a run of the secret from character ${i} is in the error: ${e.message}`);
+        }
+        assert.match(e.message, /•••/);
+        return true;
+      });
+    }
+  });
+
   it('every request and answer of these tests matches the spec', async function () {
     if (!spec) {
       this.skip();

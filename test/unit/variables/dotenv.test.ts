@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import fc from 'fast-check';
-import { parseDotenv, quoteValue, writeDotenv, type DotenvProblemKind } from '../../../src/variables/dotenv';
+import { decodeDotenv, MAX_DOTENV_BYTES, parseDotenv, quoteValue, writeDotenv, type DotenvProblemKind } from '../../../src/variables/dotenv';
 
 /** [what, file text, entries expected, problems expected (line and kind)] */
 const CASES: [string, string, Record<string, string>, [number, DotenvProblemKind][]][] = [
@@ -30,7 +34,11 @@ const CASES: [string, string, Record<string, string>, [number, DotenvProblemKind
   ['a key starting with a digit', '1A=x\nB=y', { B: 'y' }, [[1, 'invalidKey']]],
   ['a key with a dash', 'MY-KEY=x', {}, [[1, 'invalidKey']]],
   ['an empty key', '=x', {}, [[1, 'invalidKey']]],
-  ['a quote never closed', 'A="open\nB=2', {}, [[1, 'unterminatedQuote']]],
+  ['a quote never closed skips its line only', 'A="open\nB=2', { B: '2' }, [[1, 'unterminatedQuote']]],
+  ["'\\'' is a quote inside single quotes", "A='it'\\''s'\nB='a'\\'''\nC=''\\''x'", { A: "it's", B: "a'", C: "'x" }, []],
+  ['\\` is a back quote inside double quotes', 'A="run \\`id\\`"', { A: 'run `id`' }, []],
+  ['a quote that takes in later keys is a problem', 'A="x\nB=1\nexport C=2"\nD=4', { A: 'x\nB=1\nexport C=2', D: '4' }, [[1, 'swallowedKeys']]],
+  ['an unclosed quote after a closed one', "A='x'\nB='open\nC=3", { A: 'x', C: '3' }, [[2, 'unterminatedQuote']]],
   ['text after a closing quote', 'A="x" y\nB=1', { B: '1' }, [[1, 'textAfterQuote']]],
   ['a key given twice keeps the last value', 'A=1\nB=2\nA=3', { B: '2', A: '3' }, [[3, 'duplicate']]],
   ['a lone export word', 'export', {}, [[1, 'noEquals']]],
@@ -66,8 +74,10 @@ describe('.env writer', () => {
   it('writes plain values bare and quotes the others', () => {
     assert.equal(quoteValue('abc-1.2:3/4@x'), 'abc-1.2:3/4@x');
     assert.equal(quoteValue('two words'), "'two words'");
-    assert.equal(quoteValue("it's"), `"it's"`);
-    assert.equal(quoteValue('a\nb'), '"a\\nb"');
+    assert.equal(quoteValue("it's"), `'it'\\''s'`);
+    assert.equal(quoteValue('a\nb'), "'a\nb'");
+    assert.equal(quoteValue('`id` $(id) $HOME'), "'`id` $(id) $HOME'");
+    assert.equal(quoteValue('a\r`b`$c"\\'), '"a\\r\\`b\\`\\$c\\"\\\\"');
     assert.equal(quoteValue(''), '');
   });
 
@@ -89,5 +99,54 @@ describe('.env writer', () => {
       }),
       { seed: 20261130, numRuns: 300 },
     );
+  });
+});
+
+describe('.env safety', function () {
+  this.timeout(60_000);
+
+  it('a written file is safe to source: sh reads back every value and runs nothing (property test)', function () {
+    if (process.platform === 'win32') {
+      this.skip();
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qovery-dotenv-'));
+    const marker = path.join(dir, 'ran');
+    const seed = Number(process.env.QOVERY_PROPERTY_SEED ?? 20261207);
+    console.log(`      .env sourcing property test seed: ${seed}`);
+    const tricky = ['a', ' ', "'", '"', '`', '$', '(', ')', '{', '}', '\\', '\n', '#', ';', '|', '&', '!', '*', '=', 'é', `touch ${marker}`];
+    const key = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/);
+    try {
+      fc.assert(
+        fc.property(fc.uniqueArray(fc.tuple(key, fc.array(fc.constantFrom(...tricky), { maxLength: 12 }).map((a) => a.join(''))), { selector: ([k]) => k, minLength: 1, maxLength: 5 }), (pairs) => {
+          const file = path.join(dir, '.env');
+          fs.writeFileSync(file, writeDotenv(pairs.map(([k, value]) => ({ key: `Q_${k}`, value })), ['header'], 'secret'));
+          const script = `set -a; . "$1"; exec node -e 'process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("Q_")))))'`;
+          const out = JSON.parse(execFileSync('sh', ['-c', script, 'sh', file], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })) as Record<string, string>;
+          assert.deepEqual(out, Object.fromEntries(pairs.map(([k, v]) => [`Q_${k}`, v])));
+          assert.ok(!fs.existsSync(marker), 'sourcing the file ran a command');
+        }),
+        { seed, numRuns: 40 },
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a quote that never closes costs one pass over the file, and the keys after it are read', () => {
+    // A parser that searches again from the opening quote for each line it adds reads the file once per
+    // line (hours for this file); one that resumes where it stopped reads it once.
+    const lines = Array.from({ length: 100_000 }, (_, i) => `K${i}=v${i}`);
+    const parsed = parseDotenv(`OPEN="never closed\n${lines.join('\n')}`);
+    assert.deepEqual(parsed.problems, [{ line: 1, kind: 'unterminatedQuote', key: 'OPEN' }]);
+    assert.equal(parsed.entries.length, 100_000);
+    assert.deepEqual(parsed.entries[99_999], { key: 'K99999', value: 'v99999', line: 100_001 });
+  });
+
+  it('a file over 1 MB is refused before it is parsed, with its size', () => {
+    const big = new TextEncoder().encode(`A=${'x'.repeat(MAX_DOTENV_BYTES)}`);
+    assert.deepEqual(decodeDotenv(big), { kind: 'tooLarge', bytes: big.byteLength });
+    const fine = decodeDotenv(new TextEncoder().encode('A=1\n'));
+    assert.equal(fine.kind, 'parsed');
+    assert.deepEqual(fine.kind === 'parsed' && fine.parsed.entries.map((e) => e.key), ['A']);
   });
 });
