@@ -87,7 +87,7 @@ describe('logs: deployment logs and live service logs', function () {
     // What the deploy feature's failure notification quotes (it asks the logs chunk for the explanation).
     const explanation = await api.chunks.get('logs').explainFailure({ environmentId: env, serviceId: postgres, executionId: failed.executionId });
     assert.ok(explanation, 'the precheck failure is explained');
-    assert.ok(explanation.message.startsWith('The precheck failed: the cluster does not have enough CPU left to run postgres'), explanation.message);
+    assert.ok(explanation.message.startsWith('The precheck failed: The cluster does not have enough CPU left to run postgres'), explanation.message);
     assert.strictEqual(explanation.hint, 'Lower the CPU of the service or add nodes to the cluster.');
     assert.strictEqual(explanation.origin, 'precheck');
 
@@ -105,7 +105,7 @@ describe('logs: deployment logs and live service logs', function () {
     const precheck = lines.indexOf('## Precheck');
     const next = lines.findIndex((l, i) => i > precheck && l.startsWith('## '));
     const section = lines.slice(precheck, next < 0 ? undefined : next);
-    assert.ok(section.some((l) => l.includes('staging (environment)') && l.includes('ERROR The precheck failed')), text);
+    assert.ok(section.some((l) => l.includes('staging (environment)') && l.includes('ERROR The cluster does not have enough CPU')), text);
     assert.ok(section.some((l) => l.includes('Hint: Lower the CPU')), text);
     assert.ok(text.includes("The lines of this service and the environment's own (marked)"), text);
   });

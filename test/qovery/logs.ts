@@ -124,7 +124,7 @@ export class DeploymentLogStore {
         message: 'Precheck failed: not enough resources on the cluster.',
         error: {
           tag: 'PRECHECK_ERROR',
-          user_log_message: `The precheck failed: the cluster does not have enough CPU left to run ${d.serviceName} (2 vCPU asked, 0.5 free).`,
+          user_log_message: `The cluster does not have enough CPU left to run ${d.serviceName} (2 vCPU asked, 0.5 free).`,
           hint_message: 'Lower the CPU of the service or add nodes to the cluster.',
           link: 'https://hub.qovery.com/docs/using-qovery/troubleshoot/',
         },
