@@ -98,6 +98,8 @@ export class LiveLogView implements LogSession {
    */
   #inFlight: ReturnType<typeof setTimeout> | undefined;
   #waiting = false;
+  /** The text VS Code was last given. */
+  #lastText: string | undefined;
 
   #changed(): void {
     clearTimeout(this.#inFlight);
@@ -227,6 +229,11 @@ export class LiveLogView implements LogSession {
     const started = performance.now();
     const text = this.#text();
     this.#textMs = performance.now() - started;
+    // The same text brings VS Code no edit, so no event says it landed: the next batch need not wait.
+    if (text === this.#lastText) {
+      this.#landed();
+    }
+    this.#lastText = text;
     return text;
   }
 
