@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_API_URL, parseApiUrl } from './api/url';
 import type { AuthSchemeSetting } from './api/token';
+import { AUTO_REFRESH_FLOOR_SECONDS, autoRefreshSeconds } from './settingRules';
 
 export interface Settings {
   /** The API base URL; undefined when the setting is not usable (see apiUrlProblem): no request is sent then. */
@@ -23,6 +24,18 @@ function numberSetting(config: vscode.WorkspaceConfiguration, key: string, fallb
     return fallback;
   }
   return value;
+}
+
+/** `qovery.autoRefreshSeconds`, raised to its floor when below it (see settingRules.ts). */
+function refreshSeconds(config: vscode.WorkspaceConfiguration, problems: string[]): number {
+  const raw = config.get<unknown>('autoRefreshSeconds', 0);
+  const r = autoRefreshSeconds(raw);
+  if (r.problem === 'belowFloor') {
+    problems.push(vscode.l10n.t('qovery.autoRefreshSeconds is at least {0} seconds (0 is off); using {0} instead of {1}.', AUTO_REFRESH_FLOOR_SECONDS, String(raw)));
+  } else if (r.problem === 'invalid') {
+    problems.push(vscode.l10n.t('qovery.{0} must be a number from {1} to {2}; using {3}.', 'autoRefreshSeconds', 0, 86_400, 0));
+  }
+  return r.value;
 }
 
 /** Reads the `qovery.*` settings; a bad value falls back to its default and is reported, never thrown. */
@@ -55,7 +68,7 @@ export function readSettings(): Settings {
     authScheme,
     timeoutMs: numberSetting(config, 'requestTimeoutSeconds', 30, 1, 600, problems) * 1000,
     showStatusBar: showStatusBar !== false,
-    autoRefreshSeconds: numberSetting(config, 'autoRefreshSeconds', 0, 0, 86_400, problems),
+    autoRefreshSeconds: refreshSeconds(config, problems),
     tokenRotationDays: numberSetting(config, 'tokenRotationDays', 90, 0, 3650, problems),
     problems,
   };

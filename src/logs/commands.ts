@@ -12,7 +12,7 @@ import type { ServiceCandidate } from '../workspace/match';
 import { explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeploymentLogs, type FailureExplanation } from './deployment';
 import { DeploymentLogView, type DeploymentLogsResult, type DeploymentLogTarget } from './deploymentView';
 import { LogDocuments } from './documents';
-import { DEFAULT_MAX_LINES, parseWebsocketUrl, serviceLogsUrl, type SocketLike } from './live';
+import { DEFAULT_MAX_LINES, MAX_MAX_LINES, maxLinesValue, parseWebsocketUrl, serviceLogsUrl, type SocketLike } from './live';
 import { LiveLogView } from './liveView';
 
 /** A service the live logs can follow: every id the websocket query needs but the cluster's. */
@@ -74,13 +74,10 @@ export function targetOfArgument(arg: unknown): (DeploymentLogTarget & { environ
 
 /** Reads `qovery.logs.maxLines`; a bad value is reported and replaced by the default. */
 export function maxLinesSetting(raw: unknown): { value: number; problem?: string } {
-  if (raw === undefined) {
-    return { value: DEFAULT_MAX_LINES };
-  }
-  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 100 || raw > 1_000_000) {
-    return { value: DEFAULT_MAX_LINES, problem: vscode.l10n.t('qovery.logs.maxLines must be a whole number from 100 to 1000000; using {0}.', DEFAULT_MAX_LINES) };
-  }
-  return { value: raw };
+  const value = maxLinesValue(raw);
+  return value === undefined
+    ? { value: DEFAULT_MAX_LINES, problem: vscode.l10n.t('qovery.logs.maxLines must be a whole number from 100 to {0}; using {1}.', MAX_MAX_LINES, DEFAULT_MAX_LINES) }
+    : { value };
 }
 
 export class LogCommands implements vscode.Disposable {
@@ -144,7 +141,14 @@ export class LogCommands implements vscode.Disposable {
 
   /** Qovery's explanation of a failed deployment, or undefined when its log holds no error. */
   async explainFailure(target: DeploymentLogTarget, signal?: AbortSignal): Promise<FailureExplanation | undefined> {
-    return explainFailureOf((await this.fetchDeploymentLogs(target, signal)).entries);
+    const explanation = explainFailureOf((await this.fetchDeploymentLogs(target, signal)).entries);
+    // Told on the environment's lines: the reader learns it was not the service's own step that failed.
+    if (explanation?.origin === 'precheck') {
+      explanation.message = vscode.l10n.t('The precheck failed: {0}', explanation.message);
+    } else if (explanation?.origin === 'environment') {
+      explanation.message = vscode.l10n.t('The environment reported: {0}', explanation.message);
+    }
+    return explanation;
   }
 
   async showDeploymentLogs(arg?: unknown): Promise<DeploymentLogView | undefined> {
@@ -261,8 +265,8 @@ export class LogCommands implements vscode.Disposable {
       serviceId: target.serviceId,
       maxLines: settings.maxLines,
       documents: this.documents,
-      stream: { url, authorization: () => this.#authorization(), connect: this.sockets },
-      onUnauthorized: () => this.core.session.reportFailure(new QoveryApiError('unauthorized', 'The log stream refused the token (401).')),
+      stream: { url, authorization: () => this.#authorization(), connect: this.sockets, onProblem: (text) => this.core.log.warn(`Live logs of service ${target.serviceId}: ${text}`) },
+      onUnauthorized: () => this.core.session.reportFailure(new QoveryApiError('unauthorized', 'The log stream refused the token (401, or close code 1007/1008).')),
     });
     this.core.log.info(`Live logs of service ${target.serviceId}: connecting to ${settings.url}.`);
     await this.documents.show(view);

@@ -26,6 +26,8 @@ export interface FailureExplanation {
   link?: string;
   serviceName?: string;
   executionId?: string;
+  /** Where the failure was told: the precheck, or a line of the environment (or task manager), not the service's own. */
+  origin?: 'precheck' | 'environment';
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -83,9 +85,21 @@ export function latestExecutionId(entries: readonly DeploymentLogEntry[]): strin
 export const ofExecution = (entries: readonly DeploymentLogEntry[], executionId: string | undefined): DeploymentLogEntry[] =>
   executionId ? entries.filter((e) => !e.executionId || e.executionId === executionId) : [...entries];
 
-/** The lines of one service, by the transmitter that sent them. */
+/** Transmitters whose lines belong to every service's log: the environment's own and Qovery's task manager. */
+const SHARED_TRANSMITTERS: ReadonlySet<string> = new Set(['Environment', 'TaskManager']);
+
+/** A line of the environment or of the task manager, not of one service. */
+export const isSharedLine = (e: DeploymentLogEntry): boolean => e.transmitterType !== undefined && SHARED_TRANSMITTERS.has(e.transmitterType);
+
+/** A line of the precheck step (Qovery checks the deployment can run before anything is built). */
+export const isPrecheck = (e: DeploymentLogEntry): boolean => e.step?.toLowerCase() === 'precheck';
+
+/**
+ * The lines of one service, by the transmitter that sent them, with the environment's and the task
+ * manager's (as Qovery's console keeps them): a precheck or environment-level failure is told there.
+ */
 export const ofService = (entries: readonly DeploymentLogEntry[], serviceId: string | undefined): DeploymentLogEntry[] =>
-  serviceId ? entries.filter((e) => e.transmitterId === serviceId) : [...entries];
+  serviceId ? entries.filter((e) => e.transmitterId === serviceId || isSharedLine(e)) : [...entries];
 
 /** Only https links to qovery.com or one of its subdomains (the documentation) reach the user. */
 export function allowedLink(raw: string | undefined): string | undefined {
@@ -119,13 +133,19 @@ export function explainFailureOf(entries: readonly DeploymentLogEntry[]): Failur
   if (!message && !hint) {
     return undefined;
   }
-  return {
+  const explanation: FailureExplanation = {
     message: message || hint || '',
     hint: message ? hint || undefined : undefined,
     link: allowedLink(last.error?.link),
     serviceName: last.transmitterName,
     executionId: last.executionId,
   };
+  if (isPrecheck(last)) {
+    explanation.origin = 'precheck';
+  } else if (isSharedLine(last)) {
+    explanation.origin = 'environment';
+  }
+  return explanation;
 }
 
 /** Control characters and terminal colour codes are not text a person reads in an editor. */
@@ -152,14 +172,40 @@ export interface RenderOptions {
  */
 export function renderDeploymentLog(entries: readonly DeploymentLogEntry[], o: RenderOptions): string {
   const out: string[] = [o.title, ...(o.status ? [o.status] : []), ''];
-  let stage: string | undefined;
+  // The precheck has its own section, first: its failure is why nothing else ran.
+  const precheck = entries.filter(isPrecheck);
+  const sections: [string | undefined, readonly DeploymentLogEntry[]][] = precheck.length > 0 ? [['Precheck', precheck], [undefined, entries.filter((e) => !isPrecheck(e))]] : [[undefined, entries]];
+  for (const [section, list] of sections) {
+    if (section) {
+      out.push('', `## ${section}`, '');
+    }
+    renderEntries(list, out, section);
+  }
+  if (entries.length === 0) {
+    out.push('(no log entries yet)');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Who sent a line: the service's name, or the environment's (or the task manager's) marked as such. */
+function sender(e: DeploymentLogEntry): string {
+  if (!isSharedLine(e)) {
+    return e.transmitterName ? ` ${e.transmitterName}` : '';
+  }
+  const mark = e.transmitterType === 'TaskManager' ? '(task manager)' : '(environment)';
+  return e.transmitterName ? ` ${e.transmitterName} ${mark}` : ` ${mark}`;
+}
+
+/** Entries under stage headings (a new heading each time the stage changes), unless under a section already. */
+function renderEntries(entries: readonly DeploymentLogEntry[], out: string[], section: string | undefined): void {
+  let stage: string | undefined = section;
   for (const e of entries) {
-    const name = e.stageName ?? e.step ?? '';
+    const name = section ?? e.stageName ?? e.step ?? '';
     if (name !== stage) {
       stage = name;
       out.push('', `## ${name || 'Deployment'}`, '');
     }
-    const who = e.transmitterName ? ` ${e.transmitterName}` : '';
+    const who = sender(e);
     const step = e.step && e.step !== name ? ` [${e.step}]` : '';
     const head = `${stamp(e.at)}${who}${step}`;
     const lines = plainText(e.message ?? '').split('\n');
@@ -182,8 +228,4 @@ export function renderDeploymentLog(entries: readonly DeploymentLogEntry[], o: R
       out.push(`${head} ${lines[0] ?? ''}`, ...lines.slice(1).map((l) => `    ${l}`));
     }
   }
-  if (entries.length === 0) {
-    out.push('(no log entries yet)');
-  }
-  return `${out.join('\n')}\n`;
 }

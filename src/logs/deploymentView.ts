@@ -133,7 +133,7 @@ export class DeploymentLogView implements LogSession {
   text(): string {
     const t = this.target;
     const title = vscode.l10n.t('Deployment log of {0}', this.o.title) + (this.executionId ? ` (${this.executionId})` : '');
-    const scope = t.serviceId ? vscode.l10n.t('Only the lines of this service; times in UTC.') : vscode.l10n.t('Every service of the environment; times in UTC.');
+    const scope = t.serviceId ? vscode.l10n.t("The lines of this service and the environment's own (marked); times in UTC.") : vscode.l10n.t('Every service of the environment; times in UTC.');
     return renderDeploymentLog(this.entries, { title, status: [this.#status, scope].filter(Boolean).join(' ') });
   }
 

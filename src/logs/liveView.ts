@@ -14,6 +14,8 @@ const MAX_BATCH_MS = 2000;
  * VS Code the whole document, whose work in the extension host then holds its event loop.
  */
 const FULL_BATCH_MS = 1000;
+/** The longest a batch waits for VS Code to apply the previous update. */
+const IN_FLIGHT_MS = 10_000;
 
 export interface LiveViewOptions {
   uri: vscode.Uri;
@@ -23,13 +25,17 @@ export interface LiveViewOptions {
   documents: LogDocuments;
   /** The stream's settings, without the callbacks the view gives. */
   stream: Omit<StreamOptions, 'onMessage' | 'onState'>;
-  /** A 401 on the upgrade goes through the token check. */
+  /** A 401 on the upgrade, or a close 1007/1008 (permission, token), goes through the token check. */
   onUnauthorized: () => void;
   /** The serviceId this view follows (the same service's view is reused). */
   serviceId: string;
 }
 
 type ShownLine = LiveLogLine & { shown?: string };
+
+/** A line as the document shows it (once: the text is kept on the line); a cut line says so at its end. */
+const shown = (l: ShownLine): string =>
+  (l.shown ??= l.cut === undefined ? formatLine(l) : `${formatLine(l)} ${vscode.l10n.t('[… cut: {0} characters in all, the first {1} shown]', String(l.cut), String(l.text.length))}`);
 
 export class LiveLogView implements LogSession {
   readonly uri: vscode.Uri;
@@ -79,14 +85,44 @@ export class LiveLogView implements LogSession {
       // The "reconnecting in Ns" count goes down once a second.
       this.#countdown = setInterval(() => this.#redraw(), 1000);
     }
-    if (state.kind === 'stopped' && state.reason === 'unauthorized') {
+    // A 403 on the upgrade is about this service; the gateway's 1007 and 1008 may be the token's doing.
+    if (state.kind === 'stopped' && (state.reason === 'unauthorized' || (state.reason === 'forbidden' && state.closeCode !== undefined))) {
       this.o.onUnauthorized();
     }
     this.#redraw();
   }
 
+  /**
+   * VS Code has the text of the last update but not yet its edits (a large text takes it seconds):
+   * the next batch waits for them, so updates never queue up behind each other.
+   */
+  #inFlight: ReturnType<typeof setTimeout> | undefined;
+  #waiting = false;
+  /** The text VS Code was last given. */
+  #lastText: string | undefined;
+
+  #changed(): void {
+    clearTimeout(this.#inFlight);
+    // An update that changes nothing brings no event: the wait ends by itself.
+    this.#inFlight = setTimeout(() => this.#landed(), IN_FLIGHT_MS);
+    this.o.documents.changed(this);
+  }
+
+  #landed(): void {
+    clearTimeout(this.#inFlight);
+    this.#inFlight = undefined;
+    if (this.#waiting) {
+      this.#waiting = false;
+      this.#schedule();
+    }
+  }
+
   /** Lines arrive in bursts: one redraw per batch. */
   #schedule(): void {
+    if (this.#inFlight !== undefined) {
+      this.#waiting = true;
+      return;
+    }
     if (this.#timer === undefined && !this.paused && !this.#disposed) {
       // A costly text (a full buffer) waits longer, so redrawing never takes more than a tenth of the time.
       this.#timer = setTimeout(() => {
@@ -113,7 +149,7 @@ export class LiveLogView implements LogSession {
       // The lines shown at the pause have left the bounded buffer since: the view keeps showing them
       // (its heading says how many were dropped) until Resume.
       this.redraws++;
-      this.o.documents.changed(this);
+      this.#changed();
       return;
     }
     this.#preparing = true;
@@ -125,7 +161,7 @@ export class LiveLogView implements LogSession {
       }
       const next = Math.min(to, Math.max(at, this.buffer.begin) + PREPARE_SLICE);
       for (const l of this.buffer.lines(undefined, at, next) as ShownLine[]) {
-        l.shown ??= formatLine(l);
+        shown(l);
       }
       at = next;
       if (at < to) {
@@ -133,10 +169,10 @@ export class LiveLogView implements LogSession {
         return;
       }
       const lines = this.buffer.lines(this.pod, this.buffer.begin, to) as ShownLine[];
-      this.#body = { text: lines.map((l) => (l.shown ??= formatLine(l))).join('\n'), count: lines.length };
+      this.#body = { text: lines.map(shown).join('\n'), count: lines.length };
       this.#preparing = false;
       this.redraws++;
-      this.o.documents.changed(this);
+      this.#changed();
       if (this.#again) {
         this.#again = false;
         this.#redraw();
@@ -152,9 +188,28 @@ export class LiveLogView implements LogSession {
         return s.attempt > 1 ? vscode.l10n.t('reconnecting…') : vscode.l10n.t('connecting…');
       case 'connected':
         return vscode.l10n.t('live');
-      case 'waiting':
-        return vscode.l10n.t('disconnected, reconnecting in {0}s', Math.max(1, Math.ceil((this.#waitUntil - Date.now()) / 1000)));
+      case 'waiting': {
+        const seconds = Math.max(1, Math.ceil((this.#waitUntil - Date.now()) / 1000));
+        switch (s.cause) {
+          case 'clusterUnreachable':
+            return vscode.l10n.t("the cluster hosting this service cannot be reached (Qovery's agent on it does not answer); trying again in {0}s", seconds);
+          case 'tooManyUpgrades':
+            return vscode.l10n.t('disconnected; at most 3 connections a minute, reconnecting in {0}s', seconds);
+          default:
+            return vscode.l10n.t('disconnected, reconnecting in {0}s', seconds);
+        }
+      }
       case 'stopped':
+        if (s.closeCode !== undefined) {
+          switch (s.reason) {
+            case 'unauthorized':
+              return vscode.l10n.t('stopped: the log service refused the token (close code {0}); check the connection, then run Show Service Logs again', s.closeCode);
+            case 'forbidden':
+              return vscode.l10n.t('stopped: this token may not read these logs (close code {0}: permission)', s.closeCode);
+            case 'ended':
+              return vscode.l10n.t('stopped: the log service ended the stream twice; run Show Service Logs again to reconnect');
+          }
+        }
         switch (s.reason) {
           case 'signedOut':
             return vscode.l10n.t('stopped: no token (signed out); sign in, then run Show Service Logs again');
@@ -174,17 +229,26 @@ export class LiveLogView implements LogSession {
     const started = performance.now();
     const text = this.#text();
     this.#textMs = performance.now() - started;
+    // The same text brings VS Code no edit, so no event says it landed: the next batch need not wait.
+    if (text === this.#lastText) {
+      this.#landed();
+    }
+    this.#lastText = text;
     return text;
   }
 
   #text(): string {
     if (!this.#body) {
       const lines = this.buffer.lines(this.pod) as ShownLine[];
-      this.#body = { text: lines.map((l) => (l.shown ??= formatLine(l))).join('\n'), count: lines.length };
+      this.#body = { text: lines.map(shown).join('\n'), count: lines.length };
     }
     const facts = [
       vscode.l10n.t('{0} lines', this.#body.count),
-      this.buffer.dropped > 0 ? vscode.l10n.t('{0} older lines dropped (keeping {1})', this.buffer.dropped, this.buffer.max) : undefined,
+      this.buffer.dropped > 0
+        ? this.buffer.size < this.buffer.max
+          ? vscode.l10n.t('{0} older lines dropped (keeping {1} MB of text)', this.buffer.dropped, Math.round(this.buffer.maxBytes / (1024 * 1024)))
+          : vscode.l10n.t('{0} older lines dropped (keeping {1})', this.buffer.dropped, this.buffer.max)
+        : undefined,
       this.pod !== undefined ? vscode.l10n.t('pod {0} only', this.pod || '-') : undefined,
       this.paused ? vscode.l10n.t('paused') : undefined,
     ].filter(Boolean);
@@ -197,6 +261,7 @@ export class LiveLogView implements LogSession {
   }
 
   didUpdate(editors: readonly vscode.TextEditor[]): void {
+    this.#landed();
     if (this.paused) {
       return;
     }
@@ -230,6 +295,7 @@ export class LiveLogView implements LogSession {
   dispose(): void {
     this.#disposed = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#inFlight);
     clearInterval(this.#countdown);
     this.stream.close();
   }

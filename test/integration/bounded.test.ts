@@ -1,9 +1,12 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
+import { Commands } from '../../src/commands/registry';
 import type { QoveryExtensionApi } from '../../src/extension';
+import { MAX_BUFFER_BYTES, MAX_LINE_CHARS } from '../../src/logs/live';
+import type { LiveLogView } from '../../src/logs/liveView';
 import type { QoveryNode } from '../../src/tree/nodes';
 import { startQoveryServer, DEMO, type QoveryServer } from '../qovery';
-import { extensionApi, freshServer, resetExtension, ScriptedPrompter, signInWith, waitFor } from './helpers';
+import { extensionApi, freshServer, resetExtension, ScriptedPrompter, setSetting, signInWith, waitFor } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -303,5 +306,57 @@ describe('one error path for commands, and the Accounts menu in sync', function 
     } finally {
       subscription.dispose();
     }
+  });
+});
+
+describe('live logs bounded by bytes', function () {
+  this.timeout(300_000);
+  let api: QoveryExtensionApi;
+  let server: QoveryServer;
+
+  const textOf = (uri: vscode.Uri): string => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText() ?? '';
+
+  before(async () => {
+    api = await extensionApi();
+    server = await freshServer(api);
+    await setSetting('websocketUrl', server.url.replace('http:', 'ws:'));
+    await signInWith(api, server.tokens.admin);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('no log socket left open', () => server.logs.openSockets === 0 || undefined).catch(() => undefined);
+    await setSetting('websocketUrl', undefined);
+    await resetExtension(api);
+    await server.close();
+  });
+
+  it('frames of 1 MiB: each line is cut at 16 KB (and says so), the view keeps under 32 MB and lives on', async () => {
+    const environment = server.state.account.environment(DEMO.environments.storefrontStaging)!;
+    const serviceId = DEMO.services.stagingApi;
+    const view = await vscode.commands.executeCommand<LiveLogView>(Commands.showServiceLogs, {
+      organizationId: environment.organizationId,
+      projectId: environment.projectId,
+      environmentId: environment.id,
+      serviceId,
+      serviceName: 'api',
+    });
+    await waitFor('the stream connected', () => view.stream.state.kind === 'connected' && textOf(view.uri).includes('recent line 3'), 30_000);
+    // About 560 MiB of messages: kept whole and joined into one text, they were past what one string can hold.
+    const frames = 560;
+    const chars = 1_048_000;
+    await server.logs.flood(frames, { serviceId, chars });
+    await waitFor('every frame received', () => view.buffer.received >= frames + 3, 240_000);
+    server.logs.send(1, { serviceId, text: 'a short line after the huge ones' });
+    const text = await waitFor('the line after them, in the document', () => textOf(view.uri).includes('a short line after the huge ones') && textOf(view.uri), 120_000);
+    assert.ok(view.buffer.bytes <= MAX_BUFFER_BYTES, `${view.buffer.bytes} bytes kept`);
+    assert.ok(text.length < MAX_BUFFER_BYTES + 1024 * 1024, `the document holds ${text.length} characters`);
+    const cut = text.split('\n').filter((l) => l.includes('flood line'));
+    assert.ok(cut.length > 0, 'the huge lines are shown');
+    for (const line of cut) {
+      assert.match(line, new RegExp(`\\[… cut: ${chars} characters in all, the first ${MAX_LINE_CHARS} shown\\]$`), line.slice(-120));
+      assert.ok(line.length < MAX_LINE_CHARS + 200, String(line.length));
+    }
+    assert.strictEqual(view.stream.state.kind, 'connected', 'the stream is still up');
   });
 });

@@ -76,6 +76,40 @@ describe('logs: deployment logs and live service logs', function () {
     await waitFor('the later entry', () => textOf(view.uri).includes('second step, later'), 20_000);
   });
 
+  it("a deployment that fails in the precheck: the explanation comes from the environment's lines, and the log shows the precheck apart", async () => {
+    const postgres = DEMO.services.stagingPostgres;
+    server.deployments.setTimings({ stepMs: 200 });
+    server.state.deploymentLogs.failPrecheckNext(postgres);
+    server.deployments.failNext(postgres);
+    const answer = await fetch(`${server.url}/database/${postgres}/deploy`, { method: 'POST', headers: { Authorization: `Token ${DEMO_ADMIN_TOKEN}` } });
+    assert.strictEqual(answer.status, 202);
+    const failed = await waitFor('the failed deployment', () => (server.deployments.latest(postgres)?.state === 'DEPLOYMENT_ERROR' ? server.deployments.latest(postgres) : undefined), 20_000);
+    // What the deploy feature's failure notification quotes (it asks the logs chunk for the explanation).
+    const explanation = await api.chunks.get('logs').explainFailure({ environmentId: env, serviceId: postgres, executionId: failed.executionId });
+    assert.ok(explanation, 'the precheck failure is explained');
+    assert.ok(explanation.message.startsWith('The precheck failed: The cluster does not have enough CPU left to run postgres'), explanation.message);
+    assert.strictEqual(explanation.hint, 'Lower the CPU of the service or add nodes to the cluster.');
+    assert.strictEqual(explanation.origin, 'precheck');
+
+    const environment = server.state.account.environment(env)!;
+    const view = await vscode.commands.executeCommand<DeploymentLogView>(Commands.showDeploymentLogs, {
+      organizationId: environment.organizationId,
+      projectId: environment.projectId,
+      environmentId: env,
+      serviceId: postgres,
+      serviceName: 'postgres',
+      executionId: failed.executionId,
+    });
+    const text = await waitFor('the log in the editor', () => textOf(view.uri).includes('## Precheck') && textOf(view.uri));
+    const lines = text.split('\n');
+    const precheck = lines.indexOf('## Precheck');
+    const next = lines.findIndex((l, i) => i > precheck && l.startsWith('## '));
+    const section = lines.slice(precheck, next < 0 ? undefined : next);
+    assert.ok(section.some((l) => l.includes('staging (environment)') && l.includes('ERROR The cluster does not have enough CPU')), text);
+    assert.ok(section.some((l) => l.includes('Hint: Lower the CPU')), text);
+    assert.ok(text.includes("The lines of this service and the environment's own (marked)"), text);
+  });
+
   it('streams live logs: lines arrive, pause holds them, the pod filter and clear work', async () => {
     const view = await vscode.commands.executeCommand<LiveLogView>(Commands.showServiceLogs, target('stagingApi', 'api'));
     assert.ok(view);
@@ -135,6 +169,33 @@ describe('logs: deployment logs and live service logs', function () {
     assert.strictEqual(api.session.state.status, 'signedIn', 'the token itself is fine: the check says so');
     assert.strictEqual(server.logs.upgrades.length, 1, 'no reconnect loop after a 401');
     assert.strictEqual(view.stream.state.kind, 'stopped');
+  });
+
+  it('the gateway closes with 1008 after the upgrade: the view stops, says the token was refused, and the token check runs once', async () => {
+    server.logs.closeAfterUpgrade(1008, { times: 10 });
+    server.clearLog();
+    const view = await vscode.commands.executeCommand<LiveLogView>(Commands.showServiceLogs, target('stagingApi', 'api'));
+    await waitFor('the refusal in the view', () => textOf(view.uri).includes('refused the token (close code 1008)'));
+    await waitFor('the token check (GET /organization)', () => server.requests.some((r) => r.path === '/organization'));
+    await waitFor('the check is done', () => api.session.state.status !== 'checking');
+    assert.strictEqual(api.session.state.status, 'signedIn', 'the token itself is fine: the check says so, nobody is signed out');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.strictEqual(server.logs.upgrades.length, 1, 'no reconnect loop after a 1008');
+    assert.strictEqual(view.stream.state.kind, 'stopped');
+  });
+
+  it('1007 says the token may not read these logs; 1011 says the cluster cannot be reached and retries slowly', async () => {
+    server.logs.closeAfterUpgrade(1007);
+    const view = await vscode.commands.executeCommand<LiveLogView>(Commands.showServiceLogs, target('stagingApi', 'api'));
+    await waitFor('the permission refusal in the view', () => textOf(view.uri).includes('may not read these logs (close code 1007: permission)'));
+    await waitFor('the check is done', () => api.session.state.status === 'signedIn');
+    // Show Service Logs again on a stopped view connects again: this time the cluster's agent is down.
+    server.logs.closeAfterUpgrade(1011, { times: 10 });
+    await vscode.commands.executeCommand(Commands.showServiceLogs, target('stagingApi', 'api'));
+    const text = await waitFor('the cluster notice', () => textOf(view.uri).includes('cluster hosting this service cannot be reached') && textOf(view.uri));
+    const seconds = Number(/trying again in (\d+)s/.exec(text)?.[1]);
+    assert.ok(seconds > 20 && seconds <= 30, `a slow retry: ${seconds} s (${text.slice(0, 300)})`);
+    assert.strictEqual(server.logs.upgrades.length, 2, 'no retry within those seconds');
   });
 
   it('signing out stops the stream and closes its socket', async () => {

@@ -37,6 +37,9 @@ export class DeploymentLogStore {
   readonly #byEnvironment = new Map<string, Execution[]>();
   /** Environments whose seeded deployment is in place: seeded on first use, so large accounts cost nothing. */
   readonly #seeded = new Set<string>();
+  /** Services whose next deployment fails in the precheck, and the executions that did. */
+  readonly #precheckNext = new Set<string>();
+  readonly #precheckFailed = new Set<string>();
 
   constructor(
     private readonly account: QoveryAccount,
@@ -89,6 +92,44 @@ export class DeploymentLogStore {
         message: input.message === undefined ? null : { safe_message: input.message },
       });
     }
+  }
+
+  /**
+   * The real service's precheck failure: the next deployment of this service logs a `PreCheck` step on
+   * the environment's lines (transmitter type `Environment`) whose last line carries the error, and no
+   * line of the service. Pair it with `deployments.failNext(serviceId)` for the failed state.
+   */
+  failPrecheckNext(serviceId: string): void {
+    this.#precheckNext.add(serviceId);
+  }
+
+  /** The lines a step of a running deployment writes (see deploymentStepLines), or the precheck failure's. */
+  stepLines(d: DeploymentRecord, state: string): DeploymentLogInput[] {
+    if (this.#precheckFailed.has(d.executionId)) {
+      return [];
+    }
+    if (!this.#precheckNext.has(d.serviceId) || !state.endsWith('_QUEUED')) {
+      return deploymentStepLines(d, state);
+    }
+    this.#precheckNext.delete(d.serviceId);
+    this.#precheckFailed.add(d.executionId);
+    const base = { environmentId: d.environmentId, executionId: d.executionId, timestamp: new Date().toISOString(), stage: 'Deploy', step: 'PreCheck' };
+    return [
+      ...deploymentStepLines(d, state),
+      { ...base, message: 'Running the precheck of the environment.' },
+      { ...base, type: 'warning', message: `Checking that the cluster can take ${d.serviceName}.` },
+      {
+        ...base,
+        type: 'error',
+        message: 'Precheck failed: not enough resources on the cluster.',
+        error: {
+          tag: 'PRECHECK_ERROR',
+          user_log_message: `The cluster does not have enough CPU left to run ${d.serviceName} (2 vCPU asked, 0.5 free).`,
+          hint_message: 'Lower the CPU of the service or add nodes to the cluster.',
+          link: 'https://hub.qovery.com/docs/using-qovery/troubleshoot/',
+        },
+      },
+    ];
   }
 
   /** The last 1,000 entries of one execution, or of the newest one when no version is asked for. */
@@ -228,10 +269,20 @@ export interface LogStreamControls {
   drop(): void;
   /** Refuses the next `times` upgrades with this status (401 by default). */
   refuse(status?: number, times?: number): void;
+  /**
+   * The gateway's way to reject: the next `times` upgrades are accepted, then closed at once with this
+   * close code (1007 permission, 1008 token, 1011 cluster agent unreachable, 1000 normal) and reason.
+   */
+  closeAfterUpgrade(code: number, o?: { times?: number; reason?: string }): void;
+  /** Closes every open stream with this close code (a clean close, unlike `drop`). */
+  end(code: number, reason?: string): void;
   /** Sends lines to every stream of a service (or every stream): `count` lines, `text` with their number. */
   send(count: number, o?: { serviceId?: string; pod?: string; text?: string }): number;
-  /** Sends `count` lines as fast as the sockets take them; resolves when the last one is written. */
-  flood(count: number, o?: { serviceId?: string; pods?: number }): Promise<void>;
+  /**
+   * Sends `count` lines as fast as the sockets take them; resolves when the last one is written.
+   * `chars`: each message padded to that many characters (frames up to the 1 MiB a client takes).
+   */
+  flood(count: number, o?: { serviceId?: string; pods?: number; chars?: number }): Promise<void>;
   /** Sends a line to every stream every `ms` (0 stops), for the demo. */
   trickle(ms: number): void;
   close(): void;
@@ -245,18 +296,31 @@ interface Stream {
 
 const REQUIRED = ['service', 'cluster', 'environment', 'organization', 'project'] as const;
 
+/** Reasons in the gateway's words (qovery-cli pkg/wserror.go names the codes). */
+const CLOSE_REASONS: Record<number, string> = {
+  1000: 'stream ended',
+  1007: 'permission denied on this service',
+  1008: 'invalid or expired token',
+  1011: 'the cluster agent is unavailable',
+};
+
 /** Serves `/service/logs` upgrades on the test server's own HTTP server. */
 export function attachLogStreams(server: Server, account: QoveryAccount, tokens: ApiTokenStore): LogStreamControls {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const streams = new Set<Stream>();
   const upgrades: { scheme: string; query: Record<string, string>; status: number }[] = [];
   let refusals: { status: number; times: number } | undefined;
+  let closing: { code: number; times: number; reason: string } | undefined;
+  let requests = 0;
   let connections = 0;
   let sent = 0;
   let trickle: ReturnType<typeof setInterval> | undefined;
 
+  // Every answer of the gateway names its request (X-Qovery-Request-Id), for support.
   const refuse = (socket: Duplex, status: number, text: string): void => {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ status, message: text })}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nX-Qovery-Request-Id: ws-req-${++requests}\r\nConnection: close\r\n\r\n${JSON.stringify({ status, message: text })}`,
+    );
   };
 
   const message = (stream: Stream, pod: string, text: string): string =>
@@ -306,8 +370,16 @@ export function attachLogStreams(server: Server, account: QoveryAccount, tokens:
       return;
     }
     entry.status = 101;
+    const closeNow = closing && closing.times > 0 ? { ...closing } : undefined;
+    if (closing && closeNow) {
+      closing.times--;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       connections++;
+      if (closeNow) {
+        ws.close(closeNow.code, closeNow.reason);
+        return;
+      }
       const stream: Stream = { socket: ws, serviceId: service.id, version: service.lastDeployedAt ?? 'v1' };
       streams.add(stream);
       ws.on('close', () => streams.delete(stream));
@@ -338,6 +410,14 @@ export function attachLogStreams(server: Server, account: QoveryAccount, tokens:
     refuse: (status = 401, times = 1) => {
       refusals = { status, times };
     },
+    closeAfterUpgrade: (code, o = {}) => {
+      closing = { code, times: o.times ?? 1, reason: o.reason ?? CLOSE_REASONS[code] ?? '' };
+    },
+    end: (code, reason) => {
+      for (const s of streams) {
+        s.socket.close(code, reason ?? CLOSE_REASONS[code] ?? '');
+      }
+    },
     send: (count, o = {}) => {
       let n = 0;
       for (const s of targets(o.serviceId)) {
@@ -352,11 +432,16 @@ export function attachLogStreams(server: Server, account: QoveryAccount, tokens:
     flood: async (count, o = {}) => {
       const pods = Math.max(1, o.pods ?? 3);
       const all = targets(o.serviceId);
-      // Written in slices: the socket's buffer drains between them, as a fast server's would.
-      for (let i = 0; i < count; i += 1000) {
+      const text = (j: number): string => {
+        const line = `flood line ${j + 1} GET /api/items?page=${j % 50} 200 ${j % 97} ms`;
+        return o.chars && o.chars > line.length ? `${line} ${'x'.repeat(o.chars - line.length - 1)}` : line;
+      };
+      // Written in slices (of about 1 MB): the socket's buffer drains between them, as a fast server's would.
+      const slice = o.chars ? Math.max(1, Math.floor(1_000_000 / o.chars)) : 1000;
+      for (let i = 0; i < count; i += slice) {
         for (const s of all) {
-          for (let j = i; j < Math.min(count, i + 1000); j++) {
-            s.socket.send(message(s, `web-7d9f-${j % pods}`, `flood line ${j + 1} GET /api/items?page=${j % 50} 200 ${j % 97} ms`));
+          for (let j = i; j < Math.min(count, i + slice); j++) {
+            s.socket.send(message(s, `web-7d9f-${j % pods}`, text(j)));
           }
         }
         await new Promise<void>((resolve) => {

@@ -10,7 +10,7 @@ import { demoAccount } from './seed';
 import { ApiTokenStore, type ApiTokenEntry } from './tokens';
 import { VariableStore, type VariableRecord } from './variables';
 import { DeploymentStore } from './deployments';
-import { attachLogStreams, deploymentStepLines, DeploymentLogStore, type DeploymentLogInput, type LogStreamControls } from './logs';
+import { attachLogStreams, DeploymentLogStore, type DeploymentLogInput, type LogStreamControls } from './logs';
 
 export interface QoveryServerOptions {
   /** Default 0: an ephemeral port. */
@@ -184,7 +184,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
   const deployments = new DeploymentStore(account, now);
   const deploymentLogs = new DeploymentLogStore(account);
   // A deployment started through the API writes its log as it moves.
-  deployments.onStep((d, state) => deploymentLogs.append(deploymentStepLines(d, state)));
+  deployments.onStep((d, state) => deploymentLogs.append(deploymentLogs.stepLines(d, state)));
   const faults = new FaultRules();
   const logLimit = options.logLimit ?? 10_000;
   const log: RequestLogEntry[] = [];

@@ -50,6 +50,32 @@ describe('contract: deployment logs of the test server against the official spec
     assert.deepEqual(validateResponse(spec, 'GET', `/environment/${DEMO.projects.sandbox}/logs`, 404, missing.body).errors, []);
   });
 
+  it("the precheck failure mode: the error is on an Environment line of the PreCheck step, valid against the spec", async () => {
+    const env = DEMO.environments.storefrontStaging;
+    const postgres = DEMO.services.stagingPostgres;
+    server.deployments.setTimings({ stepMs: 20 });
+    server.state.deploymentLogs.failPrecheckNext(postgres);
+    server.deployments.failNext(postgres);
+    const answer = await fetch(`${server.url}/database/${postgres}/deploy`, { method: 'POST', headers: { authorization: `Bearer ${DEMO_USER_JWT}` } });
+    assert.equal(answer.status, 202);
+    const deployment = server.deployments.latest(postgres)!;
+    const end = Date.now() + 10_000;
+    while (deployment.state !== 'DEPLOYMENT_ERROR' && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(deployment.state, 'DEPLOYMENT_ERROR');
+    const body = (await get(`/environment/${env}/logs?version=${deployment.executionId}`)).body as {
+      details: { transmitter: { type: string }; stage: { step: string } };
+      error: { user_log_message?: string } | null;
+    }[];
+    assert.deepEqual(validateResponse(spec, 'GET', `/environment/${env}/logs`, 200, body).errors, []);
+    const failed = body.filter((e) => e.error);
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0].details.transmitter.type, 'Environment');
+    assert.equal(failed[0].details.stage.step, 'PreCheck');
+    assert.ok(body.every((e) => e.details.transmitter.type === 'Environment'), 'no line of the service: nothing ran after the precheck');
+  });
+
   it('entries appended for an execution are served in order', async () => {
     const env = DEMO.environments.storefrontProduction;
     server.state.appendDeploymentLogs([

@@ -1,10 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { allowedLink, explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeploymentLogs, plainText, renderDeploymentLog } from '../../../src/logs/deployment';
 
-const entry = (o: { at: string; exec?: string; service?: string; stage?: string; step?: string; message?: string; type?: string; error?: Record<string, string> }) => ({
+const entry = (o: { at: string; exec?: string; service?: string; transmitter?: 'Environment' | 'TaskManager'; stage?: string; step?: string; message?: string; type?: string; error?: Record<string, string> }) => ({
   type: o.type ?? (o.error ? 'error' : 'info'),
   timestamp: o.at,
-  details: { execution_id: o.exec ?? 'e-1', transmitter: { id: o.service ?? 'svc-a', name: o.service === 'svc-b' ? 'worker' : 'api', type: 'Application' }, stage: { step: o.step ?? 'Deploy', name: o.stage ?? 'Deploy' } },
+  details: {
+    execution_id: o.exec ?? 'e-1',
+    transmitter: o.transmitter
+      ? { id: o.transmitter === 'Environment' ? 'env-1' : 'tm-1', name: o.transmitter === 'Environment' ? 'staging' : 'task-manager', type: o.transmitter }
+      : { id: o.service ?? 'svc-a', name: o.service === 'svc-b' ? 'worker' : 'api', type: 'Application' },
+    stage: { step: o.step ?? 'Deploy', name: o.stage ?? 'Deploy' },
+  },
   message: o.message === undefined ? null : { safe_message: o.message },
   error: o.error ?? null,
 });
@@ -36,6 +42,58 @@ describe('deployment logs', () => {
     assert.equal(latestExecutionId(entries), 'e-2');
     assert.deepEqual(ofService(ofExecution(entries, 'e-2'), 'svc-a').map((e) => e.message), ['mine']);
     assert.equal(ofService(entries, undefined).length, 3);
+  });
+
+  it("keeps the environment's and the task manager's lines beside the service's, not another service's", () => {
+    const entries = parseDeploymentLogs([
+      entry({ at: '2026-11-30T09:00:01Z', transmitter: 'TaskManager', message: 'queued' }),
+      entry({ at: '2026-11-30T09:00:02Z', transmitter: 'Environment', step: 'PreCheck', stage: 'Deploy', message: 'checking' }),
+      entry({ at: '2026-11-30T09:00:03Z', service: 'svc-a', message: 'mine' }),
+      entry({ at: '2026-11-30T09:00:04Z', service: 'svc-b', message: 'other' }),
+    ]);
+    assert.deepEqual(ofService(entries, 'svc-a').map((e) => e.message), ['queued', 'checking', 'mine']);
+    assert.deepEqual(ofService(entries, 'svc-b').map((e) => e.message), ['queued', 'checking', 'other']);
+  });
+
+  it('explains a precheck failure told on an Environment line, and says where it came from', () => {
+    const entries = ofService(
+      parseDeploymentLogs([
+        entry({ at: '2026-11-30T09:00:01Z', transmitter: 'Environment', step: 'PreCheck', message: 'checking the cluster' }),
+        entry({ at: '2026-11-30T09:00:02Z', transmitter: 'Environment', step: 'PreCheck', message: 'raw', error: { user_log_message: 'The cluster has no capacity left for this environment.', hint_message: 'Scale the cluster.' } }),
+        entry({ at: '2026-11-30T09:00:03Z', service: 'svc-b', error: { user_log_message: 'another service failed' } }),
+      ]),
+      'svc-a',
+    );
+    const e = explainFailureOf(entries);
+    assert.equal(e?.message, 'The cluster has no capacity left for this environment.');
+    assert.equal(e?.hint, 'Scale the cluster.');
+    assert.equal(e?.origin, 'precheck');
+    const env = explainFailureOf(parseDeploymentLogs([entry({ at: '2026-11-30T09:00:02Z', transmitter: 'TaskManager', stage: 'Deploy', error: { user_log_message: 'the deployment was aborted' } })]));
+    assert.equal(env?.origin, 'environment');
+    assert.equal(explainFailureOf(parseDeploymentLogs([entry({ at: '2026-11-30T09:00:02Z', error: { user_log_message: 'x' } })]))?.origin, undefined, "a service's own error");
+  });
+
+  it('shows the precheck apart, first, and marks the lines of the environment and the task manager', () => {
+    const text = renderDeploymentLog(
+      ofService(
+        parseDeploymentLogs([
+          entry({ at: '2026-11-30T09:00:01Z', transmitter: 'TaskManager', stage: 'Queued', step: 'Queued', message: 'request queued' }),
+          entry({ at: '2026-11-30T09:00:02Z', transmitter: 'Environment', stage: 'Deploy', step: 'PreCheck', message: 'precheck started' }),
+          entry({ at: '2026-11-30T09:00:03Z', service: 'svc-a', stage: 'Build', step: 'Build', message: 'building' }),
+          entry({ at: '2026-11-30T09:00:04Z', transmitter: 'Environment', stage: 'Deploy', step: 'PreCheck', message: 'raw', error: { user_log_message: 'No capacity.' } }),
+        ]),
+        'svc-a',
+      ),
+      { title: 't' },
+    );
+    const lines = text.split('\n');
+    const precheck = lines.indexOf('## Precheck');
+    assert.ok(precheck > 0 && precheck < lines.indexOf('## Queued') && lines.indexOf('## Queued') < lines.indexOf('## Build'), text);
+    const section = lines.slice(precheck, lines.indexOf('## Queued'));
+    assert.ok(section.some((l) => l.includes('staging (environment)') && l.includes('precheck started')), text);
+    assert.ok(section.some((l) => l.includes('staging (environment)') && l.includes('ERROR No capacity.')), text);
+    assert.ok(lines.some((l) => l.includes('task-manager (task manager)') && l.includes('request queued')), text);
+    assert.ok(lines.some((l) => / api building$/.test(l)), 'the service line is not marked');
   });
 
   it('lets through only https links on a qovery.com host', () => {

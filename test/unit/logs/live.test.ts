@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { backoffMs, BURST_MESSAGES, clockTime, DEFAULT_WEBSOCKET_URL, formatLine, LiveLogStream, LogBuffer, parseLogMessage, parseWebsocketUrl, serviceLogsUrl, type LiveLogLine, type SocketLike, type StreamState } from '../../../src/logs/live';
+import { backoffMs, BURST_MESSAGES, clockTime, closeOutcome, closeReasonText, upgradeWaitMs, DEFAULT_WEBSOCKET_URL, formatLine, LiveLogStream, LogBuffer, MAX_BUFFER_BYTES, MAX_LINE_CHARS, maxLinesValue, parseLogMessage, parseWebsocketUrl, serviceLogsUrl, type LiveLogLine, type SocketLike, type StreamOptions, type StreamState } from '../../../src/logs/live';
 import { DEMO, DEMO_ADMIN_TOKEN, startQoveryServer, type QoveryServer } from '../../qovery';
 
 const line = (n: number, pod = 'web-0'): LiveLogLine => ({ at: Date.UTC(2026, 10, 30, 23, 0, 0, n), pod, text: `line ${n}` });
@@ -38,6 +38,18 @@ describe('live logs', () => {
     it('puts ids in the query, never a token', () => {
       const url = serviceLogsUrl('wss://ws.qovery.com', { organizationId: 'o', projectId: 'p', environmentId: 'e', clusterId: 'c', serviceId: 's' });
       assert.equal(url, 'wss://ws.qovery.com/service/logs?service=s&cluster=c&environment=e&organization=o&project=p');
+    });
+  });
+
+  describe('qovery.logs.maxLines', () => {
+    it('takes whole numbers from 100 to 100,000, the default when unset, and nothing else', () => {
+      assert.equal(maxLinesValue(undefined), 10_000);
+      for (const ok of [100, 10_000, 100_000]) {
+        assert.equal(maxLinesValue(ok), ok);
+      }
+      for (const bad of [99, 100_001, 1_000_000, 2.5, Number.NaN, '500', null]) {
+        assert.equal(maxLinesValue(bad), undefined, String(bad));
+      }
     });
   });
 
@@ -93,6 +105,63 @@ describe('live logs', () => {
       assert.deepEqual(b.lines('b').map((l) => l.text), ['m3']);
     });
 
+    it('cuts a message longer than 16 KB, and says how long it was', () => {
+      const long = 'x'.repeat(100_000);
+      const l = parseLogMessage(JSON.stringify({ created_at: 1, message: long, pod_name: 'p' }));
+      assert.equal(MAX_LINE_CHARS, 16 * 1024);
+      assert.equal(l?.text.length, MAX_LINE_CHARS);
+      assert.equal(l?.cut, 100_000);
+      const short = parseLogMessage(JSON.stringify({ created_at: 1, message: 'y'.repeat(MAX_LINE_CHARS), pod_name: 'p' }));
+      assert.equal(short?.text.length, MAX_LINE_CHARS);
+      assert.equal(short?.cut, undefined, 'a line of exactly 16 KB is whole');
+      // A surrogate pair is never split at the cut.
+      const emoji = parseLogMessage(JSON.stringify({ created_at: 1, message: `${'a'.repeat(MAX_LINE_CHARS - 1)}\u{1F600}tail`, pod_name: 'p' }));
+      assert.equal(emoji?.text, 'a'.repeat(MAX_LINE_CHARS - 1));
+    });
+
+    it('bounds its total size as well as its lines: 1 MiB frames never make a text too long to join', () => {
+      const b = new LogBuffer(10_000);
+      const frame = JSON.stringify({ created_at: 1, message: 'z'.repeat(1024 * 1024 - 200), pod_name: 'big' });
+      for (let i = 0; i < 600; i++) {
+        b.push(frame);
+        assert.ok(b.bytes <= MAX_BUFFER_BYTES, `after ${i + 1} frames: ${b.bytes} bytes kept`);
+      }
+      const lines = b.lines();
+      assert.equal(lines.length, 600, 'each frame was cut to 16 KB as it came, so all fit');
+      assert.ok(lines.every((l) => l.text.length === MAX_LINE_CHARS && l.cut !== undefined));
+      // 600 raw frames of 1 MiB joined would be about 629 million characters: over what V8 can hold in one string.
+      const text = lines.map(formatLine).join('\n');
+      assert.ok(text.length < 16 * 1024 * 1024, String(text.length));
+    });
+
+    it('drops the oldest lines when the kept text passes the byte bound, and counts them', () => {
+      const b = new LogBuffer(1000, 100_000);
+      const raw = (n: number) => JSON.stringify({ created_at: n, message: `${n}:${'q'.repeat(9_000)}`, pod_name: 'p' });
+      for (let i = 0; i < 50; i++) {
+        b.push(raw(i));
+      }
+      assert.ok(b.bytes <= 100_000, String(b.bytes));
+      assert.ok(b.size >= 9 && b.size <= 11, `about ten 9 KB lines in 100 KB: ${b.size}`);
+      assert.equal(b.dropped, 50 - b.size);
+      assert.equal(b.received, 50);
+      const texts = b.lines().map((l) => l.text.split(':')[0]);
+      assert.equal(texts[texts.length - 1], '49', 'the newest is kept');
+      assert.equal(Number(texts[0]), 50 - b.size, 'the oldest went first');
+      b.clear();
+      assert.equal(b.bytes, 0);
+      b.push(raw(99));
+      assert.equal(b.size, 1);
+    });
+
+    it('keeps the newest line even when it alone passes the byte bound', () => {
+      const b = new LogBuffer(10, 1000);
+      b.push(JSON.stringify({ created_at: 1, message: 'a'.repeat(500), pod_name: 'p' }));
+      b.push(JSON.stringify({ created_at: 2, message: 'b'.repeat(5000), pod_name: 'p' }));
+      assert.equal(b.size, 1);
+      assert.equal(b.lines()[0].text[0], 'b');
+      assert.equal(b.dropped, 1);
+    });
+
     it('holds a flood in constant space', () => {
       const b = new LogBuffer(1000);
       for (let i = 0; i < 100_000; i++) {
@@ -131,6 +200,78 @@ describe('live logs', () => {
     s.close();
   });
 
+  describe('how a stream ends (the gateway\'s close codes)', () => {
+    it('1007 and 1008 stop for good, 1011 retries slowly, anything else retries', () => {
+      assert.deepEqual(closeOutcome(1007, 0), { kind: 'stop', reason: 'forbidden' });
+      assert.deepEqual(closeOutcome(1008, 0), { kind: 'stop', reason: 'unauthorized' });
+      assert.deepEqual(closeOutcome(1011, 0), { kind: 'retry', pace: 'slow' });
+      assert.deepEqual(closeOutcome(1011, 3), { kind: 'retry', pace: 'slow' });
+      for (const code of [1001, 1005, 1006, 1009, 1012, 1013, 4000]) {
+        assert.deepEqual(closeOutcome(code, 0), { kind: 'retry', pace: 'normal' }, String(code));
+      }
+    });
+
+    it('a normal close the view did not ask for reconnects once, then stops', () => {
+      assert.deepEqual(closeOutcome(1000, 0), { kind: 'retry', pace: 'normal' });
+      assert.deepEqual(closeOutcome(1000, 1), { kind: 'stop', reason: 'ended' });
+    });
+
+    it('at most 3 upgrades a minute: the fourth waits for the first to be a minute old', () => {
+      assert.equal(upgradeWaitMs([], 1000), 0);
+      assert.equal(upgradeWaitMs([0, 1000], 2000), 0);
+      assert.equal(upgradeWaitMs([0, 1000, 3000], 7000), 53_000);
+      assert.equal(upgradeWaitMs([3000, 0, 1000], 7000), 53_000, 'in any order');
+      assert.equal(upgradeWaitMs([0, 1000, 3000], 59_000), 1000, 'the first one is still in the window');
+      assert.equal(upgradeWaitMs([0, 1000, 3000], 63_000), 0);
+    });
+
+    it('reads a close reason as one short line', () => {
+      assert.equal(closeReasonText(Buffer.from('invalid\ntoken\u0007')), 'invalid token');
+      assert.equal(closeReasonText(undefined), '');
+      assert.equal(closeReasonText('x'.repeat(500)).length, 200);
+    });
+
+    it('never opens more than 3 upgrades a minute, whatever the server answers (a fake clock)', async () => {
+      let now = 0;
+      const timers: { run: () => void; at: number }[] = [];
+      const upgrades: number[] = [];
+      const states: StreamState[] = [];
+      const s = new LiveLogStream({
+        url: 'ws://127.0.0.1:1',
+        authorization: () => Promise.resolve('Token x'),
+        // Every upgrade works, and the server closes it at once (a 1006).
+        connect: () => {
+          upgrades.push(now);
+          const handlers: Record<string, (...a: unknown[]) => void> = {};
+          setImmediate(() => {
+            handlers.open?.();
+            handlers.close?.(1006, Buffer.alloc(0));
+          });
+          return { on: (event: string, l: (...a: unknown[]) => void) => void (handlers[event] = l), close: () => undefined, terminate: () => undefined } as unknown as SocketLike;
+        },
+        onMessage: () => undefined,
+        onState: (st) => states.push(st),
+        now: () => now,
+        setTimer: (run, ms) => timers.push({ run, at: now + ms }),
+        clearTimer: () => undefined,
+      });
+      s.start();
+      for (let i = 0; i < 8; i++) {
+        await until(`a timer after upgrade ${upgrades.length}`, () => timers.length > 0);
+        const t = timers.shift()!;
+        now = t.at;
+        t.run();
+        await until('the next attempt', () => upgrades.length > i + 1 || timers.length > 0);
+      }
+      s.close();
+      for (let i = 0; i < upgrades.length; i++) {
+        assert.ok(upgrades.filter((t) => t > upgrades[i] - 60_000 && t <= upgrades[i]).length <= 3, `upgrades at ${upgrades.join(', ')}`);
+      }
+      assert.ok(upgrades.length >= 4, `it kept trying: ${upgrades.join(', ')}`);
+      assert.ok(states.some((st) => st.kind === 'waiting' && st.cause === 'tooManyUpgrades'), 'the wait says why');
+    });
+  });
+
   it('backs off 1, 2, 4 ... up to the cap', () => {
     assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => backoffMs(n, 1000, 30_000)), [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
   });
@@ -153,7 +294,7 @@ describe('live logs', () => {
       await server.close();
     });
 
-    function open(authorization = `Token ${DEMO_ADMIN_TOKEN}`) {
+    function open(authorization = `Token ${DEMO_ADMIN_TOKEN}`, more: Partial<StreamOptions> = {}) {
       const lines: LiveLogLine[] = [];
       const states: StreamState[] = [];
       stream = new LiveLogStream({
@@ -169,6 +310,7 @@ describe('live logs', () => {
         onState: (s) => states.push(s),
         retryBaseMs: 20,
         retryMaxMs: 100,
+        ...more,
       });
       stream.start();
       return { lines, states };
@@ -224,6 +366,64 @@ describe('live logs', () => {
       await until('connected after the 503', () => stream?.state.kind === 'connected');
       assert.ok(second.states.some((s) => s.kind === 'waiting'));
       assert.ok(states.length > 0);
+    });
+
+    it('1008 after the upgrade: stops (token), does not reconnect, and logs the code and reason', async () => {
+      server.logs.closeAfterUpgrade(1008, { times: 5 });
+      const problems: string[] = [];
+      const { states } = open(undefined, { onProblem: (t) => problems.push(t) });
+      await until('stopped', () => stream?.state.kind === 'stopped');
+      assert.deepEqual(stream?.state, { kind: 'stopped', reason: 'unauthorized', closeCode: 1008 });
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(server.logs.upgrades.length, 1, 'no retry after a 1008');
+      assert.ok(!states.some((st) => st.kind === 'waiting'));
+      assert.ok(problems.some((p) => p.includes('1008') && p.includes('invalid or expired token')), problems.join(' | '));
+    });
+
+    it('1007 after the upgrade: stops (permission)', async () => {
+      server.logs.closeAfterUpgrade(1007, { times: 5 });
+      open();
+      await until('stopped', () => stream?.state.kind === 'stopped');
+      assert.deepEqual(stream?.state, { kind: 'stopped', reason: 'forbidden', closeCode: 1007 });
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(server.logs.upgrades.length, 1);
+    });
+
+    it('1011: says the cluster cannot be reached and waits 30 s, then longer, up to 5 min', async () => {
+      server.logs.closeAfterUpgrade(1011, { times: 5 });
+      const waits: number[] = [];
+      const timers: (() => void)[] = [];
+      open(undefined, { setTimer: (run, ms) => void (waits.push(ms), timers.push(run)), clearTimer: () => undefined, retryBaseMs: undefined, retryMaxMs: undefined });
+      for (let i = 0; i < 3; i++) {
+        await until(`wait ${i + 1}`, () => waits.length > i);
+        const st = stream?.state;
+        assert.ok(st?.kind === 'waiting' && st.cause === 'clusterUnreachable', JSON.stringify(st));
+        timers.shift()!();
+      }
+      assert.deepEqual(waits.slice(0, 2), [30_000, 60_000]);
+      assert.ok(waits[2] >= 120_000, `the third wait keeps doubling (or the minute's limit holds it longer): ${waits[2]}`);
+      assert.ok(waits.every((w) => w <= 300_000 + 60_000));
+    });
+
+    it('a normal close nobody asked for: reconnects once, then stops', async () => {
+      const { states } = open();
+      await until('connected', () => stream?.state.kind === 'connected' && server.logs.connections === 1);
+      server.logs.end(1000);
+      await until('connected again', () => server.logs.connections === 2 && stream?.state.kind === 'connected');
+      server.logs.end(1000);
+      await until('stopped', () => stream?.state.kind === 'stopped');
+      assert.deepEqual(stream?.state, { kind: 'stopped', reason: 'ended', closeCode: 1000 });
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(server.logs.connections, 2, 'one reconnect only');
+      assert.ok(states.some((st) => st.kind === 'waiting'));
+    });
+
+    it('a refused upgrade logs the X-Qovery-Request-Id of its answer', async () => {
+      server.logs.refuse(403, 1);
+      const problems: string[] = [];
+      open(undefined, { onProblem: (t) => problems.push(t) });
+      await until('stopped', () => stream?.state.kind === 'stopped');
+      assert.ok(problems.some((p) => /403 \(X-Qovery-Request-Id: ws-req-\d+\)/.test(p)), problems.join(' | '));
     });
 
     it('restarts while the token is being read open one socket, and closing leaves none', async () => {
