@@ -80,6 +80,9 @@ function isDirty(folder: string): Promise<boolean> {
 /** Refreshes asked for while a deployment does not show yet (3 s apart). */
 const NUDGES = 10;
 
+/** The longest an action waits for the statuses read just before it. */
+const BEFORE_READ_MS = 5_000;
+
 const VERB_TITLES = (): Record<ServiceVerb, string> => ({
   deploy: vscode.l10n.t('Deploy'),
   redeploy: vscode.l10n.t('Redeploy'),
@@ -370,15 +373,25 @@ export class DeployCommands implements IDisposable {
 
   /**
    * The statuses just before an action is sent: a deployment that begins must differ from them (a
-   * moving state or another execution id). Undefined when they cannot be read.
+   * moving state or another execution id). A read that fails or takes more than a few seconds does not
+   * hold the action back: the last answer known stands in, and without one only a moving state counts.
    */
   async #statusesBefore(environmentId: string): Promise<StatusesBefore> {
+    const statuses = this.deps.workspace().statuses;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return statusesBefore(await this.deps.workspace().statuses.fetch(environmentId));
+      const answer = await Promise.race([statuses.fetch(environmentId), new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), BEFORE_READ_MS)))]);
+      if (answer) {
+        return statusesBefore(answer);
+      }
+      this.deps.log.warn(`Deploy: the statuses of environment ${environmentId} took too long before the action; the last answer known stands in.`);
     } catch (error) {
-      this.deps.log.warn(`Deploy: the statuses of environment ${environmentId} could not be read before the action (${errorText(error)}); only a moving state will show that it began.`);
-      return undefined;
+      this.deps.log.warn(`Deploy: the statuses of environment ${environmentId} could not be read before the action (${errorText(error)}); the last answer known stands in.`);
+    } finally {
+      clearTimeout(timer);
     }
+    const latest = statuses.latest(environmentId);
+    return latest ? statusesBefore(latest) : undefined;
   }
 
   /** Sends a service action, then follows it; a 5xx or a lost answer first reads whether Qovery acted. */
