@@ -382,6 +382,21 @@ describe('deploy from the editor', function () {
     assert.strictEqual(lastOf(service)?.state, 'RESTARTED');
   });
 
+  it('a deployment that never shows in the statuses: after 30 s the follow says so, and takes no old state for its outcome', async function () {
+    this.timeout(120_000);
+    // For 45 s the statuses show the service as before the restart: longer than a follow waits for it.
+    server.deployments.setTimings({ statusLagMs: 45_000 });
+    try {
+      await vscode.commands.executeCommand(Commands.restartService);
+    } finally {
+      server.deployments.setTimings({ statusLagMs: 0 });
+    }
+    const warning = await waitFor('the follow gives up', () => prompter.messages('warn').find((m) => m.startsWith('Qovery: no deployment of admin-dashboard')), 60_000);
+    assert.strictEqual(warning, 'Qovery: no deployment of admin-dashboard shows in Qovery yet. It may still be waiting to start: look at its Deployment History or the Qovery view.');
+    assert.deepStrictEqual(prompter.messages('info'), [], 'no outcome taken from the state before the restart');
+    assert.deepStrictEqual(prompter.messages('error'), []);
+  });
+
   it('shows the deployment history, with Deploy This Commit', async () => {
     let entries: readonly vscode.QuickPickItem[] = [];
     let actions: readonly string[] = [];
