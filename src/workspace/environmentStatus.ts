@@ -30,17 +30,18 @@ export function isMovingState(state: unknown): boolean {
 }
 
 /**
- * A service's `service_deployment_status` in words. OUT_OF_DATE is the console's "configuration has
- * changed and needs to be applied" (a variable, a setting): it says nothing about commits. UP_TO_DATE,
- * the usual case, says nothing worth showing.
+ * A service's `service_deployment_status` in words. It is about the configuration, never commits:
+ * OUT_OF_DATE is the console's "configuration has changed and needs to be applied" (a variable, a
+ * setting), so it is not read as "a newer commit exists" beside the HEAD line.
  */
 export function deploymentStatusText(status: unknown, l10n: L10n): string | undefined {
   switch (status) {
     case undefined:
     case null:
     case '':
-    case 'UP_TO_DATE':
       return undefined;
+    case 'UP_TO_DATE':
+      return l10n.t('configuration up to date');
     case 'OUT_OF_DATE':
       return l10n.t('configuration changed: redeploy to apply it');
     case 'NEVER_DEPLOYED':

@@ -272,7 +272,7 @@ describe('environment status: the deployment status in words', () => {
     const text = deploymentStatusText('OUT_OF_DATE', plainL10n);
     assert.equal(text, 'configuration changed: redeploy to apply it');
     assert.ok(!/out of date|commit/i.test(text ?? ''), text);
-    assert.equal(deploymentStatusText('UP_TO_DATE', plainL10n), undefined);
+    assert.equal(deploymentStatusText('UP_TO_DATE', plainL10n), 'configuration up to date');
     assert.equal(deploymentStatusText('NEVER_DEPLOYED', plainL10n), 'never deployed');
     assert.equal(deploymentStatusText(undefined, plainL10n), undefined);
     assert.equal(deploymentStatusText(7, plainL10n), undefined);
