@@ -170,7 +170,14 @@ export class WorkspaceLinks extends Disposable {
       this.session.reportFailure(error);
       return;
     }
-    const deployed = new Map(services.map((s) => [s.id, gitRepositoryOf(s)?.deployedCommitId]));
+    // A service whose answer names no deployed commit keeps the one known (an answer without git data proves nothing).
+    const deployed = new Map<string, string>();
+    for (const s of services) {
+      const commit = gitRepositoryOf(s)?.deployedCommitId;
+      if (commit) {
+        deployed.set(s.id, commit);
+      }
+    }
     // The scan's candidates and the links share these objects: one update serves both.
     const candidates = new Set<ServiceCandidate>(this.#links.flatMap((l) => (l.link ? [l.link] : [])));
     const scan = this.#scan && (await this.#scan.result.catch(() => undefined));
@@ -184,7 +191,7 @@ export class WorkspaceLinks extends Disposable {
       }
       const commit = deployed.get(c.serviceId);
       if (commit !== c.git.deployedCommitId) {
-        this.log.info(`Workspace link: ${c.serviceName} (${c.environmentName}) now runs ${shortSha(commit) || 'no known commit'}, was ${shortSha(c.git.deployedCommitId) || 'none'}.`);
+        this.log.info(`Workspace link: ${c.serviceName} (${c.environmentName}) now runs ${shortSha(commit) ?? ''}, was ${shortSha(c.git.deployedCommitId) || 'none'}.`);
         c.git = { ...c.git, deployedCommitId: commit };
         changed = true;
       }
