@@ -7,7 +7,7 @@ import type * as Q from 'qovery-typescript-axios';
 import type { QoveryClient } from '../api/client';
 import type { EnvironmentServiceStatuses } from '../api/types';
 import { cleanMessage, errorKind, isTransient } from '../api/errors';
-import { getServiceStatuses, listEnvironments } from '../api/explorer';
+import { getServiceStatuses, listEnvironments, listServices } from '../api/explorer';
 import type { SessionManager } from '../auth/session';
 import { Commands, executeCommand } from '../commands/registry';
 import { errorText } from '../format';
@@ -27,13 +27,18 @@ import {
   chooseCommit,
   commitText,
   deployBody,
+  environmentOutcome,
+  environmentStep,
   failureText,
+  FOLLOW_SETTLE_MS,
   followStep,
   hasLinks,
+  hasStarted,
   historyRow,
   isErrorState,
   serviceStatusIn,
   shortSha,
+  statusesBefore,
   stepText,
   verbsOf,
   type DeployTarget,
@@ -42,6 +47,7 @@ import {
   type FailureExplanation,
   type HistoryRow,
   type ServiceVerb,
+  type StatusesBefore,
 } from './model';
 
 export interface DeployDeps {
@@ -49,7 +55,7 @@ export interface DeployDeps {
   ui: Ui;
   log: Logger;
   /** The workspace chunk's link and status service (loaded on first use). */
-  workspace(): { links: { activeLink(): FolderLink | undefined; refresh(): Promise<void> }; statuses: EnvironmentStatusService };
+  workspace(): { links: { activeLink(): FolderLink | undefined; refresh(): Promise<void>; refreshDeployedCommits?(environmentId: string): Promise<void> }; statuses: EnvironmentStatusService };
   /** Qovery's own explanation of a failed deployment, from its log (the logs chunk). */
   explain?(args: DeploymentLogsArgs): Promise<FailureExplanation | undefined>;
 }
@@ -74,12 +80,33 @@ function isDirty(folder: string): Promise<boolean> {
 /** Refreshes asked for while a deployment does not show yet (3 s apart). */
 const NUDGES = 10;
 
+/** The longest an action waits for the statuses read just before it. */
+const BEFORE_READ_MS = 5_000;
+
 const VERB_TITLES = (): Record<ServiceVerb, string> => ({
   deploy: vscode.l10n.t('Deploy'),
   redeploy: vscode.l10n.t('Redeploy'),
   'restart-service': vscode.l10n.t('Restart'),
   stop: vscode.l10n.t('Stop'),
 });
+
+const environmentVerbTitle = (verb: EnvironmentVerb): string => (verb === 'stop' ? vscode.l10n.t('Stop') : verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Deploy'));
+
+/**
+ * A failure after which Qovery may have acted all the same: a 5xx, or an answer lost on the way (a
+ * reset, a timeout). Not one where the request never left (DNS, refused, TLS, proxy).
+ */
+function answerUnknown(error: unknown): boolean {
+  const kind = errorKind(error);
+  if (kind === 'server' || kind === 'timeout') {
+    return true;
+  }
+  const cause = (error as { networkCause?: unknown }).networkCause;
+  return kind === 'network' && (cause === 'reset' || cause === 'unknown' || cause === undefined);
+}
+
+/** Whether the last statuses answer shows something moving (the status service then polls every 3 s itself). */
+const statusesMove = (answer: EnvironmentServiceStatuses | undefined): boolean => answer !== undefined && allServiceStatuses(answer).some((s) => isMovingState(s.state));
 
 export class DeployCommands implements IDisposable {
   /** Services (and environments) with an action being sent: a second click does nothing. */
@@ -214,15 +241,8 @@ export class DeployCommands implements IDisposable {
       if (!(await this.#confirm(verb, target, version))) {
         return;
       }
-      let status: ActionStatus;
-      try {
-        status = await api.serviceAction(target.serviceType, target.serviceId, verb, verb === 'deploy' ? deployBody(target.serviceType, choice) : undefined);
-      } catch (error) {
-        await this.#refused(error, target);
-        return;
-      }
-      this.deps.log.info(`Deploy: ${verb} of ${target.serviceName} accepted (execution ${status.execution_id ?? 'unknown'}).`);
-      void this.follow(target, verb, status.execution_id ?? undefined, choice.what);
+      const body = verb === 'deploy' ? deployBody(target.serviceType, choice) : undefined;
+      await this.#sendServiceAction(target, verb, choice.what, () => api.serviceAction(target.serviceType, target.serviceId, verb, body));
     });
   }
 
@@ -352,16 +372,142 @@ export class DeployCommands implements IDisposable {
   // --- following -------------------------------------------------------------------------------
 
   /**
-   * Follows one service through the environment status service until a final state: one progress
-   * notification (its Cancel stops following, not the deployment), then the outcome.
+   * The statuses just before an action is sent: a deployment that begins must differ from them (a
+   * moving state or another execution id). A read that fails or takes more than a few seconds does not
+   * hold the action back: the last answer known stands in, and without one only a moving state counts.
    */
-  async follow(target: DeployTarget, verb: ServiceVerb, executionId: string | undefined, what?: string): Promise<string | undefined> {
+  async #statusesBefore(environmentId: string): Promise<StatusesBefore> {
+    const statuses = this.deps.workspace().statuses;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const answer = await Promise.race([statuses.fetch(environmentId), new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), BEFORE_READ_MS)))]);
+      if (answer) {
+        return statusesBefore(answer);
+      }
+      this.deps.log.warn(`Deploy: the statuses of environment ${environmentId} took too long before the action; the last answer known stands in.`);
+    } catch (error) {
+      this.deps.log.warn(`Deploy: the statuses of environment ${environmentId} could not be read before the action (${errorText(error)}); the last answer known stands in.`);
+    } finally {
+      clearTimeout(timer);
+    }
+    const latest = statuses.latest(environmentId);
+    return latest ? statusesBefore(latest) : undefined;
+  }
+
+  /** Sends a service action, then follows it; a 5xx or a lost answer first reads whether Qovery acted. */
+  async #sendServiceAction(target: DeployTarget, verb: ServiceVerb, what: string | undefined, send: () => Promise<ActionStatus>): Promise<void> {
+    const before = await this.#statusesBefore(target.environmentId);
+    const sentAt = Date.now();
+    try {
+      await send();
+    } catch (error) {
+      if (!answerUnknown(error)) {
+        await this.#refused(error, target);
+        return;
+      }
+      void this.#unsure(error, {
+        subject: vscode.l10n.t('{0} {1}', VERB_TITLES()[verb], target.serviceName),
+        environmentId: target.environmentId,
+        sentAt,
+        started: (answer) => {
+          const status = serviceStatusIn(answer, target.serviceId);
+          return status !== undefined && hasStarted(status, before);
+        },
+        follow: () => void this.follow(target, verb, before, what, sentAt),
+        retry: () => this.#once(target.serviceId, () => this.#sendServiceAction(target, verb, what, send)),
+      });
+      return;
+    }
+    // The answer's execution id is not read: nothing shows it is the new deployment's (the statuses tell).
+    this.deps.log.info(`Deploy: ${verb} of ${target.serviceName} accepted.`);
+    void this.follow(target, verb, before, what, sentAt);
+  }
+
+  async #sendEnvironmentAction(target: EnvironmentTarget, verb: EnvironmentVerb, send: () => Promise<ActionStatus>): Promise<void> {
+    const before = await this.#statusesBefore(target.environmentId);
+    const sentAt = Date.now();
+    try {
+      await send();
+    } catch (error) {
+      if (!answerUnknown(error)) {
+        await this.#refused(error, target);
+        return;
+      }
+      void this.#unsure(error, {
+        subject: vscode.l10n.t('{0} {1}', environmentVerbTitle(verb), target.environmentName ?? target.environmentId),
+        environmentId: target.environmentId,
+        sentAt,
+        started: (answer) => environmentStep(answer, before, false, Infinity).started,
+        follow: () => void this.followEnvironment(target, verb, before, sentAt),
+        retry: () => this.#once(`env:${target.environmentId}`, () => this.#sendEnvironmentAction(target, verb, send)),
+      });
+      return;
+    }
+    void this.followEnvironment(target, verb, before, sentAt);
+  }
+
+  /**
+   * A 5xx or a lost answer does not say whether Qovery acted. The statuses are read again (once at
+   * once, once more after the 3 s Qovery may take to show a deployment) and the user is told whether a
+   * deployment started: then it is followed; otherwise a retry is offered.
+   */
+  async #unsure(
+    error: unknown,
+    a: { subject: string; environmentId: string; sentAt: number; started(answer: unknown): boolean; follow(): void; retry(): Promise<unknown> },
+  ): Promise<void> {
+    this.deps.log.warn(`Deploy: ${a.subject}: ${errorText(error)} Reading the statuses to see whether a deployment started.`);
+    this.deps.session.reportFailure(error);
+    const p = this.deps.ui.prompter;
+    const began = await p.progress(vscode.l10n.t('Qovery: {0}: checking whether a deployment started…', a.subject), async () => {
+      const client = await this.deps.session.client();
+      if (!client) {
+        return undefined;
+      }
+      for (let read = 0; ; read++) {
+        try {
+          if (a.started(await this.#freshStatuses(client, a.environmentId))) {
+            return true;
+          }
+        } catch (readError) {
+          this.deps.log.warn(`Deploy: the statuses could not be read after ${a.subject}: ${errorText(readError)}`);
+          return undefined;
+        }
+        const wait = a.sentAt + FOLLOW_SETTLE_MS + 500 - Date.now();
+        if (read > 0 || wait <= 0) {
+          return false;
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    });
+    const reason = errorText(error);
+    if (began === true) {
+      this.deps.log.info(`Deploy: ${a.subject}: a deployment started despite the failed answer; following it.`);
+      void p.info(vscode.l10n.t('Qovery: {0}: {1} A deployment started all the same; following it.', a.subject, reason), {});
+      a.follow();
+      return;
+    }
+    const retry = vscode.l10n.t('Retry');
+    const text =
+      began === false
+        ? vscode.l10n.t('Qovery: {0}: {1} No deployment started in Qovery.', a.subject, reason)
+        : vscode.l10n.t('Qovery: {0}: {1} Whether a deployment started could not be checked: look at the Deployment History before retrying.', a.subject, reason);
+    if ((await p.error(text, {}, retry)) === retry) {
+      await a.retry();
+    }
+  }
+
+  /**
+   * Follows one service through the environment status service until a final state: one progress
+   * notification (its Cancel stops following, not the deployment), then the outcome. `before` is what
+   * the statuses said just before the action was sent at `sentAt`.
+   */
+  async follow(target: DeployTarget, verb: ServiceVerb, before: StatusesBefore, what?: string, sentAt = Date.now()): Promise<string | undefined> {
     const title = vscode.l10n.t('Qovery: {0} {1} · {2}', VERB_TITLES()[verb], target.serviceName, target.environmentName ?? '');
     let last: Q.Status | undefined;
     let shown = '';
-    const { result: final, lost } = await this.#track<string | undefined>(target.environmentId, title, false, (answer, started, report) => {
+    const { result: final, lost, unseen } = await this.#track<string | undefined>(target.environmentId, title, false, (answer, started, report) => {
       const status = serviceStatusIn(answer, target.serviceId);
-      const step = followStep(status, executionId, started);
+      const step = followStep(status, before, started, Date.now() - sentAt);
       if (status && step.started) {
         last = status;
         const text = stepText(status, vscode.l10n);
@@ -372,13 +518,19 @@ export class DeployCommands implements IDisposable {
       }
       return { started: step.started, done: step.done, result: status?.state };
     });
+    this.#deployedCommitsMayHaveChanged(target.environmentId);
+    if (unseen) {
+      this.#unseen(target.serviceName);
+      return undefined;
+    }
     if (final === undefined) {
       this.#lost(lost, target.serviceName);
       return undefined;
     }
     const p = this.deps.ui.prompter;
     if (isErrorState(final)) {
-      await this.#showFailure(target, final, executionId ?? last?.execution_id ?? undefined);
+      // The execution of the deployment seen under way, not the action's answer.
+      await this.#showFailure(target, final, last?.execution_id ?? undefined);
     } else if (final === 'CANCELED') {
       void p.warn(vscode.l10n.t('Qovery: the deployment of {0} was cancelled.', target.serviceName), {});
     } else {
@@ -390,24 +542,38 @@ export class DeployCommands implements IDisposable {
     return final;
   }
 
+  /** A follow that ended, or a state that changed: the linked service's deployed commit is read again. */
+  #deployedCommitsMayHaveChanged(environmentId: string): void {
+    const links = this.deps.workspace().links;
+    void links.refreshDeployedCommits?.(environmentId).catch((error: unknown) => this.deps.log.warn(`Deploy: the deployed commit could not be read again: ${errorText(error)}`));
+  }
+
+  /** No deployment showed in the statuses: said plainly, never taken for an outcome. */
+  #unseen(name: string): void {
+    this.deps.log.warn(`Deploy: no deployment of ${name} showed in the statuses ${Math.round((NUDGES * POLL_MOVING_MS) / 1000)} s after the action; stopped following.`);
+    void this.deps.ui.prompter.warn(
+      vscode.l10n.t('Qovery: no deployment of {0} shows in Qovery yet. It may still be waiting to start: look at its Deployment History or the Qovery view.', name),
+      {},
+    );
+  }
+
   /**
-   * Until a deployment shows in the statuses (Qovery may answer the old state for a moment, and the
-   * status service polls every 3 s only once something moves), asks again every 3 s; after 30 s the
-   * answers count as they are (`giveUp`), so a follow always ends.
+   * Until a deployment shows in the statuses (Qovery may answer the old state for a moment), and while
+   * what shows does not move (READY: the status service would wait 2 minutes), asks again every 3 s.
+   * If nothing shows within 30 s, `giveUp`: the follow ends without taking an old state for its outcome.
    */
   #nudge(environmentId: string, seen: () => boolean, giveUp: () => void): IDisposable {
     const statuses = this.deps.workspace().statuses;
     let tries = 0;
     const timer = setInterval(() => {
-      if (seen()) {
-        clearInterval(timer);
-        return;
-      }
-      if (++tries > NUDGES) {
+      if (!seen() && ++tries > NUDGES) {
         clearInterval(timer);
         giveUp();
+        return;
       }
-      void statuses.refresh(environmentId);
+      if (!seen() || !statusesMove(statuses.latest(environmentId))) {
+        void statuses.refresh(environmentId);
+      }
     }, POLL_MOVING_MS);
     return { dispose: () => clearInterval(timer) };
   }
@@ -452,18 +618,19 @@ export class DeployCommands implements IDisposable {
 
   /**
    * The one shape of a follow: a cancellable progress notification over the environment's status
-   * answers until `step` says it is done. `result` is undefined when the user stopped following, or
-   * when a failure that will not pass by itself (signed out, 401, 403, the environment gone) ended it:
-   * that failure is `lost`.
+   * answers until `step` says it is done. `result` is undefined when the user stopped following, when
+   * no deployment showed (`unseen`), or when a failure that will not pass by itself (signed out, 401,
+   * 403, the environment gone) ended it: that failure is `lost`.
    */
   async #track<T>(
     environmentId: string,
     title: string,
     startedAlready: boolean,
     step: (answer: EnvironmentServiceStatuses, started: boolean, report: (text: string) => void) => { started: boolean; done: boolean; result: T },
-  ): Promise<{ result: T | undefined; lost: unknown }> {
+  ): Promise<{ result: T | undefined; lost: unknown; unseen: boolean }> {
     const statuses = this.deps.workspace().statuses;
     let lost: unknown;
+    let unseen = false;
     let ended = false;
     const result = await this.deps.ui.prompter.progress(
       title,
@@ -474,6 +641,7 @@ export class DeployCommands implements IDisposable {
           const finish = (value: T | undefined): void => {
             ended = true;
             nudge.dispose();
+            clearTimeout(settle);
             watch.dispose();
             this.#follows.delete(watch);
             resolve(value);
@@ -499,7 +667,12 @@ export class DeployCommands implements IDisposable {
             },
           });
           this.#follows.add(watch);
-          const nudge = this.#nudge(environmentId, () => started, () => (started = true));
+          const nudge = this.#nudge(environmentId, () => started, () => {
+            unseen = true;
+            finish(undefined);
+          });
+          // A deployment over within its first 3 s ends on the answer read just after them, not at the next idle poll.
+          const settle = setTimeout(() => void statuses.refresh(environmentId), FOLLOW_SETTLE_MS + 100);
           armed = true;
           token.onCancellationRequested(() => finish(undefined));
           // A fetch in flight may have left before the POST: a second one then shows the deployment.
@@ -507,7 +680,7 @@ export class DeployCommands implements IDisposable {
         }),
       { cancellable: true },
     );
-    return { result, lost };
+    return { result, lost, unseen };
   }
 
   /** A follow that ended without a final state: stopped by the user, or lost to a failure that stays. */
@@ -524,31 +697,56 @@ export class DeployCommands implements IDisposable {
     }
   }
 
-  /** Follows a whole environment until nothing in it moves. */
-  async followEnvironment(target: EnvironmentTarget, verb: EnvironmentVerb | undefined): Promise<Q.Status[] | undefined> {
+  /**
+   * Follows a whole environment until nothing in it moves and Qovery gives its deployment a final
+   * state. `before` and `sentAt` as for a service; without a verb, a deployment already running.
+   */
+  async followEnvironment(target: EnvironmentTarget, verb: EnvironmentVerb | undefined, before?: StatusesBefore, sentAt = Date.now()): Promise<Q.Status[] | undefined> {
     const name = target.environmentName ?? target.environmentId;
-    const title = verb ? vscode.l10n.t('Qovery: {0} environment {1}', verb === 'stop' ? vscode.l10n.t('Stop') : verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Deploy'), name) : vscode.l10n.t('Qovery: following {0}', name);
-    const { result, lost } = await this.#track<Q.Status[]>(target.environmentId, title, verb === undefined, (answer, started, report) => {
-      const all = allServiceStatuses(answer);
-      const moving = all.filter((s) => isMovingState(s.state));
-      const now = started || moving.length > 0;
-      if (now) {
-        report(vscode.l10n.t('{0} of {1} services done', all.length - moving.length, all.length));
+    const title = verb ? vscode.l10n.t('Qovery: {0} environment {1}', environmentVerbTitle(verb), name) : vscode.l10n.t('Qovery: following {0}', name);
+    const running = verb === undefined;
+    const { result, lost, unseen } = await this.#track<EnvironmentServiceStatuses>(target.environmentId, title, running, (answer, started, report) => {
+      const s = environmentStep(answer, before, started, running ? Infinity : Date.now() - sentAt);
+      if (s.started) {
+        report(vscode.l10n.t('{0} of {1} services done', s.total - s.moving, s.total));
       }
-      // Nothing moving once it started (or once the nudges gave up: nothing to do): over.
-      return { started: now, done: moving.length === 0 && now, result: all };
+      return { started: s.started, done: s.done, result: answer };
     });
+    this.#deployedCommitsMayHaveChanged(target.environmentId);
+    if (unseen) {
+      this.#unseen(name);
+      return undefined;
+    }
     if (!result) {
       this.#lost(lost, name);
       return undefined;
     }
-    const failed = result.filter((s) => isErrorState(s.state));
-    if (failed.length > 0) {
-      void this.deps.ui.prompter.error(vscode.l10n.t('Qovery: {0}: {1} service(s) failed.', name, failed.length), {});
+    const outcome = environmentOutcome(result);
+    const p = this.deps.ui.prompter;
+    if (outcome.failed) {
+      const state = stateLabel(outcome.state ?? outcome.failedServices[0]?.state ?? 'ERROR', vscode.l10n);
+      const names = await this.#serviceNames(target.environmentId, outcome.failedServices);
+      void p.error(
+        names.length > 0 ? vscode.l10n.t('Qovery: the deployment of {0} failed ({1}): {2}.', name, state, names.join(', ')) : vscode.l10n.t('Qovery: the deployment of {0} failed: {1}.', name, state),
+        {},
+      );
+    } else if (outcome.cancelled) {
+      void p.warn(vscode.l10n.t('Qovery: the deployment of {0} was cancelled.', name), {});
     } else {
-      void this.deps.ui.prompter.info(vscode.l10n.t('Qovery: {0} is done.', name), {});
+      void p.info(vscode.l10n.t('Qovery: {0} is done.', name), {});
     }
-    return result;
+    return allServiceStatuses(result);
+  }
+
+  /** The names of some services of an environment (their ids when the list cannot be read). */
+  async #serviceNames(environmentId: string, statuses: readonly Q.Status[]): Promise<string[]> {
+    if (statuses.length === 0) {
+      return [];
+    }
+    const client = await this.deps.session.client();
+    const services = client ? await listServices(client, environmentId).catch(() => []) : [];
+    const names = new Map(services.map((s) => [s.id, s.name]));
+    return statuses.map((s) => names.get(s.id) ?? s.id);
   }
 
   // --- environment actions ---------------------------------------------------------------------
@@ -573,13 +771,7 @@ export class DeployCommands implements IDisposable {
       if (!(await this.#confirm(verb, target))) {
         return;
       }
-      try {
-        await new DeployApi(client).environmentAction(target.environmentId, verb);
-      } catch (error) {
-        await this.#refused(error, target);
-        return;
-      }
-      void this.followEnvironment(target, verb);
+      await this.#sendEnvironmentAction(target, verb, () => new DeployApi(client).environmentAction(target.environmentId, verb));
     });
   }
 

@@ -78,12 +78,18 @@ export function deployBody(type: ServiceType, choice: { commitId?: string; image
   }
 }
 
-/** A state after which nothing moves any more (DEPLOYED, STOPPED, CANCELED, every *_ERROR...). */
+/** The states a deployment ends in, as Qovery's CLI reads them (with every *ERROR state). */
+const FINAL_STATES: ReadonlySet<string> = new Set(['DEPLOYED', 'STOPPED', 'RESTARTED', 'DELETED', 'CANCELED']);
+
+/**
+ * A state a deployment ends in. READY (created, never deployed), RECAP, UNAVAILABLE and WAITING_* are
+ * not: Qovery shows them while a deployment has not begun or has not settled.
+ */
 export function isFinalState(state: unknown): boolean {
-  return typeof state === 'string' && state !== '' && !isMovingState(state) && state !== 'WAITING_RUNNING';
+  return typeof state === 'string' && (FINAL_STATES.has(state) || isErrorState(state));
 }
 
-export const isErrorState = (state: unknown): boolean => typeof state === 'string' && state.endsWith('_ERROR');
+export const isErrorState = (state: unknown): boolean => typeof state === 'string' && state.endsWith('ERROR');
 
 /** Which commit a deploy of a git application sends, from the local HEAD and the commits Qovery sees. */
 export type CommitChoice =
@@ -221,14 +227,77 @@ export function allServiceStatuses(statuses: unknown): Q.Status[] {
   return ['applications', 'containers', 'jobs', 'databases', 'helms', 'terraforms'].flatMap((key) => (Array.isArray(body[key]) ? (body[key] as Q.Status[]) : []));
 }
 
+/** A follow never ends on a final state this soon after its action was sent (Qovery's CLI waits 3 s too). */
+export const FOLLOW_SETTLE_MS = 3_000;
+
+/** What one service looked like in the statuses read just before an action was sent. */
+export interface StatusBefore {
+  executionId?: string;
+  state?: string;
+}
+
+/** The statuses before an action, by service id; undefined when they could not be read. */
+export type StatusesBefore = ReadonlyMap<string, StatusBefore> | undefined;
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export function statusesBefore(statuses: unknown): Map<string, StatusBefore> {
+  return new Map(allServiceStatuses(statuses).map((s) => [String(s.id), { executionId: text(s.execution_id), state: text(s.state) }]));
+}
+
 /**
- * Where a followed deployment is, from one statuses answer. `started` says whether this deployment has
- * been seen under way (or under its own execution id) yet: a final state seen before that is the old one.
+ * Whether a service's status shows a deployment begun after the action: a moving state, or an execution
+ * id other than the one seen before it (the action's answer proves nothing). With nothing known from
+ * before, only a moving state does.
  */
-export function followStep(status: Q.Status | undefined, executionId: string | undefined, started: boolean): { started: boolean; done: boolean } {
+export function hasStarted(status: Q.Status, before: StatusesBefore): boolean {
+  if (isMovingState(status.state)) {
+    return true;
+  }
+  if (!before) {
+    return false;
+  }
+  const id = text(status.execution_id);
+  return id !== undefined && id !== before.get(String(status.id))?.executionId;
+}
+
+/**
+ * Where a followed deployment is, from one statuses answer. `started` says whether it has been seen
+ * begun yet: a final state seen before that is the previous deployment's. `elapsedMs` is the time since
+ * the action was sent: no end during the first 3 s.
+ */
+export function followStep(status: Q.Status | undefined, before: StatusesBefore, started: boolean, elapsedMs: number): { started: boolean; done: boolean } {
   if (!status) {
     return { started, done: false };
   }
-  const ours = started || isMovingState(status.state) || (executionId !== undefined && status.execution_id === executionId);
-  return { started: ours, done: ours && isFinalState(status.state) };
+  const ours = started || hasStarted(status, before);
+  return { started: ours, done: ours && isFinalState(status.state) && elapsedMs >= FOLLOW_SETTLE_MS };
+}
+
+/** Where a followed environment deployment is: begun when a service moves or shows a new execution id; over when nothing moves and Qovery gives the deployment a final state. */
+export function environmentStep(
+  statuses: unknown,
+  before: StatusesBefore,
+  started: boolean,
+  elapsedMs: number,
+): { started: boolean; done: boolean; moving: number; total: number } {
+  const all = allServiceStatuses(statuses);
+  const moving = all.filter((s) => isMovingState(s.state)).length;
+  const environment = ((statuses ?? {}) as { environment?: { state?: unknown; last_deployment_state?: unknown } }).environment;
+  const now = started || all.some((s) => hasStarted(s, before)) || isMovingState(environment?.state);
+  const last = environment?.last_deployment_state;
+  const settled = moving === 0 && !isMovingState(environment?.state) && (typeof last !== 'string' || isFinalState(last));
+  return { started: now, done: now && settled && elapsedMs >= FOLLOW_SETTLE_MS, moving, total: all.length };
+}
+
+/**
+ * How an environment deployment ended, as Qovery's clients read it: the outcome from
+ * `environment.last_deployment_state` (the CLI), the failed services among those part of it (the
+ * console). A service that failed earlier and was left out is not a failure of this deployment.
+ */
+export function environmentOutcome(statuses: unknown): { state?: string; failed: boolean; cancelled: boolean; failedServices: Q.Status[] } {
+  const failedServices = allServiceStatuses(statuses).filter((s) => s.is_part_last_deployment === true && isErrorState(s.state));
+  const last = text(((statuses ?? {}) as { environment?: { last_deployment_state?: unknown } }).environment?.last_deployment_state);
+  const failed = last !== undefined ? isErrorState(last) : failedServices.length > 0;
+  return { state: last, failed, cancelled: last === 'CANCELED', failedServices };
 }

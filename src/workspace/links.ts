@@ -9,9 +9,10 @@ import { Disposable, toDisposable, type IDisposable } from '../lifecycle';
 import type { Logger } from '../logger';
 import { indexServiceStatuses } from '../tree/present';
 import type { Ui } from '../ui';
-import type { EnvironmentStatusService } from './environmentStatus';
+import { listServices } from '../api/explorer';
+import { isMovingState, type EnvironmentStatusService } from './environmentStatus';
 import { gitApi, type GitApi, type GitRepository } from './git';
-import { decideLink, matchServices, type LocalRepository, type RememberedLink, type ServiceCandidate } from './match';
+import { decideLink, gitRepositoryOf, matchServices, shortSha, type LocalRepository, type RememberedLink, type ServiceCandidate } from './match';
 import { normaliseRemoteUrl } from './remote';
 import { scanClientOf, scanOrganizations, type ScanResult } from './scan';
 
@@ -72,6 +73,10 @@ export class WorkspaceLinks extends Disposable {
   /** Folders whose automatic link was announced. */
   readonly #announced = new Set<string>();
   readonly #statusWatches = new Map<string, IDisposable>();
+  /** The last state seen of each linked service: a change to a settled state re-reads its deployed commit. */
+  readonly #linkedStates = new Map<string, string | undefined>();
+  /** Re-reads of an environment's services in flight, shared by callers that ask at once. */
+  readonly #rereads = new Map<string, Promise<void>>();
   /** Requests made by scans, for tests and the log. */
   scanRequests = 0;
   scans = 0;
@@ -134,6 +139,66 @@ export class WorkspaceLinks extends Disposable {
     }
     const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
     return { state: str(status.state), deploymentStatus: str(status.service_deployment_status), lastDeploymentDate: str(status.last_deployment_date) };
+  }
+
+  /**
+   * Reads the services of an environment holding a linked service again, so the deployed commit the
+   * tooltip compares with HEAD is the one running now (a deployment, from here or elsewhere, changes it).
+   */
+  refreshDeployedCommits(environmentId: string): Promise<void> {
+    if (!this.#links.some((l) => l.status === 'linked' && l.link?.environmentId === environmentId)) {
+      return Promise.resolve();
+    }
+    let reread = this.#rereads.get(environmentId);
+    if (!reread) {
+      reread = this.#rereadServices(environmentId).finally(() => this.#rereads.delete(environmentId));
+      this.#rereads.set(environmentId, reread);
+    }
+    return reread;
+  }
+
+  async #rereadServices(environmentId: string): Promise<void> {
+    const client = await this.session.client();
+    if (!client) {
+      return;
+    }
+    let services: Awaited<ReturnType<typeof listServices>>;
+    try {
+      services = await listServices(client, environmentId);
+    } catch (error) {
+      this.log.warn(`Workspace link: the services of environment ${environmentId} could not be read again: ${errorText(error)}`);
+      this.session.reportFailure(error);
+      return;
+    }
+    // A service whose answer names no deployed commit keeps the one known (an answer without git data proves nothing).
+    const deployed = new Map<string, string>();
+    for (const s of services) {
+      const commit = gitRepositoryOf(s)?.deployedCommitId;
+      if (commit) {
+        deployed.set(s.id, commit);
+      }
+    }
+    // The scan's candidates and the links share these objects: one update serves both.
+    const candidates = new Set<ServiceCandidate>(this.#links.flatMap((l) => (l.link ? [l.link] : [])));
+    const scan = this.#scan && (await this.#scan.result.catch(() => undefined));
+    for (const c of scan?.services ?? []) {
+      candidates.add(c);
+    }
+    let changed = false;
+    for (const c of candidates) {
+      if (c.environmentId !== environmentId || !deployed.has(c.serviceId)) {
+        continue;
+      }
+      const commit = deployed.get(c.serviceId);
+      if (commit !== c.git.deployedCommitId) {
+        this.log.info(`Workspace link: ${c.serviceName} (${c.environmentName}) now runs ${shortSha(commit) ?? ''}, was ${shortSha(c.git.deployedCommitId) || 'none'}.`);
+        c.git = { ...c.git, deployedCommitId: commit };
+        changed = true;
+      }
+    }
+    if (changed) {
+      this.#changed.fire();
+    }
   }
 
   /**
@@ -417,6 +482,26 @@ export class WorkspaceLinks extends Disposable {
     return picked?.candidate;
   }
 
+  /** A linked service whose state changed to a settled one (DEPLOYED, an error...) may run another commit now. */
+  #noteLinkedStates(environmentId: string): void {
+    let settled = false;
+    for (const l of this.#links) {
+      if (l.status !== 'linked' || l.link?.environmentId !== environmentId) {
+        continue;
+      }
+      const state = this.serviceState(l.link)?.state;
+      const key = l.link.serviceId;
+      const before = this.#linkedStates.get(key);
+      this.#linkedStates.set(key, state);
+      if (before !== undefined && state !== undefined && state !== before && !isMovingState(state)) {
+        settled = true;
+      }
+    }
+    if (settled) {
+      void this.refreshDeployedCommits(environmentId);
+    }
+  }
+
   #publish(links: FolderLink[]): void {
     this.#links = links;
     const environments = new Set(links.filter((l) => l.status === 'linked' && l.link).map((l) => l.link!.environmentId));
@@ -438,6 +523,9 @@ export class WorkspaceLinks extends Disposable {
               if (error) {
                 this.log.warn(`Workspace link: the states of environment ${id} could not be read: ${errorText(error)}`);
                 this.session.reportFailure(error);
+              }
+              if (statuses) {
+                this.#noteLinkedStates(id);
               }
               this.#changed.fire();
             },

@@ -5,7 +5,7 @@ import { Commands } from '../commands/registry';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
 import { stateLabel } from '../tree/present';
-import { isMovingState } from './environmentStatus';
+import { deploymentStatusText, isMovingState } from './environmentStatus';
 import type { FolderLink, ServiceState, WorkspaceLinks } from './links';
 import { shortSha } from './match';
 
@@ -70,7 +70,7 @@ export function lookOf(link: FolderLink | undefined, state: ServiceState | undef
     vscode.l10n.t('Project: {0}', c.projectName),
     vscode.l10n.t('Organization: {0}', c.organizationName),
     branchLine,
-    vscode.l10n.t('State: {0}', [stateText, state?.deploymentStatus?.toLowerCase().replace(/_/g, ' ')].filter(Boolean).join(' · ')),
+    vscode.l10n.t('State: {0}', [stateText, deploymentStatusText(state?.deploymentStatus, l10n)].filter(Boolean).join(' · ')),
     vscode.l10n.t('Last deployment: {0}', state?.lastDeploymentDate ? new Date(state.lastDeploymentDate).toLocaleString() : vscode.l10n.t('unknown')),
   ];
   const head = shortSha(link.head);

@@ -202,6 +202,68 @@ describe('deploy from the editor', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('a 202 naming the previous deployment and 3 s of statuses that still show it: the follow waits for the new one, then the tooltip names the commit deployed', async () => {
+    // The previous deployment (the test before) ended in BUILD_ERROR: neither its state nor its execution id is this one's outcome.
+    const previous = lastOf(service);
+    assert.strictEqual(previous?.state, 'BUILD_ERROR');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'fix the build');
+    await headSeen(head());
+    server.deployments.pushCommit(service, { sha: head(), message: 'fix the build' });
+    server.deployments.setTimings({ statusLagMs: 3_000, answerShowsPrevious: true });
+    try {
+      await executeDeploy();
+      const done = await waitFor('the outcome', () => prompter.messages().find((m) => m.startsWith('Qovery: admin-dashboard is') || m.startsWith('Qovery: the deployment of admin-dashboard')), 30_000);
+      assert.strictEqual(done, `Qovery: admin-dashboard is running (${head().slice(0, 7)} fix the build).`);
+      assert.notStrictEqual(lastOf(service)?.executionId, previous.executionId);
+      assert.deepStrictEqual(prompter.messages('error'), []);
+    } finally {
+      server.deployments.setTimings({ statusLagMs: 0, answerShowsPrevious: false });
+    }
+    // The follow's end read the services again: the tooltip compares HEAD with what runs now.
+    const tooltip = await waitFor('the tooltip names the deployed commit', () => (String(item().tooltip).includes(`HEAD ${head().slice(0, 7)} is what development runs.`) ? String(item().tooltip) : undefined), 20_000);
+    assert.ok(!tooltip.includes('is not deployed'), tooltip);
+  });
+
+  it('a deployment made elsewhere: once the linked service settles, the tooltip names the commit it runs', async () => {
+    const other = server.deployments.commits(service).find((c) => c.message === 'Tune the cache headers');
+    assert.ok(other);
+    const response = await fetch(`${server.url}/application/${service}/deploy`, {
+      method: 'POST',
+      headers: { authorization: `Token ${server.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ git_commit_id: other.git_commit_id }),
+    });
+    assert.strictEqual(response.status, 202);
+    // Seen at the next read of the linked environment (a refresh here, the 2-minute poll otherwise).
+    await api.workspace.links.statuses.refresh(environment);
+    await waitFor('deployed on the server', () => lastOf(service)?.state === 'DEPLOYED', 20_000);
+    await waitFor(
+      'the tooltip names the commit deployed elsewhere',
+      () => String(item().tooltip).includes(`HEAD ${head().slice(0, 7)} is not deployed; development runs ${other.git_commit_id.slice(0, 7)}.`),
+      20_000,
+    );
+  });
+
+  it('a 5xx after Qovery acted: the statuses are read again, the deployment that started is followed, nothing is sent twice', async () => {
+    server.setFault(/^POST \/application\/[^/]+\/restart-service$/, { status: 502, times: 1, afterAction: true });
+    await vscode.commands.executeCommand(Commands.restartService);
+    const told = await waitFor('told', () => prompter.messages('info').find((m) => m.includes('A deployment started all the same')), 20_000);
+    assert.match(told, /^Qovery: Restart admin-dashboard: /);
+    await waitFor('the outcome', () => prompter.messages('info').find((m) => m === 'Qovery: admin-dashboard is restarted.'), 20_000);
+    assert.strictEqual(posts(/restart-service$/).length, 1);
+    assert.deepStrictEqual(prompter.messages('error'), []);
+  });
+
+  it('a 5xx before Qovery acted: says no deployment started and offers Retry, which sends it again and follows it', async () => {
+    server.setFault(/^POST \/application\/[^/]+\/restart-service$/, { status: 503, times: 1 });
+    prompter.answer('Retry');
+    await vscode.commands.executeCommand(Commands.restartService);
+    const error = await waitFor('the failure', () => prompter.messages('error')[0], 20_000);
+    assert.match(error, /^Qovery: Restart admin-dashboard: .* No deployment started in Qovery\.$/);
+    assert.deepStrictEqual(prompter.shown.find((r) => r.message === error)?.actions, ['Retry']);
+    await waitFor('the outcome after the retry', () => prompter.messages('info').find((m) => m === 'Qovery: admin-dashboard is restarted.'), 20_000);
+    assert.strictEqual(posts(/restart-service$/).length, 2, 'the first POST and the retry');
+  });
+
   it('Cancel Deployment: a queued request through the queue, a running one through the environment (not forced)', async () => {
     server.deployments.setTimings({ stepMs: 1_500 });
     try {
@@ -263,6 +325,42 @@ describe('deploy from the editor', function () {
     await waitFor('the status bar', () => item().text.endsWith(': stopped'), 20_000);
   });
 
+  it('a service never deployed that shows READY as its deployment begins: READY is not taken for the outcome', async () => {
+    const mysql = DEMO.services.toolsMysql;
+    assert.strictEqual(lastOf(mysql), undefined, 'mysql was never deployed');
+    server.deployments.setTimings({ neverDeployedReadyMs: 4_000 });
+    try {
+      const row = { key: `service:${mysql}`, organizationId: DEMO.organizations.acme, projectId: DEMO.projects.internalTools, environmentId: environment, service: { id: mysql, name: 'mysql', service_type: 'DATABASE' } };
+      await vscode.commands.executeCommand(Commands.deploy, row);
+      const done = await waitFor('the outcome', () => prompter.messages().find((m) => m.startsWith('Qovery: mysql is')), 30_000);
+      assert.strictEqual(done, 'Qovery: mysql is running.');
+      assert.ok(prompter.reported.includes('ready'), `READY was seen under way: ${prompter.reported.join(', ')}`);
+    } finally {
+      server.deployments.setTimings({ neverDeployedReadyMs: 0 });
+    }
+  });
+
+  it('an environment deployment: a service left out with an old error is not its failure; a failure names only the services part of it', async () => {
+    const mysql = DEMO.services.toolsMysql;
+    const row = { key: `env:${environment}`, organizationId: DEMO.organizations.acme, projectId: DEMO.projects.internalTools, environment: { id: environment, name: 'development', mode: 'DEVELOPMENT' } };
+    server.deployments.leaveOut(mysql, 'DEPLOYMENT_ERROR');
+    try {
+      await vscode.commands.executeCommand(Commands.deployEnvironment, row);
+      const done = await waitFor('the outcome', () => prompter.messages().find((m) => m.includes('development')), 30_000);
+      assert.strictEqual(done, 'Qovery: development is done.');
+      assert.deepStrictEqual(prompter.messages('error'), []);
+      await settled();
+      await waitFor('the follow ends', () => api.chunks.get('deploy').commands.following === 0, 20_000);
+
+      server.deployments.failNext(service, 'DEPLOYMENT_ERROR');
+      await vscode.commands.executeCommand(Commands.deployEnvironment, row);
+      const failed = await waitFor('the failure', () => prompter.messages('error').find((m) => m.includes('development')), 30_000);
+      assert.strictEqual(failed, 'Qovery: the deployment of development failed (deployment error): admin-dashboard.');
+    } finally {
+      server.deployments.leaveOut(mysql, false);
+    }
+  });
+
   it('deploys an environment from its row and follows every service', async () => {
     const row = { key: `env:${environment}`, organizationId: DEMO.organizations.acme, projectId: DEMO.projects.internalTools, environment: { id: environment, name: 'development', mode: 'DEVELOPMENT' } };
     await vscode.commands.executeCommand(Commands.deployEnvironment, row);
@@ -282,6 +380,21 @@ describe('deploy from the editor', function () {
     const outcome = await waitFor('the outcome', () => prompter.messages('info').find((m) => m.startsWith('Qovery: admin-dashboard is')), 30_000);
     assert.strictEqual(outcome, 'Qovery: admin-dashboard is restarted.');
     assert.strictEqual(lastOf(service)?.state, 'RESTARTED');
+  });
+
+  it('a deployment that never shows in the statuses: after 30 s the follow says so, and takes no old state for its outcome', async function () {
+    this.timeout(120_000);
+    // For 45 s the statuses show the service as before the restart: longer than a follow waits for it.
+    server.deployments.setTimings({ statusLagMs: 45_000 });
+    try {
+      await vscode.commands.executeCommand(Commands.restartService);
+    } finally {
+      server.deployments.setTimings({ statusLagMs: 0 });
+    }
+    const warning = await waitFor('the follow gives up', () => prompter.messages('warn').find((m) => m.startsWith('Qovery: no deployment of admin-dashboard')), 60_000);
+    assert.strictEqual(warning, 'Qovery: no deployment of admin-dashboard shows in Qovery yet. It may still be waiting to start: look at its Deployment History or the Qovery view.');
+    assert.deepStrictEqual(prompter.messages('info'), [], 'no outcome taken from the state before the restart');
+    assert.deepStrictEqual(prompter.messages('error'), []);
   });
 
   it('shows the deployment history, with Deploy This Commit', async () => {

@@ -67,7 +67,7 @@ describe('workspace link: the folder\'s Qovery service', function () {
     await waitFor('the status bar shows the state', () => item().text.includes('running') && item().text);
     assert.strictEqual(item().text, '$(rocket) web · production: running');
     const tooltip = String(item().tooltip);
-    for (const line of ['Service: web (application)', 'Environment: production (PRODUCTION)', 'Project: storefront', 'Organization: Acme Corp', 'Branch: main', 'State: running · up to date']) {
+    for (const line of ['Service: web (application)', 'Environment: production (PRODUCTION)', 'Project: storefront', 'Organization: Acme Corp', 'Branch: main', 'State: running · configuration up to date']) {
       assert.ok(tooltip.includes(line), `tooltip has "${line}":\n${tooltip}`);
     }
     const head = git(folder.uri.fsPath, 'rev-parse', '--short=7', 'HEAD');

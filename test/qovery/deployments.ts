@@ -15,9 +15,18 @@ export interface DeploymentTimings {
   stepMs: number;
   /** How many `GET /environment/{id}/statuses` answers still show the state from before a new deployment (Qovery shows one late). */
   statusLagReads: number;
+  /**
+   * For how long after the POST the statuses still show the service as before it (state and execution
+   * id): the real service may, which is why Qovery's CLI waits 3 s before it reads them.
+   */
+  statusLagMs: number;
+  /** The 202 answer carries the state and execution id from before the action: nothing shows that the real one names the new deployment. */
+  answerShowsPrevious: boolean;
+  /** A service never deployed shows READY this long at the start of its first deployment (0: not at all). */
+  neverDeployedReadyMs: number;
 }
 
-export const DEFAULT_TIMINGS: DeploymentTimings = { stepMs: 3_000, statusLagReads: 0 };
+export const DEFAULT_TIMINGS: DeploymentTimings = { stepMs: 3_000, statusLagReads: 0, statusLagMs: 0, answerShowsPrevious: false, neverDeployedReadyMs: 0 };
 
 /** One action on one service. Services acted on together (an environment deploy) share the execution id. */
 export interface DeploymentRecord {
@@ -40,6 +49,8 @@ export interface DeploymentRecord {
   steps: StateEnum[];
   /** Statuses answers that do not show this deployment yet. */
   hiddenReads?: number;
+  /** Until when (ms since the epoch) the statuses do not show this deployment yet. */
+  hiddenUntil?: number;
 }
 
 /** A failure the router turns into an RFC 7807 answer. */
@@ -66,6 +77,11 @@ const TYPE_SEGMENT: Record<string, ServiceType> = {
 
 export const isMoving = (state: StateEnum): boolean => /(ING|QUEUED)$/.test(state) && state !== 'WAITING_RUNNING';
 export const isFinal = (state: StateEnum): boolean => !isMoving(state);
+
+/** How a set of deployments run together ended (or where it is): the environment's `last_deployment_state`. */
+function outcomeOf(states: readonly StateEnum[]): StateEnum {
+  return states.find((s) => isMoving(s)) ?? states.find((s) => s.endsWith('ERROR')) ?? (states.every((s) => s === 'CANCELED') ? 'CANCELED' : states.find((s) => s !== 'CANCELED' && s !== 'READY') ?? 'READY');
+}
 
 const sha = (seed: string): string => createHash('sha1').update(seed).digest('hex');
 const MESSAGES = ['Tune the cache headers', 'Fix the checkout total rounding', 'Try the new bundler', 'Add the search page', 'Upgrade dependencies', 'First deployable version'];
@@ -106,6 +122,8 @@ export class DeploymentStore {
   readonly #failNext = new Map<string, StateEnum>();
   /** State overrides of seeded services acted on without a deployment (a seeded DEPLOYING cancelled). */
   readonly #overrides = new Map<string, StateEnum>();
+  /** Services left out of environment deployments, with the error an earlier deployment left them in. */
+  readonly #leftOut = new Map<string, StateEnum>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #listeners = new Set<(deployment: DeploymentRecord, state: StateEnum) => void>();
   /** Starts above the seeded deployment logs' execution numbers (`<environment id>-7`), so ids never collide. */
@@ -183,6 +201,40 @@ export class DeploymentStore {
     this.#failNext.set(serviceId, state);
   }
 
+  /**
+   * The service failed in an earlier deployment (`state`) and environment deployments leave it out:
+   * its status says `is_part_last_deployment: false` and keeps the error, until it is deployed alone
+   * (or `false` is given).
+   */
+  leaveOut(serviceId: string, state: StateEnum | false = 'BUILD_ERROR'): void {
+    if (state === false) {
+      this.#leftOut.delete(serviceId);
+    } else {
+      this.#leftOut.set(serviceId, state);
+    }
+  }
+
+  /** The commit the service runs since its latest successful deployment that named one. */
+  deployedCommit(serviceId: string): string | undefined {
+    for (let i = this.#deployments.length - 1; i >= 0; i--) {
+      const d = this.#deployments[i];
+      if (d.serviceId === serviceId && d.action === 'DEPLOY' && d.state === 'DEPLOYED' && d.commit) {
+        return d.commit.git_commit_id;
+      }
+    }
+    return undefined;
+  }
+
+  /** A service of `GET /environment/{id}/services` with the commit it runs now (its deployments change it). */
+  decorateService<T>(json: T, serviceId: string): T {
+    const commit = this.deployedCommit(serviceId);
+    const repository = (json as { git_repository?: { deployed_commit_id?: string } }).git_repository;
+    if (commit && repository) {
+      repository.deployed_commit_id = commit;
+    }
+    return json;
+  }
+
   /** The service's latest deployment, if any. */
   latest(serviceId: string): DeploymentRecord | undefined {
     for (let i = this.#deployments.length - 1; i >= 0; i--) {
@@ -197,11 +249,15 @@ export class DeploymentStore {
   #shown(serviceId: string): DeploymentRecord | undefined {
     for (let i = this.#deployments.length - 1; i >= 0; i--) {
       const d = this.#deployments[i];
-      if (d.serviceId === serviceId && !d.hiddenReads) {
+      if (d.serviceId === serviceId && this.#isShown(d)) {
         return d;
       }
     }
     return undefined;
+  }
+
+  #isShown(d: DeploymentRecord): boolean {
+    return !d.hiddenReads && (d.hiddenUntil === undefined || this.now().getTime() >= d.hiddenUntil);
   }
 
   /** Called after each statuses answer of an environment: a deployment shown late gets one read closer. */
@@ -215,6 +271,10 @@ export class DeploymentStore {
 
   /** The service as it is now (or as the statuses show it): the seeded record with the state its deployments gave it. */
   overlay(service: ServiceRecord, asShown = false): ServiceRecord {
+    const leftOut = this.#leftOut.get(service.id);
+    if (leftOut) {
+      return { ...service, state: leftOut };
+    }
     const latest = asShown ? this.#shown(service.id) : this.latest(service.id);
     if (latest) {
       const deployed = latest.state === 'DEPLOYED' || latest.state === 'RESTARTED';
@@ -231,14 +291,29 @@ export class DeploymentStore {
 
   /** `GET /environment/{id}/statuses` with the deployments' states, request and execution ids. */
   decorateStatuses(body: EnvironmentStatuses): EnvironmentStatuses {
+    // The environment's last deployment (as shown): which services were part of it, and how it ended.
+    const environmentId = body.environment?.id;
+    let last: DeploymentRecord | undefined;
+    for (let i = this.#deployments.length - 1; i >= 0 && !last; i--) {
+      const d = this.#deployments[i];
+      if (d.environmentId === environmentId && this.#isShown(d)) {
+        last = d;
+      }
+    }
+    const members = last ? this.#deployments.filter((d) => d.executionId === last.executionId) : [];
+    if (last && body.environment) {
+      body.environment = { ...body.environment, last_deployment_state: outcomeOf(members.map((d) => d.state)) };
+    }
     for (const key of ['applications', 'containers', 'jobs', 'databases', 'helms', 'terraforms'] as const) {
       body[key] = (body[key] ?? []).map((status: Status): Status => {
+        const part = last ? { is_part_last_deployment: members.some((d) => d.serviceId === status.id) } : {};
         const latest = this.#shown(status.id);
-        if (!latest) {
-          return status;
+        if (!latest || this.#leftOut.has(status.id)) {
+          return { ...status, ...part };
         }
         return {
           ...status,
+          ...part,
           status_details: statusDetails(latest.state, latest.action),
           deployment_request_id: isMoving(latest.state) ? latest.requestId : null,
           deployment_requests_count: isMoving(latest.state) ? 1 : 0,
@@ -295,9 +370,14 @@ export class DeploymentStore {
     if (isMoving(this.overlay(service).state)) {
       throw new DeploymentProblem(409, 'Operation is in progress.');
     }
+    const previous = { state: this.overlay(service, true).state, executionId: this.#shown(service.id)?.executionId };
     const executionId = this.#nextExecution(chain.environment.id);
     const deployment = this.#start(principal, chain, action, executionId, this.#requestId(), commit, imageTag);
-    return [202, this.#statusOf(service, deployment)];
+    const answer = this.#statusOf(service, deployment);
+    if (this.#timings.answerShowsPrevious) {
+      return [202, { ...answer, state: previous.state, status_details: statusDetails(previous.state, action), execution_id: previous.executionId }];
+    }
+    return [202, answer];
   }
 
   /** POST /environment/{id}/deploy | redeploy | stop */
@@ -312,7 +392,7 @@ export class DeploymentStore {
     const action: DeploymentAction = verb === 'stop' ? 'STOP' : 'DEPLOY';
     let first: DeploymentRecord | undefined;
     for (const service of services) {
-      if (action === 'STOP' && service.source.type === 'TERRAFORM') {
+      if ((action === 'STOP' && service.source.type === 'TERRAFORM') || this.#leftOut.has(service.id)) {
         continue;
       }
       const commit = GIT_TYPES.has(service.source.type) ? this.commits(service.id).find((c) => c.git_commit_id === (this.latest(service.id)?.commit?.git_commit_id ?? sha(service.id))) : undefined;
@@ -454,6 +534,9 @@ export class DeploymentStore {
     } else {
       steps = ['DEPLOYMENT_QUEUED', 'DEPLOYING', 'DEPLOYED'];
     }
+    if (action === 'DEPLOY' && this.#timings.neverDeployedReadyMs > 0 && service.deploymentStatus === 'NEVER_DEPLOYED' && !this.latest(service.id)) {
+      steps.unshift('READY');
+    }
     const failure = this.#failNext.get(service.id);
     if (failure && action === 'DEPLOY' && !steps.includes('BUILD_ERROR')) {
       this.#failNext.delete(service.id);
@@ -476,8 +559,10 @@ export class DeploymentStore {
       state: steps[0],
       steps: steps.slice(1),
       hiddenReads: this.#timings.statusLagReads,
+      hiddenUntil: this.#timings.statusLagMs > 0 ? this.now().getTime() + this.#timings.statusLagMs : undefined,
     };
     this.#overrides.delete(service.id);
+    this.#leftOut.delete(service.id);
     this.#deployments.push(deployment);
     this.#emit(deployment);
     this.#schedule(deployment);
@@ -488,6 +573,7 @@ export class DeploymentStore {
     if (this.#disposed || d.steps.length === 0) {
       return;
     }
+    const ms = d.state === 'READY' ? this.#timings.neverDeployedReadyMs : this.#timings.stepMs;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       const next = d.steps.shift();
@@ -495,7 +581,7 @@ export class DeploymentStore {
         this.#set(d, next);
         this.#schedule(d);
       }
-    }, this.#timings.stepMs);
+    }, ms);
     timer.unref?.();
     this.#timers.add(timer);
   }

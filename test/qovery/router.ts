@@ -214,7 +214,9 @@ const ROUTES: readonly Route[] = [
     const { account } = call.context;
     return list(account.environments(requireProject(call).id).map((environment) => environmentStatusJson(environment, servicesNow(call, environment.id))));
   }),
-  route('GET', '/environment/{environmentId}/services', (call) => list(call.context.account.services(requireEnvironment(call).id).map(serviceJson))),
+  route('GET', '/environment/{environmentId}/services', (call) =>
+    list(call.context.account.services(requireEnvironment(call).id).map((s) => (call.context.deployments ? call.context.deployments.decorateService(serviceJson(s), s.id) : serviceJson(s)))),
+  ),
   route('GET', '/environment/{environmentId}/statuses', (call) => {
     const environment = requireEnvironment(call);
     const body = environmentStatusesJson(environment, servicesNow(call, environment.id, true));

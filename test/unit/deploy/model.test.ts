@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type * as Q from 'qovery-typescript-axios';
-import { chooseCommit, commitText, deployBody, durationText, failureText, followStep, historyRow, isFinalState, verbsOf } from '../../../src/deploy/model';
+import { chooseCommit, commitText, deployBody, durationText, environmentOutcome, environmentStep, failureText, followStep, historyRow, isErrorState, isFinalState, statusesBefore, verbsOf } from '../../../src/deploy/model';
 import { plainL10n } from '../../../src/tree/present';
 import { environmentTargetOf, serviceTargetOf } from '../../../src/deploy/targets';
 
@@ -36,21 +36,77 @@ describe('deploy: the pure rules', () => {
     assert.deepEqual(chooseCommit('local', false, []), { kind: 'notVisible', head: 'local', latest: undefined });
   });
 
-  it('knows final states from moving ones', () => {
-    for (const s of ['DEPLOYED', 'STOPPED', 'RESTARTED', 'CANCELED', 'BUILD_ERROR', 'DEPLOYMENT_ERROR', 'STOP_ERROR']) {
+  it('knows final states as Qovery\'s CLI does: READY, RECAP, UNAVAILABLE and WAITING_* are not done', () => {
+    for (const s of ['DEPLOYED', 'STOPPED', 'RESTARTED', 'DELETED', 'CANCELED', 'BUILD_ERROR', 'DEPLOYMENT_ERROR', 'STOP_ERROR', 'DELETE_ERROR', 'RESTART_ERROR']) {
       assert.ok(isFinalState(s), s);
     }
-    for (const s of ['DEPLOYMENT_QUEUED', 'BUILDING', 'DEPLOYING', 'RESTARTING', 'STOP_QUEUED', 'CANCELING', 'WAITING_RUNNING', '', undefined]) {
+    for (const s of ['READY', 'RECAP', 'UNAVAILABLE', 'WAITING_RUNNING', 'WAITING_STOPPED', 'WAITING_DELETED', 'DEPLOYMENT_QUEUED', 'BUILDING', 'DEPLOYING', 'RESTARTING', 'STOP_QUEUED', 'CANCELING', 'RUNNING', '', undefined, 42]) {
       assert.ok(!isFinalState(s), String(s));
     }
+    assert.ok(isErrorState('BUILD_ERROR') && isErrorState('ERROR') && !isErrorState('READY'));
   });
 
-  it('does not take the state from before the deployment for its end', () => {
-    assert.deepEqual(followStep(status('DEPLOYED', 'old'), 'new', false), { started: false, done: false });
-    assert.deepEqual(followStep(status('DEPLOYMENT_QUEUED'), 'new', false), { started: true, done: false });
-    assert.deepEqual(followStep(status('DEPLOYED', 'new'), 'new', false), { started: true, done: true });
-    assert.deepEqual(followStep(status('BUILD_ERROR'), undefined, true), { started: true, done: true });
-    assert.deepEqual(followStep(undefined, 'new', true), { started: true, done: false });
+  const ids = (pairs: [string, string | undefined][]) => statusesBefore({ applications: pairs.map(([id, execution_id]) => ({ ...status('DEPLOYED', execution_id), id })) });
+  const withId = (state: Q.StateEnum, execution_id?: string): Q.Status => ({ ...status(state, execution_id), id: 's' });
+
+  it('counts a deployment as begun only on a moving state or an execution id other than the one seen before the action', () => {
+    const before = ids([['s', 'old']]);
+    // The previous deployment, even named by the action's answer, is not this one.
+    assert.deepEqual(followStep(withId('DEPLOYED', 'old'), before, false, 10_000), { started: false, done: false });
+    assert.deepEqual(followStep(withId('BUILD_ERROR', 'old'), before, false, 10_000), { started: false, done: false });
+    assert.deepEqual(followStep(withId('DEPLOYMENT_QUEUED', 'old'), before, false, 10_000), { started: true, done: false });
+    assert.deepEqual(followStep(withId('DEPLOYED', 'new'), before, false, 10_000), { started: true, done: true });
+    assert.deepEqual(followStep(withId('BUILD_ERROR'), before, true, 10_000), { started: true, done: true });
+    assert.deepEqual(followStep(undefined, before, true, 10_000), { started: true, done: false });
+    // A service never deployed had no execution id: its first one is new.
+    assert.deepEqual(followStep(withId('DEPLOYED', 'first'), ids([['s', undefined]]), false, 10_000), { started: true, done: true });
+    // Nothing read before the action: only a moving state proves it began.
+    assert.deepEqual(followStep(withId('DEPLOYED', 'any'), undefined, false, 10_000), { started: false, done: false });
+    assert.deepEqual(followStep(withId('BUILDING', 'any'), undefined, false, 10_000), { started: true, done: false });
+  });
+
+  it('never ends a follow on a final state during its first 3 s, nor on READY', () => {
+    const before = ids([['s', 'old']]);
+    assert.deepEqual(followStep(withId('DEPLOYED', 'new'), before, true, 2_999), { started: true, done: false });
+    assert.deepEqual(followStep(withId('DEPLOYED', 'new'), before, true, 3_000), { started: true, done: true });
+    // READY with a new execution id: begun, not done (READY is never a success).
+    assert.deepEqual(followStep(withId('READY', 'new'), before, false, 60_000), { started: true, done: false });
+    assert.deepEqual(followStep(withId('UNAVAILABLE'), before, true, 60_000), { started: true, done: false });
+  });
+
+  const environmentStatuses = (last: Q.StateEnum | undefined, services: [string, Q.StateEnum, boolean, string?][]) => ({
+    environment: { id: 'e', state: 'DEPLOYED', last_deployment_state: last },
+    applications: services.map(([id, state, part, execution_id]) => ({ ...status(state, execution_id), id, is_part_last_deployment: part })),
+  });
+
+  it('an environment deployment begins on movement or a new execution id, and ends once nothing moves and Qovery gives it a final state', () => {
+    const before = statusesBefore(environmentStatuses('DEPLOYED', [['a', 'DEPLOYED', true, 'e-1'], ['b', 'DEPLOYED', true, 'e-1']]));
+    const old = environmentStatuses('DEPLOYED', [['a', 'DEPLOYED', true, 'e-1'], ['b', 'DEPLOYED', true, 'e-1']]);
+    assert.deepEqual(environmentStep(old, before, false, 10_000), { started: false, done: false, moving: 0, total: 2 });
+    const running = environmentStatuses('DEPLOYING', [['a', 'BUILDING', true, 'e-2'], ['b', 'DEPLOYED', true, 'e-2']]);
+    assert.deepEqual(environmentStep(running, before, false, 10_000), { started: true, done: false, moving: 1, total: 2 });
+    const over = environmentStatuses('DEPLOYED', [['a', 'DEPLOYED', true, 'e-2'], ['b', 'DEPLOYED', true, 'e-2']]);
+    assert.deepEqual(environmentStep(over, before, false, 10_000), { started: true, done: true, moving: 0, total: 2 });
+    assert.deepEqual(environmentStep(over, before, false, 1_000), { started: true, done: false, moving: 0, total: 2 });
+    // Nothing moves but Qovery has not settled the deployment yet: not over.
+    const unsettled = environmentStatuses('READY', [['a', 'DEPLOYED', true, 'e-2']]);
+    assert.equal(environmentStep(unsettled, before, true, 10_000).done, false);
+  });
+
+  it('an environment\'s outcome comes from its last_deployment_state, and names only the services part of that deployment', () => {
+    // b failed last week and was left out: not a failure of this deployment.
+    const leftOut = environmentStatuses('DEPLOYED', [['a', 'DEPLOYED', true], ['b', 'BUILD_ERROR', false]]);
+    assert.deepEqual(environmentOutcome(leftOut), { state: 'DEPLOYED', failed: false, cancelled: false, failedServices: [] });
+    const failed = environmentStatuses('DEPLOYMENT_ERROR', [['a', 'DEPLOYMENT_ERROR', true], ['b', 'BUILD_ERROR', false]]);
+    const outcome = environmentOutcome(failed);
+    assert.equal(outcome.failed, true);
+    assert.deepEqual(outcome.failedServices.map((s) => s.id), ['a']);
+    // An environment-level failure with no service in error is still a failure.
+    assert.equal(environmentOutcome(environmentStatuses('BUILD_ERROR', [['a', 'DEPLOYED', true]])).failed, true);
+    assert.equal(environmentOutcome(environmentStatuses('CANCELED', [['a', 'CANCELED', true]])).cancelled, true);
+    // Without last_deployment_state, the services part of the deployment decide.
+    assert.equal(environmentOutcome(environmentStatuses(undefined, [['a', 'DEPLOYED', true], ['b', 'BUILD_ERROR', false]])).failed, false);
+    assert.equal(environmentOutcome(environmentStatuses(undefined, [['a', 'BUILD_ERROR', true]])).failed, true);
   });
 
   it('writes the failure in one place, with Qovery\'s explanation when given, link-free', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { EnvironmentServiceStatuses } from '../../../src/api';
-import { EnvironmentStatusService, type Clock } from '../../../src/workspace/environmentStatus';
+import { deploymentStatusText, EnvironmentStatusService, type Clock } from '../../../src/workspace/environmentStatus';
+import { plainL10n } from '../../../src/tree/present';
 
 /** A clock that only moves when the test says so. */
 export class FakeClock implements Clock {
@@ -263,5 +264,17 @@ describe('workspace link: environment status service', () => {
     await clock.advance(30_000);
     assert.equal(calls.length, 3);
     service.dispose();
+  });
+});
+
+describe('environment status: the deployment status in words', () => {
+  it('words OUT_OF_DATE as the console does: the configuration changed and needs a redeploy (not commits)', () => {
+    const text = deploymentStatusText('OUT_OF_DATE', plainL10n);
+    assert.equal(text, 'configuration changed: redeploy to apply it');
+    assert.ok(!/out of date|commit/i.test(text ?? ''), text);
+    assert.equal(deploymentStatusText('UP_TO_DATE', plainL10n), 'configuration up to date');
+    assert.equal(deploymentStatusText('NEVER_DEPLOYED', plainL10n), 'never deployed');
+    assert.equal(deploymentStatusText(undefined, plainL10n), undefined);
+    assert.equal(deploymentStatusText(7, plainL10n), undefined);
   });
 });
