@@ -19,6 +19,7 @@ import type { EnvironmentStatusService } from '../workspace/environmentStatus';
 import type { FolderLink } from '../workspace/links';
 import { isMovingState, POLL_MOVING_MS } from '../workspace/environmentStatus';
 import type { QoveryNode } from '../tree/nodes';
+import { EnvironmentModes, isProductionLike } from './actions';
 import { DeployApi, type ActionStatus } from './api';
 import { DeploymentEntryNode } from './nodes';
 import { environmentTargetOf, serviceTargetOf } from './targets';
@@ -85,6 +86,8 @@ export class DeployCommands implements IDisposable {
   /** Services (and environments) with an action being sent: a second click does nothing. */
   readonly #inFlight = new Set<string>();
   readonly #follows = new Set<IDisposable>();
+  /** Environment modes read by this feature (a tree row or a scan may be hours old). */
+  readonly #modes = new EnvironmentModes();
 
   constructor(private readonly deps: DeployDeps) {}
 
@@ -138,13 +141,21 @@ export class DeployCommands implements IDisposable {
     return client;
   }
 
-  /** The environment's name and mode, read when the caller did not know them (tree service rows, variables targets). */
+  /**
+   * The environment's name and mode as Qovery says now: what the caller knew (a tree row, a workspace
+   * scan) may be hours old, so the mode is read again unless this feature read it in the last minutes.
+   */
   async #withEnvironment<T extends EnvironmentTarget>(client: QoveryClient, target: T): Promise<T> {
-    if (target.environmentMode && target.environmentName) {
-      return target;
+    let facts = this.#modes.fresh(target.environmentId);
+    if (!facts) {
+      const environment = (await listEnvironments(client, target.projectId)).find((e) => e.id === target.environmentId);
+      facts = { name: environment?.name, mode: typeof environment?.mode === 'string' ? environment.mode : undefined };
+      if (environment) {
+        this.#modes.remember(target.environmentId, facts);
+      }
     }
-    const environment = (await listEnvironments(client, target.projectId)).find((e) => e.id === target.environmentId);
-    return { ...target, environmentName: target.environmentName ?? environment?.name, environmentMode: target.environmentMode ?? (environment?.mode) };
+    // Not found in its project: the mode stays unknown (and is confirmed as production).
+    return { ...target, environmentName: facts.name ?? target.environmentName, environmentMode: facts.mode };
   }
 
   /** Runs `task` unless one runs for `key` already. */
@@ -233,7 +244,7 @@ export class DeployCommands implements IDisposable {
       case 'APPLICATION': {
         let commits: Q.Commit[];
         try {
-          commits = await p.progress(vscode.l10n.t('Qovery: reading the commits Qovery sees…'), () => api.commits(target.serviceId));
+          commits = await p.progress(vscode.l10n.t('Qovery: reading the commits Qovery sees…'), () => api.commits(target.serviceType, target.serviceId));
         } catch (error) {
           this.#failed(error, target.serviceName);
           return undefined;
@@ -300,8 +311,9 @@ export class DeployCommands implements IDisposable {
 
   /** A modal confirmation for production (service, environment, commit) and for every Stop. */
   async #confirm(verb: ServiceVerb | EnvironmentVerb | 'cancel', target: EnvironmentTarget & { serviceName?: string }, version?: string): Promise<boolean> {
-    // A mode that could not be read is treated as production: asking once too often is the safe side.
-    const production = target.environmentMode === 'PRODUCTION' || target.environmentMode === undefined;
+    // Any mode not known to be safe (PRODUCTION in any spelling, a new mode, one that could not be read)
+    // is confirmed: asking once too often is the safe side.
+    const production = isProductionLike(target.environmentMode);
     if (!production && verb !== 'stop') {
       return true;
     }

@@ -111,6 +111,8 @@ export class DeploymentStore {
   /** Starts above the seeded deployment logs' execution numbers (`<environment id>-7`), so ids never collide. */
   #executions = 100;
   #disposed = false;
+  /** Every call of a `/redeploy` route, "POST /application/{id}/redeploy": legacy, no Qovery client sends them (a test asserts none is sent). */
+  readonly #redeployCalls: string[] = [];
 
   constructor(
     private readonly account: QoveryAccount,
@@ -129,6 +131,16 @@ export class DeploymentStore {
 
   all(): readonly DeploymentRecord[] {
     return this.#deployments;
+  }
+
+  /**
+   * The `/redeploy` routes called so far ("POST /application/{id}/redeploy", "POST /environment/{id}/redeploy").
+   * The real service still answers them, but they are legacy (application, container, database: to be
+   * decommissioned, qovery-cli#247), the console's Restart (job, helm, terraform) or Terraform's restart
+   * (environment): what the extension calls Redeploy must never reach them.
+   */
+  redeployCalls(): readonly string[] {
+    return this.#redeployCalls;
   }
 
   /** The commits Qovery sees on the service's branch, newest first (the last 100). */
@@ -262,6 +274,9 @@ export class DeploymentStore {
   /** POST /{type}/{id}/deploy | redeploy | restart-service | stop */
   serviceAction(principal: Principal, typeSegment: string, serviceId: string, verb: string, body: unknown): [number, Status] {
     const chain = this.#require(principal, typeSegment, serviceId);
+    if (verb === 'redeploy') {
+      this.#redeployCalls.push(`POST /${typeSegment}/${serviceId}/redeploy`);
+    }
     const { service } = chain;
     const type = service.source.type;
     const action: DeploymentAction = verb === 'stop' ? 'STOP' : verb === 'restart-service' ? 'RESTART' : 'DEPLOY';
@@ -273,7 +288,10 @@ export class DeploymentStore {
     let imageTag: string | undefined;
     if (verb === 'deploy') {
       const fields = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
-      if (type === 'APPLICATION') {
+      if (type === 'APPLICATION' && body === undefined) {
+        // No body (the console's Redeploy): the commit deployed last, as a redeploy.
+        commit = this.commits(serviceId).find((c) => c.git_commit_id === (this.latest(serviceId)?.commit?.git_commit_id ?? sha(serviceId)));
+      } else if (type === 'APPLICATION') {
         if (typeof fields.git_commit_id !== 'string' || fields.git_commit_id === '') {
           throw new DeploymentProblem(400, 'git_commit_id is required.');
         }
@@ -281,6 +299,9 @@ export class DeploymentStore {
         if (!commit) {
           throw new DeploymentProblem(400, `Commit ${fields.git_commit_id} is not among the commits Qovery sees on the branch of ${service.name}.`);
         }
+      } else if (type === 'CONTAINER' && body === undefined) {
+        // No body (the console's Redeploy): the tag it runs.
+        imageTag = this.latest(serviceId)?.imageTag ?? (service.source.type === 'CONTAINER' ? service.source.tag : undefined);
       } else if (type === 'CONTAINER') {
         if (typeof fields.image_tag !== 'string' || fields.image_tag === '') {
           throw new DeploymentProblem(400, 'image_tag is required.');
@@ -302,6 +323,9 @@ export class DeploymentStore {
 
   /** POST /environment/{id}/deploy | redeploy | stop */
   environmentAction(principal: Principal, environment: EnvironmentRecord, verb: 'deploy' | 'redeploy' | 'stop'): [number, unknown] {
+    if (verb === 'redeploy') {
+      this.#redeployCalls.push(`POST /environment/${environment.id}/redeploy`);
+    }
     this.#mayDeploy(principal, environment);
     const services = this.account.services(environment.id);
     if (services.some((s) => isMoving(this.overlay(s).state))) {
