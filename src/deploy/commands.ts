@@ -1,13 +1,12 @@
 // Deploy, Redeploy, Restart Service, Stop, the environment actions, Cancel Deployment, Deployment
 // History and Open Service URL. Each acts on the row it was called from, a variables target, or the
 // workspace's linked service; it follows what it started through the environment status service.
-import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import type * as Q from 'qovery-typescript-axios';
 import type { QoveryClient } from '../api/client';
 import type { EnvironmentServiceStatuses } from '../api/types';
 import { cleanMessage, errorKind, isTransient } from '../api/errors';
-import { getServiceStatuses, listEnvironments } from '../api/explorer';
+import { getServiceStatuses, listEnvironments, listServices } from '../api/explorer';
 import type { SessionManager } from '../auth/session';
 import { Commands, executeCommand } from '../commands/registry';
 import { errorText } from '../format';
@@ -16,10 +15,12 @@ import type { Logger } from '../logger';
 import { stateLabel } from '../tree/present';
 import { askToSignIn, type Ui } from '../ui';
 import type { EnvironmentStatusService } from '../workspace/environmentStatus';
+import { gitApi } from '../workspace/git';
+import { treeState, type TreeState } from '../workspace/gitRun';
 import type { FolderLink } from '../workspace/links';
 import { isMovingState, POLL_MOVING_MS } from '../workspace/environmentStatus';
 import type { QoveryNode } from '../tree/nodes';
-import { EnvironmentModes, isProductionLike } from './actions';
+import { buildSourceOf, EnvironmentModes, isProductionLike, type BuildSource } from './actions';
 import { DeployApi, type ActionStatus } from './api';
 import { DeploymentEntryNode } from './nodes';
 import { environmentTargetOf, serviceTargetOf } from './targets';
@@ -65,11 +66,26 @@ export interface DeploymentLogsArgs {
   executionId: string;
 }
 
-/** Whether the folder has uncommitted changes to tracked files (git itself is asked). */
-function isDirty(folder: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: folder, timeout: 10_000, windowsHide: true }, (error, stdout) => resolve(!error && String(stdout).trim() !== ''));
-  });
+/** Whether the folder has uncommitted changes to tracked files, asked of the git VS Code runs (`git.path`). */
+async function workingTree(folder: string): Promise<TreeState> {
+  const git = await gitApi().catch(() => undefined);
+  return treeState(git?.git?.path, folder);
+}
+
+/** Why a working tree could not be checked, for the question asked instead. */
+function uncheckedReason(state: TreeState): string {
+  switch (state.kind === 'unknown' ? state.reason : 'failed') {
+    case 'noGit':
+      return vscode.l10n.t('git is not available in VS Code');
+    case 'notFound':
+      return vscode.l10n.t('the git executable was not found');
+    case 'timeout':
+      return vscode.l10n.t('git did not answer in time');
+    case 'notRepository':
+      return vscode.l10n.t('git does not see a repository there');
+    default:
+      return vscode.l10n.t('git could not run');
+  }
 }
 
 /** Refreshes asked for while a deployment does not show yet (3 s apart). */
@@ -215,7 +231,7 @@ export class DeployCommands implements IDisposable {
       }
       let choice: { commitId?: string; imageTag?: string; what?: string } = {};
       if (verb === 'deploy') {
-        const chosen = commitId ? { commitId, what: shortSha(commitId) } : await this.#chooseVersion(api, target, folder);
+        const chosen = commitId ? { commitId, what: shortSha(commitId) } : await this.#chooseVersion(api, client, target, folder);
         if (!chosen) {
           return;
         }
@@ -237,65 +253,37 @@ export class DeployCommands implements IDisposable {
     });
   }
 
+  /** What the service is built from: known from a tree row, else read from the environment's services. */
+  async #buildSource(client: QoveryClient, target: DeployTarget): Promise<BuildSource | undefined> {
+    if (target.buildSource) {
+      return target.buildSource;
+    }
+    if (target.serviceType === 'APPLICATION' || target.serviceType === 'DATABASE') {
+      return buildSourceOf(target.serviceType, {});
+    }
+    const service = (await listServices(client, target.environmentId)).find((s) => s.id === target.serviceId);
+    return buildSourceOf(target.serviceType, service);
+  }
+
   /** The commit (or image tag) a deploy sends; undefined when the user gave up. */
-  async #chooseVersion(api: DeployApi, target: DeployTarget, folder: FolderLink | undefined): Promise<{ commitId?: string; imageTag?: string; what?: string } | undefined> {
+  async #chooseVersion(api: DeployApi, client: QoveryClient, target: DeployTarget, folder: FolderLink | undefined): Promise<{ commitId?: string; imageTag?: string; what?: string } | undefined> {
     const p = this.deps.ui.prompter;
-    switch (target.serviceType) {
-      case 'APPLICATION': {
-        let commits: Q.Commit[];
-        try {
-          commits = await p.progress(vscode.l10n.t('Qovery: reading the commits Qovery sees…'), () => api.commits(target.serviceType, target.serviceId));
-        } catch (error) {
-          this.#failed(error, target.serviceName);
-          return undefined;
-        }
-        const dirty = folder?.head ? await isDirty(folder.folder.uri.fsPath) : false;
-        const decided = chooseCommit(folder?.head, dirty, commits);
-        const useLatest = (latest: Q.Commit | undefined) => (latest ? vscode.l10n.t('Deploy {0}', commitText(latest)) : undefined);
-        switch (decided.kind) {
-          case 'head':
-            return { commitId: decided.commit.git_commit_id, what: commitText(decided.commit) };
-          case 'dirty': {
-            const head = vscode.l10n.t('Deploy HEAD {0}', shortSha(decided.head.git_commit_id));
-            const latest = useLatest(decided.latest);
-            const answer = await p.warn(
-              vscode.l10n.t('Qovery: the working tree has uncommitted changes; they are not deployed. Qovery can deploy the committed HEAD {0}.', commitText(decided.head)),
-              { modal: true },
-              ...[head, latest].filter((a): a is string => a !== undefined),
-            );
-            return answer === head ? { commitId: decided.head.git_commit_id, what: commitText(decided.head) } : answer && decided.latest ? { commitId: decided.latest.git_commit_id, what: commitText(decided.latest) } : undefined;
-          }
-          case 'notVisible': {
-            const latest = useLatest(decided.latest);
-            const branch = folder?.link?.git.branch;
-            const answer = await p.warn(
-              branch
-                ? vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees on branch {1}: push it first.', shortSha(decided.head), branch)
-                : vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees: push it first.', shortSha(decided.head)),
-              {},
-              ...(latest ? [latest] : []),
-            );
-            return answer && decided.latest ? { commitId: decided.latest.git_commit_id, what: commitText(decided.latest) } : undefined;
-          }
-          case 'noHead': {
-            if (commits.length === 0) {
-              void p.warn(vscode.l10n.t('Qovery: Qovery sees no commit on the branch of {0}.', target.serviceName), {});
-              return undefined;
-            }
-            const picked = await p.quickPick(
-              commits.map((c) => ({ label: commitText(c), description: [c.author_name, c.created_at ? new Date(c.created_at).toLocaleString() : ''].filter(Boolean).join(' · '), commit: c })),
-              { title: vscode.l10n.t('Qovery: deploy which commit of {0}?', target.serviceName), placeHolder: vscode.l10n.t('The commits Qovery sees on the service\'s branch, newest first') },
-            );
-            return picked && { commitId: picked.commit.git_commit_id, what: commitText(picked.commit) };
-          }
-        }
-        return undefined;
-      }
-      case 'CONTAINER':
-      case 'JOB': {
+    let source: BuildSource | undefined;
+    try {
+      source = await this.#buildSource(client, target);
+    } catch (error) {
+      this.#failed(error, target.serviceName);
+      return undefined;
+    }
+    switch (source?.kind) {
+      case 'git':
+        return this.#chooseCommit(api, target, folder);
+      case 'image': {
+        // The tag it runs is offered; a container needs one, an image job may keep its own (empty).
         const tag = await p.inputBox({
           title: vscode.l10n.t('Qovery: deploy {0}', target.serviceName),
           prompt: target.serviceType === 'CONTAINER' ? vscode.l10n.t('The image tag to deploy') : vscode.l10n.t('The image tag to deploy (empty: the current one)'),
+          value: source.tag,
           ignoreFocusOut: true,
           validateInput: (v) => (target.serviceType === 'CONTAINER' && v.trim() === '' ? vscode.l10n.t('Enter an image tag.') : undefined),
         });
@@ -304,8 +292,77 @@ export class DeployCommands implements IDisposable {
         }
         return { imageTag: tag.trim() || undefined, what: tag.trim() ? vscode.l10n.t('tag {0}', tag.trim()) : undefined };
       }
+      case undefined:
+        if (target.serviceType === 'CONTAINER') {
+          void p.warn(vscode.l10n.t('Qovery: could not read which image {0} runs.', target.serviceName), {});
+          return undefined;
+        }
+        return {};
       default:
         return {};
+    }
+  }
+
+  /**
+   * The commit a git-built service (application, git job, helm from git, terraform) deploys: HEAD when
+   * the workspace is linked to it, Qovery sees it and the tree is clean; otherwise the user decides.
+   */
+  async #chooseCommit(api: DeployApi, target: DeployTarget, folder: FolderLink | undefined): Promise<{ commitId?: string; what?: string } | undefined> {
+    const p = this.deps.ui.prompter;
+    let commits: Q.Commit[];
+    try {
+      commits = await p.progress(vscode.l10n.t('Qovery: reading the commits Qovery sees…'), () => api.commits(target.serviceType, target.serviceId));
+    } catch (error) {
+      this.#failed(error, target.serviceName);
+      return undefined;
+    }
+    const tree = folder?.head ? await workingTree(folder.folder.uri.fsPath) : undefined;
+    if (tree?.kind === 'unknown') {
+      this.deps.log.warn(`Deploy: the working tree of ${folder?.folder.name ?? ''} could not be checked (${tree.reason}).`);
+    }
+    const decided = chooseCommit(folder?.head, tree === undefined ? false : tree.kind === 'unknown' ? 'unknown' : tree.kind === 'dirty', commits);
+    const useLatest = (latest: Q.Commit | undefined) => (latest ? vscode.l10n.t('Deploy {0}', commitText(latest)) : undefined);
+    switch (decided.kind) {
+      case 'head':
+        return { commitId: decided.commit.git_commit_id, what: commitText(decided.commit) };
+      case 'dirty':
+      case 'unchecked': {
+        const head = vscode.l10n.t('Deploy HEAD {0}', shortSha(decided.head.git_commit_id));
+        const latest = useLatest(decided.latest);
+        const message =
+          decided.kind === 'dirty'
+            ? vscode.l10n.t('Qovery: the working tree has uncommitted changes; they are not deployed. Qovery can deploy the committed HEAD {0}.', commitText(decided.head))
+            : vscode.l10n.t(
+                'Qovery: the working tree could not be checked for uncommitted changes ({0}); any there are not deployed. Qovery can deploy the committed HEAD {1}.',
+                uncheckedReason(tree ?? { kind: 'unknown', reason: 'failed' }),
+                commitText(decided.head),
+              );
+        const answer = await p.warn(message, { modal: true }, ...[head, latest].filter((a): a is string => a !== undefined));
+        return answer === head ? { commitId: decided.head.git_commit_id, what: commitText(decided.head) } : answer && decided.latest ? { commitId: decided.latest.git_commit_id, what: commitText(decided.latest) } : undefined;
+      }
+      case 'notVisible': {
+        const latest = useLatest(decided.latest);
+        const branch = folder?.link?.git.branch;
+        const answer = await p.warn(
+          branch
+            ? vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees on branch {1}: push it first.', shortSha(decided.head), branch)
+            : vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees: push it first.', shortSha(decided.head)),
+          {},
+          ...(latest ? [latest] : []),
+        );
+        return answer && decided.latest ? { commitId: decided.latest.git_commit_id, what: commitText(decided.latest) } : undefined;
+      }
+      case 'noHead': {
+        if (commits.length === 0) {
+          void p.warn(vscode.l10n.t('Qovery: Qovery sees no commit on the branch of {0}.', target.serviceName), {});
+          return undefined;
+        }
+        const picked = await p.quickPick(
+          commits.map((c) => ({ label: commitText(c), description: [c.author_name, c.created_at ? new Date(c.created_at).toLocaleString() : ''].filter(Boolean).join(' · '), commit: c })),
+          { title: vscode.l10n.t('Qovery: deploy which commit of {0}?', target.serviceName), placeHolder: vscode.l10n.t('The commits Qovery sees on the service\'s branch, newest first') },
+        );
+        return picked && { commitId: picked.commit.git_commit_id, what: commitText(picked.commit) };
+      }
     }
   }
 
@@ -718,7 +775,7 @@ export class DeployCommands implements IDisposable {
       actions.push({ label: vscode.l10n.t('$(output) Show Deployment Logs'), run: () => this.#showLogs(target, executionId) });
     }
     const commit = picked.commit;
-    if (commit && target.serviceType === 'APPLICATION') {
+    if (commit && target.serviceType !== 'CONTAINER' && target.serviceType !== 'DATABASE') {
       actions.push({ label: vscode.l10n.t('$(rocket) Deploy This Commit ({0})', shortSha(commit.git_commit_id)), run: () => this.deploy(target, commit.git_commit_id) });
     }
     if (commit?.commit_page_url && /^https:\/\//i.test(commit.commit_page_url)) {
