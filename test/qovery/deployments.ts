@@ -64,6 +64,22 @@ const TYPE_SEGMENT: Record<string, ServiceType> = {
   terraform: 'TERRAFORM',
 };
 
+/** The repository and branch a service is built from, when it is built from git. */
+export function gitOf(service: ServiceRecord): { repository: string; branch: string } | undefined {
+  const source = service.source;
+  switch (source.type) {
+    case 'APPLICATION':
+      return { repository: source.repository, branch: source.branch };
+    case 'JOB':
+    case 'HELM':
+      return source.git && { repository: source.git.repository, branch: source.git.branch };
+    case 'TERRAFORM':
+      return { repository: source.repository, branch: 'main' };
+    default:
+      return undefined;
+  }
+}
+
 export const isMoving = (state: StateEnum): boolean => /(ING|QUEUED)$/.test(state) && state !== 'WAITING_RUNNING';
 export const isFinal = (state: StateEnum): boolean => !isMoving(state);
 
@@ -143,13 +159,17 @@ export class DeploymentStore {
     return this.#redeployCalls;
   }
 
-  /** The commits Qovery sees on the service's branch, newest first (the last 100). */
+  /**
+   * The commits Qovery sees on the branch of a git-built service (an application, a job built from git,
+   * a helm chart from git, a terraform service), newest first (the last 100); none for the others.
+   */
   commits(serviceId: string): Commit[] {
     const chain = this.#chain(serviceId);
-    if (!chain || chain.service.source.type !== 'APPLICATION') {
+    const git = chain && gitOf(chain.service);
+    if (!chain || !git) {
       return [];
     }
-    const { repository, branch } = chain.service.source;
+    const { repository, branch } = git;
     const start = Date.parse(chain.service.lastDeployedAt ?? chain.service.createdAt);
     const seeded = MESSAGES.map((message, i): Commit => {
       // The second one is what the service runs (shapes.ts derives deployed_commit_id the same way).
@@ -174,7 +194,7 @@ export class DeploymentStore {
   /** A commit pushed to the service's branch: Qovery sees it from now on. */
   pushCommit(serviceId: string, commit: { sha: string; message?: string; author?: string; failsBuild?: boolean }): void {
     const chain = this.#chain(serviceId);
-    const repository = chain?.service.source.type === 'APPLICATION' ? chain.service.source.repository : 'unknown/unknown';
+    const repository = (chain && gitOf(chain.service)?.repository) ?? 'unknown/unknown';
     const list = this.#pushed.get(serviceId) ?? [];
     list.unshift({
       git_commit_id: commit.sha,
@@ -307,6 +327,15 @@ export class DeploymentStore {
           throw new DeploymentProblem(400, 'image_tag is required.');
         }
         imageTag = fields.image_tag;
+      } else if (typeof fields.git_commit_id === 'string') {
+        // A git job, a helm chart from git, a terraform service: a commit Qovery sees on its branch.
+        if (typeof fields.image_tag === 'string') {
+          throw new DeploymentProblem(400, 'image_tag cannot be set with git_commit_id.');
+        }
+        commit = this.commits(serviceId).find((c) => c.git_commit_id === fields.git_commit_id);
+        if (!commit) {
+          throw new DeploymentProblem(400, `Commit ${fields.git_commit_id} is not among the commits Qovery sees on the branch of ${service.name}.`);
+        }
       } else if (typeof fields.image_tag === 'string') {
         imageTag = fields.image_tag;
       }
@@ -400,10 +429,10 @@ export class DeploymentStore {
     return [202, undefined];
   }
 
-  /** GET /application/{id}/commit */
-  listCommits(principal: Principal, serviceId: string): [number, { results: Commit[] }] {
-    this.#require(principal, 'application', serviceId);
-    return [200, { results: this.commits(serviceId) }];
+  /** GET /{application|job|helm|terraform}/{id}/commit (helm: `?of=chart`, its chart's repository; `of=values` has none here). */
+  listCommits(principal: Principal, serviceId: string, typeSegment = 'application', of?: string | null): [number, { results: Commit[] }] {
+    this.#require(principal, typeSegment, serviceId);
+    return [200, { results: typeSegment === 'helm' && of === 'values' ? [] : this.commits(serviceId) }];
   }
 
   /** GET /{type}/{id}/deploymentHistoryV2?pageSize= (newest first; seeded entries under the real ones). */

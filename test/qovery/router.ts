@@ -332,7 +332,9 @@ function deploymentRoutes(): Route[] {
   for (const type of ['application', 'container', 'helm']) {
     routes.push(route('GET', `/${type}/{serviceId}/link`, d((c) => store(c).links(c.principal, type, c.params.serviceId))));
   }
-  routes.push(route('GET', '/application/{serviceId}/commit', d((c) => store(c).listCommits(c.principal, c.params.serviceId))));
+  for (const type of ['application', 'job', 'helm', 'terraform']) {
+    routes.push(route('GET', `/${type}/{serviceId}/commit`, d((c) => store(c).listCommits(c.principal, c.params.serviceId, type, c.request.query.get('of')))));
+  }
   for (const verb of ['deploy', 'redeploy', 'stop'] as const) {
     routes.push(
       route('POST', `/environment/{environmentId}/${verb}`, d((c) => {
