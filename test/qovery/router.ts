@@ -1,4 +1,5 @@
 // The API itself: routes, access rules and handlers, as a pure function from a request to a reply.
+import { IdKind, encodeId } from './ids';
 import { STATUS_CODES } from 'node:http';
 import type { OrganizationApiTokenCreate } from 'qovery-typescript-axios';
 import { authenticate, canManageApiTokens, canRead, type Credentials, type Principal } from './auth';
@@ -235,6 +236,23 @@ const ROUTES: readonly Route[] = [
     const nameFilter = call.request.query.get('name')?.toLowerCase();
     const tokens = call.context.tokens.list(org.id).filter((token) => !nameFilter || token.name.toLowerCase().includes(nameFilter));
     return list(tokens.map(apiTokenJson));
+  }),
+  // Policy API tokens (an OPA policy attached): one per organization, listed apart and never among the API tokens.
+  route('GET', '/organization/{organizationId}/policyApiToken', (call) => {
+    const org = requireOrganization(call, call.params.organizationId);
+    const role = call.context.account.roles(org.id).find((r) => r.name === 'deployer');
+    return list([
+      {
+        id: encodeId(IdKind.apiToken, 0x70, org.index, 0xfe),
+        created_at: org.createdAt,
+        name: 'ci-deploy-policy',
+        description: 'CI deploys, staging only',
+        ...(role ? { role_id: role.id, role_name: role.name } : {}),
+        opa_policy: 'package qovery\ndefault allow := false\nallow if input.environment.mode == "STAGING"',
+        creator_name: null,
+        expires_at: null,
+      },
+    ]);
   }),
   route('POST', '/organization/{organizationId}/apiToken', createApiToken),
   route('DELETE', '/organization/{organizationId}/apiToken/{apiTokenId}', (call) => {
