@@ -14,6 +14,7 @@ import type { ExplorerView } from '../tree/view';
 import { signalFrom, type Ui } from '../ui';
 import { VariablesApi } from './api';
 import { parseDotenv, writeDotenv, type DotenvProblem } from './dotenv';
+import { gitApi } from '../workspace/git';
 import { gitignoreLine, gitWouldTrack } from './git';
 import { checkKey, isOwnedHere, levelsOf, matchesFilter, originOf, overriddenIds, serviceScopeOf, sortVariables, type Level, type Variable, type VariableScope, type VariableTarget } from './model';
 import { VariableNode, variableOf, variablesKey, variablesTargetOf } from './nodes';
@@ -459,7 +460,7 @@ export class VariableCommands {
       () => true,
       () => false,
     );
-    const track = await gitWouldTrack(uri.fsPath);
+    const track = await gitWouldTrack(uri.fsPath, (await gitApi().catch(() => undefined))?.git?.path);
     if (track.tracked) {
       const ignore = vscode.l10n.t('Add to .gitignore and Write');
       const anyway = vscode.l10n.t('Write Anyway');
