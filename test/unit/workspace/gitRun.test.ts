@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runGit, treeState } from '../../../src/workspace/gitRun';
+import { resolveGitPath, runGit, treeState } from '../../../src/workspace/gitRun';
 
 // The deploy checks run git by the absolute path VS Code's git extension gives, and fail closed: a git
 // that cannot run is "unknown", never "clean". Real processes, real repositories in a temporary folder.
@@ -62,17 +62,26 @@ describe('workspace: git for the deploy checks', function () {
     }
   });
 
-  it('never a bare "git" looked up in the folder or on PATH: a git planted in the repository is not run', async () => {
+  it('a bare "git" (what the git extension reports when it found git on PATH) runs from an absolute PATH entry, never from the folder or a relative entry', async () => {
     const marker = path.join(dir, 'planted-ran');
     const planted = path.join(dir, 'git');
     fs.writeFileSync(planted, `#!/bin/sh\ntouch '${marker}'\n`, { mode: 0o755 });
     const before = process.env.PATH;
-    process.env.PATH = `${dir}${path.delimiter}.${path.delimiter}${before ?? ''}`;
+    // "." and "" (the current folder) come first; the real git's folder last.
+    process.env.PATH = ['.', '', path.dirname(String(realGit))].join(path.delimiter);
+    const cwd = process.cwd();
+    process.chdir(dir);
     try {
-      assert.deepEqual(await runGit('git', dir, ['status']), { kind: 'unavailable', reason: 'noGit' });
-      assert.deepEqual(await treeState('./git', dir), { kind: 'unknown', reason: 'noGit' });
+      const ran = await runGit('git', dir, ['rev-parse', '--is-inside-work-tree']);
+      assert.deepEqual(ran, { kind: 'ran', code: 0, stdout: 'true\n' });
+      assert.equal(resolveGitPath('git'), String(realGit));
+      assert.deepEqual(await treeState('./git', dir), { kind: 'unknown', reason: 'notFound' }, 'a relative path is refused');
+      assert.equal(fs.existsSync(marker), false, 'the planted git never ran');
+      process.env.PATH = ['.', ''].join(path.delimiter);
+      assert.deepEqual(await treeState('git', dir), { kind: 'unknown', reason: 'notFound' }, 'only relative PATH entries: not found');
       assert.equal(fs.existsSync(marker), false, 'the planted git never ran');
     } finally {
+      process.chdir(cwd);
       process.env.PATH = before;
       fs.rmSync(planted, { force: true });
     }
