@@ -1,7 +1,7 @@
 import { QoveryApiError } from './errors';
 import { HttpEngine, type CallOptions, type HttpMethod, type HttpOptions } from './http';
 import type { AuthScheme } from './token';
-import type { Account, Organization, OrganizationApiToken, OrganizationApiTokenCreate, OrganizationApiTokenCreateRequest, OrganizationAvailableRole } from './types';
+import type { Account, Organization, OrganizationApiToken, OrganizationApiTokenCreate, OrganizationApiTokenCreateRequest, OrganizationAvailableRole, OrganizationPolicyApiToken } from './types';
 import { API_TOKEN, checkList, checkObject, CREATED_API_TOKEN, ORGANIZATION, ROLE } from './validate';
 
 export type QoveryClientOptions = HttpOptions;
@@ -53,6 +53,11 @@ export class QoveryClient {
 
   async listApiTokens(organizationId: string, o?: CallOptions): Promise<OrganizationApiToken[]> {
     return checkList(await this.get(apiPath`/organization/${organizationId}/apiToken`, o), 'API token', API_TOKEN);
+  }
+
+  /** GET /organization/{id}/policyApiToken: the policy API tokens, which the API token list never shows. */
+  async listPolicyApiTokens(organizationId: string, o?: CallOptions): Promise<OrganizationPolicyApiToken[]> {
+    return checkList(await this.get(apiPath`/organization/${organizationId}/policyApiToken`, o), 'policy API token', API_TOKEN);
   }
 
   async createApiToken(

@@ -33,6 +33,8 @@ export interface EnvironmentServiceStatuses {
 
 export type OrganizationAvailableRole = Q.OrganizationAvailableRole;
 export type OrganizationApiToken = Q.OrganizationApiToken;
+/** A policy API token (an OPA policy attached): listed apart from the API tokens, never in their list. */
+export type OrganizationPolicyApiToken = Q.OrganizationPolicyApiToken;
 /** The secret is present exactly once, in the create response; validation guarantees it. */
 export type OrganizationApiTokenCreate = Q.OrganizationApiTokenCreate & { token: string };
 /** `role_id` is required by the API; the deprecated `scope` is left out on purpose. */

@@ -5,6 +5,7 @@ import type { QoveryClient } from '../api/client';
 import { QoveryApiError } from '../api/errors';
 import type { CallOptions } from '../api/http';
 import { checkList } from '../api/validate';
+import { commitsPath, environmentActionSegment, serviceActionSegment } from './actions';
 import { SEGMENTS, type EnvironmentVerb, type ServiceType, type ServiceVerb } from './model';
 
 const id = (value: string): string => {
@@ -31,14 +32,18 @@ export function acceptedStatus(answer: unknown): ActionStatus {
 export class DeployApi {
   constructor(private readonly client: QoveryClient) {}
 
-  /** POST /{type}/{id}/deploy | redeploy | restart-service | stop: 202 with the service's `Status`. */
+  /**
+   * POST /{type}/{id}/deploy | restart-service | stop: 202 with the service's `Status`. Redeploy is a
+   * deploy with no body (what the service runs, built again), as Qovery's console sends it.
+   */
   async serviceAction(type: ServiceType, serviceId: string, verb: ServiceVerb, body?: Record<string, string>, o?: CallOptions): Promise<ActionStatus> {
-    return acceptedStatus(await this.client.send('POST', `/${SEGMENTS[type]}/${id(serviceId)}/${verb}`, body, o));
+    const sent = verb === 'redeploy' ? undefined : body;
+    return acceptedStatus(await this.client.send('POST', `/${SEGMENTS[type]}/${id(serviceId)}/${serviceActionSegment(verb)}`, sent, o));
   }
 
-  /** POST /environment/{id}/deploy (a `Status`), redeploy or stop (an `EnvironmentStatus`: no request id). */
+  /** POST /environment/{id}/deploy (also Redeploy Environment: a `Status`) or stop (an `EnvironmentStatus`: no request id). */
   async environmentAction(environmentId: string, verb: EnvironmentVerb, o?: CallOptions): Promise<ActionStatus> {
-    return acceptedStatus(await this.client.send('POST', `/environment/${id(environmentId)}/${verb}`, undefined, o));
+    return acceptedStatus(await this.client.send('POST', `/environment/${id(environmentId)}/${environmentActionSegment(verb)}`, undefined, o));
   }
 
   /** POST /environment/{id}/cancelDeployment; `force_cancel` only when the user asked for it. */
@@ -51,9 +56,16 @@ export class DeployApi {
     await this.client.send('POST', `/deploymentQueue/${id(deploymentRequestId)}/cancelDeployment`, {}, o);
   }
 
-  /** GET /application/{id}/commit: the last commits Qovery sees on the service's branch, newest first. */
-  async commits(applicationId: string, o?: CallOptions): Promise<Q.Commit[]> {
-    return checkList<Q.Commit>(await this.client.get(`/application/${id(applicationId)}/commit`, o), 'commit', ['git_commit_id']);
+  /**
+   * GET /{application|job|terraform}/{id}/commit, GET /helm/{id}/commit?of=chart: the last commits Qovery
+   * sees on a git-built service's branch, newest first.
+   */
+  async commits(type: ServiceType, serviceId: string, o?: CallOptions): Promise<Q.Commit[]> {
+    const path = commitsPath(type, id(serviceId));
+    if (!path) {
+      throw new QoveryApiError('badRequest', `A ${type.toLowerCase()} is not built from git.`);
+    }
+    return checkList<Q.Commit>(await this.client.get(path, o), 'commit', ['git_commit_id']);
   }
 
   /** GET /{type}/{id}/deploymentHistoryV2?pageSize= */

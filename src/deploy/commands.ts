@@ -1,7 +1,6 @@
 // Deploy, Redeploy, Restart Service, Stop, the environment actions, Cancel Deployment, Deployment
 // History and Open Service URL. Each acts on the row it was called from, a variables target, or the
 // workspace's linked service; it follows what it started through the environment status service.
-import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import type * as Q from 'qovery-typescript-axios';
 import type { QoveryClient } from '../api/client';
@@ -16,9 +15,12 @@ import type { Logger } from '../logger';
 import { stateLabel } from '../tree/present';
 import { askToSignIn, type Ui } from '../ui';
 import type { EnvironmentStatusService } from '../workspace/environmentStatus';
+import { gitApi } from '../workspace/git';
+import { treeState, type TreeState } from '../workspace/gitRun';
 import type { FolderLink } from '../workspace/links';
 import { isMovingState, POLL_MOVING_MS } from '../workspace/environmentStatus';
 import type { QoveryNode } from '../tree/nodes';
+import { buildSourceOf, EnvironmentModes, isProductionLike, type BuildSource } from './actions';
 import { DeployApi, type ActionStatus } from './api';
 import { DeploymentEntryNode } from './nodes';
 import { environmentTargetOf, serviceTargetOf } from './targets';
@@ -70,11 +72,26 @@ export interface DeploymentLogsArgs {
   executionId: string;
 }
 
-/** Whether the folder has uncommitted changes to tracked files (git itself is asked). */
-function isDirty(folder: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: folder, timeout: 10_000, windowsHide: true }, (error, stdout) => resolve(!error && String(stdout).trim() !== ''));
-  });
+/** Whether the folder has uncommitted changes to tracked files, asked of the git VS Code runs (`git.path`). */
+async function workingTree(folder: string): Promise<TreeState> {
+  const git = await gitApi().catch(() => undefined);
+  return treeState(git?.git?.path, folder);
+}
+
+/** Why a working tree could not be checked, for the question asked instead. */
+function uncheckedReason(state: TreeState): string {
+  switch (state.kind === 'unknown' ? state.reason : 'failed') {
+    case 'noGit':
+      return vscode.l10n.t('git is not available in VS Code');
+    case 'notFound':
+      return vscode.l10n.t('the git executable was not found');
+    case 'timeout':
+      return vscode.l10n.t('git did not answer in time');
+    case 'notRepository':
+      return vscode.l10n.t('git does not see a repository there');
+    default:
+      return vscode.l10n.t('git could not run');
+  }
 }
 
 /** Refreshes asked for while a deployment does not show yet (3 s apart). */
@@ -112,6 +129,8 @@ export class DeployCommands implements IDisposable {
   /** Services (and environments) with an action being sent: a second click does nothing. */
   readonly #inFlight = new Set<string>();
   readonly #follows = new Set<IDisposable>();
+  /** Environment modes read by this feature (a tree row or a scan may be hours old). */
+  readonly #modes = new EnvironmentModes();
 
   constructor(private readonly deps: DeployDeps) {}
 
@@ -165,13 +184,21 @@ export class DeployCommands implements IDisposable {
     return client;
   }
 
-  /** The environment's name and mode, read when the caller did not know them (tree service rows, variables targets). */
+  /**
+   * The environment's name and mode as Qovery says now: what the caller knew (a tree row, a workspace
+   * scan) may be hours old, so the mode is read again unless this feature read it in the last minutes.
+   */
   async #withEnvironment<T extends EnvironmentTarget>(client: QoveryClient, target: T): Promise<T> {
-    if (target.environmentMode && target.environmentName) {
-      return target;
+    let facts = this.#modes.fresh(target.environmentId);
+    if (!facts) {
+      const environment = (await listEnvironments(client, target.projectId)).find((e) => e.id === target.environmentId);
+      facts = { name: environment?.name, mode: typeof environment?.mode === 'string' ? environment.mode : undefined };
+      if (environment) {
+        this.#modes.remember(target.environmentId, facts);
+      }
     }
-    const environment = (await listEnvironments(client, target.projectId)).find((e) => e.id === target.environmentId);
-    return { ...target, environmentName: target.environmentName ?? environment?.name, environmentMode: target.environmentMode ?? (environment?.mode) };
+    // Not found in its project: the mode stays unknown (and is confirmed as production).
+    return { ...target, environmentName: facts.name ?? target.environmentName, environmentMode: facts.mode };
   }
 
   /** Runs `task` unless one runs for `key` already. */
@@ -231,7 +258,7 @@ export class DeployCommands implements IDisposable {
       }
       let choice: { commitId?: string; imageTag?: string; what?: string } = {};
       if (verb === 'deploy') {
-        const chosen = commitId ? { commitId, what: shortSha(commitId) } : await this.#chooseVersion(api, target, folder);
+        const chosen = commitId ? { commitId, what: shortSha(commitId) } : await this.#chooseVersion(api, client, target, folder);
         if (!chosen) {
           return;
         }
@@ -246,65 +273,37 @@ export class DeployCommands implements IDisposable {
     });
   }
 
+  /** What the service is built from: known from a tree row, else read from the environment's services. */
+  async #buildSource(client: QoveryClient, target: DeployTarget): Promise<BuildSource | undefined> {
+    if (target.buildSource) {
+      return target.buildSource;
+    }
+    if (target.serviceType === 'APPLICATION' || target.serviceType === 'DATABASE') {
+      return buildSourceOf(target.serviceType, {});
+    }
+    const service = (await listServices(client, target.environmentId)).find((s) => s.id === target.serviceId);
+    return buildSourceOf(target.serviceType, service);
+  }
+
   /** The commit (or image tag) a deploy sends; undefined when the user gave up. */
-  async #chooseVersion(api: DeployApi, target: DeployTarget, folder: FolderLink | undefined): Promise<{ commitId?: string; imageTag?: string; what?: string } | undefined> {
+  async #chooseVersion(api: DeployApi, client: QoveryClient, target: DeployTarget, folder: FolderLink | undefined): Promise<{ commitId?: string; imageTag?: string; what?: string } | undefined> {
     const p = this.deps.ui.prompter;
-    switch (target.serviceType) {
-      case 'APPLICATION': {
-        let commits: Q.Commit[];
-        try {
-          commits = await p.progress(vscode.l10n.t('Qovery: reading the commits Qovery sees…'), () => api.commits(target.serviceId));
-        } catch (error) {
-          this.#failed(error, target.serviceName);
-          return undefined;
-        }
-        const dirty = folder?.head ? await isDirty(folder.folder.uri.fsPath) : false;
-        const decided = chooseCommit(folder?.head, dirty, commits);
-        const useLatest = (latest: Q.Commit | undefined) => (latest ? vscode.l10n.t('Deploy {0}', commitText(latest)) : undefined);
-        switch (decided.kind) {
-          case 'head':
-            return { commitId: decided.commit.git_commit_id, what: commitText(decided.commit) };
-          case 'dirty': {
-            const head = vscode.l10n.t('Deploy HEAD {0}', shortSha(decided.head.git_commit_id));
-            const latest = useLatest(decided.latest);
-            const answer = await p.warn(
-              vscode.l10n.t('Qovery: the working tree has uncommitted changes; they are not deployed. Qovery can deploy the committed HEAD {0}.', commitText(decided.head)),
-              { modal: true },
-              ...[head, latest].filter((a): a is string => a !== undefined),
-            );
-            return answer === head ? { commitId: decided.head.git_commit_id, what: commitText(decided.head) } : answer && decided.latest ? { commitId: decided.latest.git_commit_id, what: commitText(decided.latest) } : undefined;
-          }
-          case 'notVisible': {
-            const latest = useLatest(decided.latest);
-            const branch = folder?.link?.git.branch;
-            const answer = await p.warn(
-              branch
-                ? vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees on branch {1}: push it first.', shortSha(decided.head), branch)
-                : vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees: push it first.', shortSha(decided.head)),
-              {},
-              ...(latest ? [latest] : []),
-            );
-            return answer && decided.latest ? { commitId: decided.latest.git_commit_id, what: commitText(decided.latest) } : undefined;
-          }
-          case 'noHead': {
-            if (commits.length === 0) {
-              void p.warn(vscode.l10n.t('Qovery: Qovery sees no commit on the branch of {0}.', target.serviceName), {});
-              return undefined;
-            }
-            const picked = await p.quickPick(
-              commits.map((c) => ({ label: commitText(c), description: [c.author_name, c.created_at ? new Date(c.created_at).toLocaleString() : ''].filter(Boolean).join(' · '), commit: c })),
-              { title: vscode.l10n.t('Qovery: deploy which commit of {0}?', target.serviceName), placeHolder: vscode.l10n.t('The commits Qovery sees on the service\'s branch, newest first') },
-            );
-            return picked && { commitId: picked.commit.git_commit_id, what: commitText(picked.commit) };
-          }
-        }
-        return undefined;
-      }
-      case 'CONTAINER':
-      case 'JOB': {
+    let source: BuildSource | undefined;
+    try {
+      source = await this.#buildSource(client, target);
+    } catch (error) {
+      this.#failed(error, target.serviceName);
+      return undefined;
+    }
+    switch (source?.kind) {
+      case 'git':
+        return this.#chooseCommit(api, target, folder);
+      case 'image': {
+        // The tag it runs is offered; a container needs one, an image job may keep its own (empty).
         const tag = await p.inputBox({
           title: vscode.l10n.t('Qovery: deploy {0}', target.serviceName),
           prompt: target.serviceType === 'CONTAINER' ? vscode.l10n.t('The image tag to deploy') : vscode.l10n.t('The image tag to deploy (empty: the current one)'),
+          value: source.tag,
           ignoreFocusOut: true,
           validateInput: (v) => (target.serviceType === 'CONTAINER' && v.trim() === '' ? vscode.l10n.t('Enter an image tag.') : undefined),
         });
@@ -313,15 +312,85 @@ export class DeployCommands implements IDisposable {
         }
         return { imageTag: tag.trim() || undefined, what: tag.trim() ? vscode.l10n.t('tag {0}', tag.trim()) : undefined };
       }
+      case undefined:
+        if (target.serviceType === 'CONTAINER') {
+          void p.warn(vscode.l10n.t('Qovery: could not read which image {0} runs.', target.serviceName), {});
+          return undefined;
+        }
+        return {};
       default:
         return {};
     }
   }
 
+  /**
+   * The commit a git-built service (application, git job, helm from git, terraform) deploys: HEAD when
+   * the workspace is linked to it, Qovery sees it and the tree is clean; otherwise the user decides.
+   */
+  async #chooseCommit(api: DeployApi, target: DeployTarget, folder: FolderLink | undefined): Promise<{ commitId?: string; what?: string } | undefined> {
+    const p = this.deps.ui.prompter;
+    let commits: Q.Commit[];
+    try {
+      commits = await p.progress(vscode.l10n.t('Qovery: reading the commits Qovery sees…'), () => api.commits(target.serviceType, target.serviceId));
+    } catch (error) {
+      this.#failed(error, target.serviceName);
+      return undefined;
+    }
+    const tree = folder?.head ? await workingTree(folder.folder.uri.fsPath) : undefined;
+    if (tree?.kind === 'unknown') {
+      this.deps.log.warn(`Deploy: the working tree of ${folder?.folder.name ?? ''} could not be checked (${tree.reason}).`);
+    }
+    const decided = chooseCommit(folder?.head, tree === undefined ? false : tree.kind === 'unknown' ? 'unknown' : tree.kind === 'dirty', commits);
+    const useLatest = (latest: Q.Commit | undefined) => (latest ? vscode.l10n.t('Deploy {0}', commitText(latest)) : undefined);
+    switch (decided.kind) {
+      case 'head':
+        return { commitId: decided.commit.git_commit_id, what: commitText(decided.commit) };
+      case 'dirty':
+      case 'unchecked': {
+        const head = vscode.l10n.t('Deploy HEAD {0}', shortSha(decided.head.git_commit_id));
+        const latest = useLatest(decided.latest);
+        const message =
+          decided.kind === 'dirty'
+            ? vscode.l10n.t('Qovery: the working tree has uncommitted changes; they are not deployed. Qovery can deploy the committed HEAD {0}.', commitText(decided.head))
+            : vscode.l10n.t(
+                'Qovery: the working tree could not be checked for uncommitted changes ({0}); any there are not deployed. Qovery can deploy the committed HEAD {1}.',
+                uncheckedReason(tree ?? { kind: 'unknown', reason: 'failed' }),
+                commitText(decided.head),
+              );
+        const answer = await p.warn(message, { modal: true }, ...[head, latest].filter((a): a is string => a !== undefined));
+        return answer === head ? { commitId: decided.head.git_commit_id, what: commitText(decided.head) } : answer && decided.latest ? { commitId: decided.latest.git_commit_id, what: commitText(decided.latest) } : undefined;
+      }
+      case 'notVisible': {
+        const latest = useLatest(decided.latest);
+        const branch = folder?.link?.git.branch;
+        const answer = await p.warn(
+          branch
+            ? vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees on branch {1}: push it first.', shortSha(decided.head), branch)
+            : vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees: push it first.', shortSha(decided.head)),
+          {},
+          ...(latest ? [latest] : []),
+        );
+        return answer && decided.latest ? { commitId: decided.latest.git_commit_id, what: commitText(decided.latest) } : undefined;
+      }
+      case 'noHead': {
+        if (commits.length === 0) {
+          void p.warn(vscode.l10n.t('Qovery: Qovery sees no commit on the branch of {0}.', target.serviceName), {});
+          return undefined;
+        }
+        const picked = await p.quickPick(
+          commits.map((c) => ({ label: commitText(c), description: [c.author_name, c.created_at ? new Date(c.created_at).toLocaleString() : ''].filter(Boolean).join(' · '), commit: c })),
+          { title: vscode.l10n.t('Qovery: deploy which commit of {0}?', target.serviceName), placeHolder: vscode.l10n.t('The commits Qovery sees on the service\'s branch, newest first') },
+        );
+        return picked && { commitId: picked.commit.git_commit_id, what: commitText(picked.commit) };
+      }
+    }
+  }
+
   /** A modal confirmation for production (service, environment, commit) and for every Stop. */
   async #confirm(verb: ServiceVerb | EnvironmentVerb | 'cancel', target: EnvironmentTarget & { serviceName?: string }, version?: string): Promise<boolean> {
-    // A mode that could not be read is treated as production: asking once too often is the safe side.
-    const production = target.environmentMode === 'PRODUCTION' || target.environmentMode === undefined;
+    // Any mode not known to be safe (PRODUCTION in any spelling, a new mode, one that could not be read)
+    // is confirmed: asking once too often is the safe side.
+    const production = isProductionLike(target.environmentMode);
     if (!production && verb !== 'stop') {
       return true;
     }
@@ -898,7 +967,7 @@ export class DeployCommands implements IDisposable {
       actions.push({ label: vscode.l10n.t('$(output) Show Deployment Logs'), run: () => this.#showLogs(target, executionId) });
     }
     const commit = picked.commit;
-    if (commit && target.serviceType === 'APPLICATION') {
+    if (commit && target.serviceType !== 'CONTAINER' && target.serviceType !== 'DATABASE') {
       actions.push({ label: vscode.l10n.t('$(rocket) Deploy This Commit ({0})', shortSha(commit.git_commit_id)), run: () => this.deploy(target, commit.git_commit_id) });
     }
     if (commit?.commit_page_url && /^https:\/\//i.test(commit.commit_page_url)) {

@@ -5,6 +5,7 @@ import { cleanMessage } from '../api/errors';
 import type { L10n } from '../tree/present';
 import { stateLabel } from '../tree/present';
 import { isMovingState } from '../workspace/environmentStatus';
+import type { BuildSource } from './actions';
 
 export type ServiceType = 'APPLICATION' | 'CONTAINER' | 'DATABASE' | 'JOB' | 'HELM' | 'TERRAFORM';
 export type ServiceVerb = 'deploy' | 'redeploy' | 'restart-service' | 'stop';
@@ -21,6 +22,8 @@ export interface DeployTarget {
   serviceId: string;
   serviceName: string;
   serviceType: ServiceType;
+  /** What it is built from, when the caller knew (a tree row); read from Qovery otherwise. */
+  buildSource?: BuildSource;
 }
 
 export interface EnvironmentTarget {
@@ -97,12 +100,14 @@ export type CommitChoice =
   | { kind: 'head'; commit: Q.Commit }
   /** HEAD is visible but the tree has uncommitted changes: HEAD (without them) or the latest. */
   | { kind: 'dirty'; head: Q.Commit; latest?: Q.Commit }
+  /** HEAD is visible but git could not tell whether the tree is clean (not found, too slow): ask. */
+  | { kind: 'unchecked'; head: Q.Commit; latest?: Q.Commit }
   /** HEAD is not among them (not pushed, another branch): only the latest can be offered. */
   | { kind: 'notVisible'; head: string; latest?: Q.Commit }
   /** No local HEAD for this service (not the linked one): the latest Qovery sees. */
   | { kind: 'noHead'; latest?: Q.Commit };
 
-export function chooseCommit(head: string | undefined, dirty: boolean, commits: readonly Q.Commit[]): CommitChoice {
+export function chooseCommit(head: string | undefined, dirty: boolean | 'unknown', commits: readonly Q.Commit[]): CommitChoice {
   const latest = commits[0];
   if (!head) {
     return { kind: 'noHead', latest };
@@ -111,6 +116,9 @@ export function chooseCommit(head: string | undefined, dirty: boolean, commits: 
   const found = commits.find((c) => c.git_commit_id === head);
   if (!found) {
     return { kind: 'notVisible', head, latest };
+  }
+  if (dirty === 'unknown') {
+    return { kind: 'unchecked', head: found, latest: latest === found ? undefined : latest };
   }
   return dirty ? { kind: 'dirty', head: found, latest: latest === found ? undefined : latest } : { kind: 'head', commit: found };
 }

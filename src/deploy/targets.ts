@@ -1,6 +1,7 @@
 // What a deploy command was given, read by shape (tree rows are made by another chunk, so `instanceof`
 // cannot be used): a service or environment row, the variables feature's `VariableTarget`, the
 // workspace link's `ServiceCandidate`, or a target of this feature. No `vscode`.
+import { buildSourceOf } from './actions';
 import { serviceTypeOf, type DeployTarget, type EnvironmentTarget } from './model';
 
 type Obj = Record<string, unknown>;
@@ -14,7 +15,9 @@ export function serviceTargetOf(arg: unknown): DeployTarget | undefined {
   if (typeof a.key === 'string' && a.key.startsWith('service:') && service) {
     const type = serviceTypeOf(service.service_type);
     const [organizationId, projectId, environmentId, id, name] = [str(a.organizationId), str(a.projectId), str(a.environmentId), str(service.id), str(service.name)];
-    return type && organizationId && projectId && environmentId && id && name ? { organizationId, projectId, environmentId, serviceId: id, serviceName: name, serviceType: type } : undefined;
+    return type && organizationId && projectId && environmentId && id && name
+      ? { organizationId, projectId, environmentId, serviceId: id, serviceName: name, serviceType: type, buildSource: buildSourceOf(type, service) }
+      : undefined;
   }
   // A VariableTarget of a service (the variables feature's Redeploy).
   if (str(a.scope) && str(a.serviceId) && str(a.environmentId)) {

@@ -6,8 +6,9 @@ import { errorKind } from '../api/errors';
 import { getServiceStatuses, listEnvironments, listEnvironmentStatuses, listProjects, listServices } from '../api/explorer';
 import type { Environment, EnvironmentServiceStatuses, EnvironmentStatus, Project, Service, ServiceStatus } from '../api/types';
 import type { Logger } from '../logger';
-import { CONSOLE_URL, DataNode, type QoveryNode } from './nodes';
-import { byDisplayName, indexById, indexServiceStatuses, presentEnvironment, presentProject, presentService, serviceTypeSegment, type RowPresentation } from './present';
+import { consoleUrl } from '../consoleLinks';
+import { DataNode, type QoveryNode } from './nodes';
+import { byDisplayName, indexById, indexServiceStatuses, presentEnvironment, presentProject, presentService, type RowPresentation } from './present';
 import type { ChildLevel, LevelSource } from './provider';
 import { serviceScopeOf, type VariableTarget } from '../variables/model';
 import { VariablesNode } from '../variables/nodes';
@@ -31,7 +32,7 @@ class ProjectNode extends DataNode {
   ) {
     super();
     this.key = `project:${project.id}`;
-    this.resource = { id: project.id, name: project.name, consoleUrl: `${CONSOLE_URL}/organization/${organizationId}/project/${project.id}` };
+    this.resource = { id: project.id, name: project.name, consoleUrl: consoleUrl({ organizationId, projectId: project.id }) };
   }
   present(): RowPresentation {
     return presentProject(this.project, vscode.l10n);
@@ -63,7 +64,7 @@ class EnvironmentNode extends DataNode {
     this.resource = {
       id: environment.id,
       name: environment.name,
-      consoleUrl: `${CONSOLE_URL}/organization/${organizationId}/project/${projectId}/environment/${environment.id}`,
+      consoleUrl: consoleUrl({ organizationId, projectId, environmentId: environment.id }),
     };
   }
   present(): RowPresentation {
@@ -85,13 +86,7 @@ class ServiceNode extends DataNode {
   ) {
     super();
     this.key = `service:${service.id}`;
-    const environmentUrl = `${CONSOLE_URL}/organization/${organizationId}/project/${projectId}/environment/${environmentId}`;
-    const type = serviceTypeSegment(service);
-    this.resource = {
-      id: service.id,
-      name: service.name,
-      consoleUrl: type ? `${environmentUrl}/${type}/${service.id}/general` : environmentUrl,
-    };
+    this.resource = { id: service.id, name: service.name, consoleUrl: consoleUrl({ organizationId, projectId, environmentId, serviceId: service.id }) };
   }
   present(): RowPresentation {
     // A service with variables (every type but databases) opens on its "Variables" row.

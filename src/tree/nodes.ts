@@ -2,10 +2,10 @@ import * as vscode from 'vscode';
 import { errorKind } from '../api/errors';
 import type { Organization } from '../api/types';
 import { Commands } from '../commands/registry';
+import { consoleUrl } from '../consoleLinks';
 import { errorText, timeOfDay } from '../format';
 import { presentOrganization, presentUnrenderable, type RowPresentation } from './present';
 
-export const CONSOLE_URL = 'https://console.qovery.com';
 
 /** A row of the Qovery explorer. `key` is unique in the tree and stable across refreshes. */
 export abstract class QoveryNode {
@@ -66,7 +66,7 @@ export class OrganizationNode extends DataNode {
   constructor(readonly organization: Organization) {
     super();
     this.key = `org:${organization.id}`;
-    this.resource = { id: organization.id, name: organization.name, consoleUrl: `${CONSOLE_URL}/organization/${organization.id}` };
+    this.resource = { id: organization.id, name: organization.name, consoleUrl: consoleUrl({ organizationId: organization.id }) };
   }
   present(): RowPresentation {
     return presentOrganization(this.organization, vscode.l10n);

@@ -220,11 +220,6 @@ export function presentService(service: unknown, status: unknown, l10n: L10n): R
   };
 }
 
-/** The lower-case path segment of a service type in console links. */
-export function serviceTypeSegment(service: unknown): string | undefined {
-  return enumValue(asObject(service).service_type)?.toLowerCase();
-}
-
 export interface ApiTokenUse {
   /** The token of the active connection. */
   inUse: boolean;

@@ -15,6 +15,7 @@ import { actionLabel, runCommonAction, signalFrom, type Ui } from '../ui';
 import { VariablesApi } from './api';
 import { decodeDotenv, MAX_DOTENV_BYTES, writeDotenv, type DotenvProblem } from './dotenv';
 import { linkTarget, writeEnvFile } from './envFile';
+import { gitApi } from '../workspace/git';
 import { gitignoreLine, gitWouldTrack } from './git';
 import { checkKey, isOwnedHere, levelsOf, matchesFilter, originOf, overriddenIds, serviceScopeOf, sortVariables, type Level, type Variable, type VariableScope, type VariableTarget } from './model';
 import { VariableNode, variableOf, variablesKey, variablesTargetOf } from './nodes';
@@ -508,7 +509,7 @@ export class VariableCommands {
       () => true,
       () => false,
     );
-    const track = await gitWouldTrack(uri.fsPath);
+    const track = await gitWouldTrack(uri.fsPath, (await gitApi().catch(() => undefined))?.git?.path);
     if (track.tracked) {
       const ignore = vscode.l10n.t('Add to .gitignore and Write');
       const anyway = vscode.l10n.t('Write Anyway');

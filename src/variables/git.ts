@@ -1,16 +1,12 @@
 // Would git track this file? Asked of git itself (check-ignore, ls-files), so every .gitignore,
-// info/exclude and global exclude counts. No `vscode`.
-import { execFile } from 'node:child_process';
+// info/exclude and global exclude counts. Git runs by the absolute path VS Code's git uses. No `vscode`.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { runGit } from '../workspace/gitRun';
 
-function git(cwd: string, args: string[]): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd, timeout: 10_000, windowsHide: true }, (error, stdout) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
-      resolve({ code, stdout: String(stdout) });
-    });
-  });
+async function git(gitPath: string | undefined, cwd: string, args: string[]): Promise<{ code: number; stdout: string }> {
+  const run = await runGit(gitPath, cwd, args);
+  return run.kind === 'ran' ? { code: run.code, stdout: run.stdout } : { code: -1, stdout: '' };
 }
 
 export interface GitTracking {
@@ -22,24 +18,25 @@ export interface GitTracking {
   repository?: string;
 }
 
-export async function gitWouldTrack(file: string): Promise<GitTracking> {
+/** `gitPath`: the absolute path of the git VS Code runs (the git extension's `git.path`). */
+export async function gitWouldTrack(file: string, gitPath: string | undefined): Promise<GitTracking> {
   const dir = path.dirname(file);
   try {
     await fs.access(dir);
   } catch {
     return { tracked: false, committed: false };
   }
-  const top = await git(dir, ['rev-parse', '--show-toplevel']);
+  const top = await git(gitPath, dir, ['rev-parse', '--show-toplevel']);
   if (top.code !== 0) {
     return { tracked: false, committed: false };
   }
   const repository = top.stdout.trim();
   const name = path.basename(file);
-  const committed = (await git(dir, ['ls-files', '--error-unmatch', '--', name])).code === 0;
+  const committed = (await git(gitPath, dir, ['ls-files', '--error-unmatch', '--', name])).code === 0;
   if (committed) {
     return { tracked: true, committed: true, repository };
   }
-  const ignored = (await git(dir, ['check-ignore', '-q', '--', name])).code === 0;
+  const ignored = (await git(gitPath, dir, ['check-ignore', '-q', '--', name])).code === 0;
   return { tracked: !ignored, committed: false, repository };
 }
 

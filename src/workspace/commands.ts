@@ -1,13 +1,13 @@
 // Link Workspace to Service, Unlink Workspace, and the service item's menu.
 import * as vscode from 'vscode';
 import { Commands, executeCommand } from '../commands/registry';
-import { CONSOLE_URL } from '../tree/nodes';
+import { consoleUrl } from '../consoleLinks';
 import type { Ui } from '../ui';
 import { candidateItem, type CandidateItem, type FolderLink, type WorkspaceLinks } from './links';
 import { orderForPick, type ServiceCandidate } from './match';
 
 export function serviceConsoleUrl(c: ServiceCandidate): string {
-  return `${CONSOLE_URL}/organization/${c.organizationId}/project/${c.projectId}/environment/${c.environmentId}/${c.serviceType.toLowerCase()}/${c.serviceId}/general`;
+  return consoleUrl({ organizationId: c.organizationId, projectId: c.projectId, environmentId: c.environmentId, serviceId: c.serviceId });
 }
 
 export function workspaceCommands(links: WorkspaceLinks, ui: Ui) {

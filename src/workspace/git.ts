@@ -25,6 +25,8 @@ export interface GitRepository {
 }
 
 export interface GitApi {
+  /** The git VS Code runs: `path` is the absolute path of its executable (from `git.path` or found by the git extension). */
+  readonly git: { readonly path: string };
   readonly state: 'uninitialized' | 'initialized';
   readonly onDidChangeState: vscode.Event<'uninitialized' | 'initialized'>;
   readonly repositories: GitRepository[];

@@ -160,7 +160,7 @@ describe('deploy from the editor', function () {
     const warning = await waitFor('the conflict', () => prompter.shown.find((r) => r.kind === 'warn'));
     assert.strictEqual(warning.message, 'Qovery: a deployment is already running in staging.');
     assert.deepStrictEqual(warning.actions, ['Follow', 'Cancel Deployment']);
-    assert.strictEqual(posts(/redeploy$/).length, 1, 'sent once, never retried');
+    assert.deepStrictEqual(posts(/\/deploy$/).map((r) => [r.path, r.body]), [[`/application/${DEMO.services.stagingWeb}/deploy`, undefined]], 'sent once, never retried, as a deploy with no body');
     assert.strictEqual(api.session.state.status, 'signedIn');
   });
 
@@ -359,6 +359,30 @@ describe('deploy from the editor', function () {
     } finally {
       server.deployments.leaveOut(mysql, false);
     }
+  });
+
+  it('Redeploy (as the variables feature offers it) and Redeploy Environment: POST .../deploy with no body, never a /redeploy route', async () => {
+    await vscode.commands.executeCommand(Commands.redeploy, variableTarget(service, 'admin-dashboard', environment, DEMO.projects.internalTools));
+    assert.deepStrictEqual(posts(/./).map((r) => [r.path, r.body]), [[`/application/${service}/deploy`, undefined]]);
+    await waitFor('the redeploy outcome', () => prompter.messages('info').find((m) => m.startsWith('Qovery: admin-dashboard is')), 20_000);
+    await settled();
+    server.clearLog();
+    const row = { key: `env:${environment}`, organizationId: DEMO.organizations.acme, projectId: DEMO.projects.internalTools, environment: { id: environment, name: 'development', mode: 'DEVELOPMENT' } };
+    await vscode.commands.executeCommand(Commands.redeployEnvironment, row);
+    assert.deepStrictEqual(posts(/./).map((r) => r.path), [`/environment/${environment}/deploy`]);
+    await waitFor('the environment outcome', () => prompter.messages().find((m) => m.startsWith('Qovery: development')), 20_000);
+    assert.deepStrictEqual(server.deployments.redeployCalls(), []);
+  });
+
+  it('an environment row that says DEVELOPMENT while Qovery now says PRODUCTION: the mode is read again and the modal asks; declined, nothing is sent', async () => {
+    const production = DEMO.environments.storefrontProduction;
+    const stale = { key: `env:${production}`, organizationId: DEMO.organizations.acme, projectId: DEMO.projects.storefront, environment: { id: production, name: 'production', mode: 'DEVELOPMENT' } };
+    await vscode.commands.executeCommand(Commands.deployEnvironment, stale);
+    const confirm = prompter.shown.find((r) => r.kind === 'warn');
+    assert.ok(confirm, JSON.stringify(prompter.shown));
+    assert.strictEqual((confirm.options as vscode.MessageOptions).modal, true);
+    assert.ok(confirm.message.includes('PRODUCTION'), confirm.message);
+    assert.deepStrictEqual(posts(/./), []);
   });
 
   it('deploys an environment from its row and follows every service', async () => {

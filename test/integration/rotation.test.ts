@@ -287,6 +287,18 @@ describe('token rotation', function () {
       assert.ok(!server.requests.some((r) => r.method === 'DELETE'));
     });
 
+    it('a connection whose token is a policy API token (never in the API token list): picking it says why it cannot be rotated, and nothing changes', async () => {
+      const connection = await signIn();
+      const report = await rotate('ci-deploy-policy');
+      const pick = prompter.shown.find((s) => s.kind === 'quickPick')!;
+      assert.ok(pick.actions.some((a) => a === '$(shield) ci-deploy-policy'), pick.actions.join(' | '));
+      assert.strictEqual(report.outcome, 'failed', JSON.stringify(report));
+      assert.match(String(report.detail), /uses the policy API token "ci-deploy-policy"\. Qovery lists policy tokens apart/);
+      assert.ok(server.requests.some((r) => r.method === 'GET' && r.path === `/organization/${ACME}/policyApiToken`));
+      assert.ok(!server.requests.some((r) => r.method !== 'GET'));
+      await expectUnchanged(connection.id);
+    });
+
     it('changes nothing when the confirmation is cancelled', async () => {
       const connection = await signIn();
       const report = await rotate('vscode-demo-admin', undefined);

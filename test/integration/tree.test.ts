@@ -341,7 +341,7 @@ describe('the Organizations view', function () {
     assert.strictEqual(await vscode.env.clipboard.readText(), 'storefront');
     assert.strictEqual(
       web.node.resource?.consoleUrl,
-      `https://console.qovery.com/organization/${DEMO.organizations.acme}/project/${DEMO.projects.storefront}/environment/${DEMO.environments.storefrontProduction}/application/${DEMO.services.storefrontWeb}/general`,
+      `https://console.qovery.com/organization/${DEMO.organizations.acme}/project/${DEMO.projects.storefront}/environment/${DEMO.environments.storefrontProduction}/service/${DEMO.services.storefrontWeb}`,
     );
     assert.strictEqual(org.node.resource?.consoleUrl, `https://console.qovery.com/organization/${DEMO.organizations.acme}`);
     const commands = (vscode.extensions.getExtension('qovery-community.qovery')!.packageJSON as { contributes: { menus: { commandPalette: { command: string; when: string }[] } } }).contributes.menus.commandPalette;

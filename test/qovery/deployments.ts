@@ -75,6 +75,22 @@ const TYPE_SEGMENT: Record<string, ServiceType> = {
   terraform: 'TERRAFORM',
 };
 
+/** The repository and branch a service is built from, when it is built from git. */
+export function gitOf(service: ServiceRecord): { repository: string; branch: string } | undefined {
+  const source = service.source;
+  switch (source.type) {
+    case 'APPLICATION':
+      return { repository: source.repository, branch: source.branch };
+    case 'JOB':
+    case 'HELM':
+      return source.git && { repository: source.git.repository, branch: source.git.branch };
+    case 'TERRAFORM':
+      return { repository: source.repository, branch: 'main' };
+    default:
+      return undefined;
+  }
+}
+
 export const isMoving = (state: StateEnum): boolean => /(ING|QUEUED)$/.test(state) && state !== 'WAITING_RUNNING';
 export const isFinal = (state: StateEnum): boolean => !isMoving(state);
 
@@ -129,6 +145,8 @@ export class DeploymentStore {
   /** Starts above the seeded deployment logs' execution numbers (`<environment id>-7`), so ids never collide. */
   #executions = 100;
   #disposed = false;
+  /** Every call of a `/redeploy` route, "POST /application/{id}/redeploy": legacy, no Qovery client sends them (a test asserts none is sent). */
+  readonly #redeployCalls: string[] = [];
 
   constructor(
     private readonly account: QoveryAccount,
@@ -149,13 +167,27 @@ export class DeploymentStore {
     return this.#deployments;
   }
 
-  /** The commits Qovery sees on the service's branch, newest first (the last 100). */
+  /**
+   * The `/redeploy` routes called so far ("POST /application/{id}/redeploy", "POST /environment/{id}/redeploy").
+   * The real service still answers them, but they are legacy (application, container, database: to be
+   * decommissioned, qovery-cli#247), the console's Restart (job, helm, terraform) or Terraform's restart
+   * (environment): what the extension calls Redeploy must never reach them.
+   */
+  redeployCalls(): readonly string[] {
+    return this.#redeployCalls;
+  }
+
+  /**
+   * The commits Qovery sees on the branch of a git-built service (an application, a job built from git,
+   * a helm chart from git, a terraform service), newest first (the last 100); none for the others.
+   */
   commits(serviceId: string): Commit[] {
     const chain = this.#chain(serviceId);
-    if (!chain || chain.service.source.type !== 'APPLICATION') {
+    const git = chain && gitOf(chain.service);
+    if (!chain || !git) {
       return [];
     }
-    const { repository, branch } = chain.service.source;
+    const { repository, branch } = git;
     const start = Date.parse(chain.service.lastDeployedAt ?? chain.service.createdAt);
     const seeded = MESSAGES.map((message, i): Commit => {
       // The second one is what the service runs (shapes.ts derives deployed_commit_id the same way).
@@ -180,7 +212,7 @@ export class DeploymentStore {
   /** A commit pushed to the service's branch: Qovery sees it from now on. */
   pushCommit(serviceId: string, commit: { sha: string; message?: string; author?: string; failsBuild?: boolean }): void {
     const chain = this.#chain(serviceId);
-    const repository = chain?.service.source.type === 'APPLICATION' ? chain.service.source.repository : 'unknown/unknown';
+    const repository = (chain && gitOf(chain.service)?.repository) ?? 'unknown/unknown';
     const list = this.#pushed.get(serviceId) ?? [];
     list.unshift({
       git_commit_id: commit.sha,
@@ -337,6 +369,9 @@ export class DeploymentStore {
   /** POST /{type}/{id}/deploy | redeploy | restart-service | stop */
   serviceAction(principal: Principal, typeSegment: string, serviceId: string, verb: string, body: unknown): [number, Status] {
     const chain = this.#require(principal, typeSegment, serviceId);
+    if (verb === 'redeploy') {
+      this.#redeployCalls.push(`POST /${typeSegment}/${serviceId}/redeploy`);
+    }
     const { service } = chain;
     const type = service.source.type;
     const action: DeploymentAction = verb === 'stop' ? 'STOP' : verb === 'restart-service' ? 'RESTART' : 'DEPLOY';
@@ -348,7 +383,10 @@ export class DeploymentStore {
     let imageTag: string | undefined;
     if (verb === 'deploy') {
       const fields = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
-      if (type === 'APPLICATION') {
+      if (type === 'APPLICATION' && body === undefined) {
+        // No body (the console's Redeploy): the commit deployed last, as a redeploy.
+        commit = this.commits(serviceId).find((c) => c.git_commit_id === (this.latest(serviceId)?.commit?.git_commit_id ?? sha(serviceId)));
+      } else if (type === 'APPLICATION') {
         if (typeof fields.git_commit_id !== 'string' || fields.git_commit_id === '') {
           throw new DeploymentProblem(400, 'git_commit_id is required.');
         }
@@ -356,11 +394,23 @@ export class DeploymentStore {
         if (!commit) {
           throw new DeploymentProblem(400, `Commit ${fields.git_commit_id} is not among the commits Qovery sees on the branch of ${service.name}.`);
         }
+      } else if (type === 'CONTAINER' && body === undefined) {
+        // No body (the console's Redeploy): the tag it runs.
+        imageTag = this.latest(serviceId)?.imageTag ?? (service.source.type === 'CONTAINER' ? service.source.tag : undefined);
       } else if (type === 'CONTAINER') {
         if (typeof fields.image_tag !== 'string' || fields.image_tag === '') {
           throw new DeploymentProblem(400, 'image_tag is required.');
         }
         imageTag = fields.image_tag;
+      } else if (typeof fields.git_commit_id === 'string') {
+        // A git job, a helm chart from git, a terraform service: a commit Qovery sees on its branch.
+        if (typeof fields.image_tag === 'string') {
+          throw new DeploymentProblem(400, 'image_tag cannot be set with git_commit_id.');
+        }
+        commit = this.commits(serviceId).find((c) => c.git_commit_id === fields.git_commit_id);
+        if (!commit) {
+          throw new DeploymentProblem(400, `Commit ${fields.git_commit_id} is not among the commits Qovery sees on the branch of ${service.name}.`);
+        }
       } else if (typeof fields.image_tag === 'string') {
         imageTag = fields.image_tag;
       }
@@ -382,6 +432,9 @@ export class DeploymentStore {
 
   /** POST /environment/{id}/deploy | redeploy | stop */
   environmentAction(principal: Principal, environment: EnvironmentRecord, verb: 'deploy' | 'redeploy' | 'stop'): [number, unknown] {
+    if (verb === 'redeploy') {
+      this.#redeployCalls.push(`POST /environment/${environment.id}/redeploy`);
+    }
     this.#mayDeploy(principal, environment);
     const services = this.account.services(environment.id);
     if (services.some((s) => isMoving(this.overlay(s).state))) {
@@ -456,10 +509,10 @@ export class DeploymentStore {
     return [202, undefined];
   }
 
-  /** GET /application/{id}/commit */
-  listCommits(principal: Principal, serviceId: string): [number, { results: Commit[] }] {
-    this.#require(principal, 'application', serviceId);
-    return [200, { results: this.commits(serviceId) }];
+  /** GET /{application|job|helm|terraform}/{id}/commit (helm: `?of=chart`, its chart's repository; `of=values` has none here). */
+  listCommits(principal: Principal, serviceId: string, typeSegment = 'application', of?: string | null): [number, { results: Commit[] }] {
+    this.#require(principal, typeSegment, serviceId);
+    return [200, { results: typeSegment === 'helm' && of === 'values' ? [] : this.commits(serviceId) }];
   }
 
   /** GET /{type}/{id}/deploymentHistoryV2?pageSize= (newest first; seeded entries under the real ones). */

@@ -59,9 +59,16 @@ export type ServiceSource =
   | { type: 'APPLICATION'; repository: string; branch: string; port: number }
   | { type: 'CONTAINER'; image: string; tag: string; registry: RegistryRecord; port: number }
   | { type: 'DATABASE'; engine: DatabaseTypeEnum; version: string; mode: DatabaseModeEnum }
-  | { type: 'JOB'; schedule: { cron: string; timezone: string } | 'lifecycle'; image: string; tag: string; registry: RegistryRecord }
-  | { type: 'HELM'; chart: string; chartVersion: string; repository: HelmRepositoryRecord }
+  | { type: 'JOB'; schedule: { cron: string; timezone: string } | 'lifecycle'; image: string; tag: string; registry: RegistryRecord; git?: GitSourceRecord }
+  | { type: 'HELM'; chart: string; chartVersion: string; repository: HelmRepositoryRecord; git?: GitSourceRecord }
   | { type: 'TERRAFORM'; engine: TerraformEngineEnum; repository: string; rootPath: string };
+
+/** A job built from a Dockerfile in git (`source.docker`), or a helm chart read from git (`source.git`). */
+export interface GitSourceRecord {
+  repository: string;
+  branch: string;
+  rootPath: string;
+}
 
 export interface RegistryRecord {
   id: string;

@@ -1,4 +1,5 @@
 // The API itself: routes, access rules and handlers, as a pure function from a request to a reply.
+import { IdKind, encodeId } from './ids';
 import { STATUS_CODES } from 'node:http';
 import type { OrganizationApiTokenCreate } from 'qovery-typescript-axios';
 import { authenticate, canManageApiTokens, canRead, type Credentials, type Principal } from './auth';
@@ -238,6 +239,23 @@ const ROUTES: readonly Route[] = [
     const tokens = call.context.tokens.list(org.id).filter((token) => !nameFilter || token.name.toLowerCase().includes(nameFilter));
     return list(tokens.map(apiTokenJson));
   }),
+  // Policy API tokens (an OPA policy attached): one per organization, listed apart and never among the API tokens.
+  route('GET', '/organization/{organizationId}/policyApiToken', (call) => {
+    const org = requireOrganization(call, call.params.organizationId);
+    const role = call.context.account.roles(org.id).find((r) => r.name === 'deployer');
+    return list([
+      {
+        id: encodeId(IdKind.apiToken, 0x70, org.index, 0xfe),
+        created_at: org.createdAt,
+        name: 'ci-deploy-policy',
+        description: 'CI deploys, staging only',
+        ...(role ? { role_id: role.id, role_name: role.name } : {}),
+        opa_policy: 'package qovery\ndefault allow := false\nallow if input.environment.mode == "STAGING"',
+        creator_name: null,
+        expires_at: null,
+      },
+    ]);
+  }),
   route('POST', '/organization/{organizationId}/apiToken', createApiToken),
   route('DELETE', '/organization/{organizationId}/apiToken/{apiTokenId}', (call) => {
     const org = requireTokenManager(call);
@@ -334,7 +352,9 @@ function deploymentRoutes(): Route[] {
   for (const type of ['application', 'container', 'helm']) {
     routes.push(route('GET', `/${type}/{serviceId}/link`, d((c) => store(c).links(c.principal, type, c.params.serviceId))));
   }
-  routes.push(route('GET', '/application/{serviceId}/commit', d((c) => store(c).listCommits(c.principal, c.params.serviceId))));
+  for (const type of ['application', 'job', 'helm', 'terraform']) {
+    routes.push(route('GET', `/${type}/{serviceId}/commit`, d((c) => store(c).listCommits(c.principal, c.params.serviceId, type, c.request.query.get('of')))));
+  }
   for (const verb of ['deploy', 'redeploy', 'stop'] as const) {
     routes.push(
       route('POST', `/environment/{environmentId}/${verb}`, d((c) => {

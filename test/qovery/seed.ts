@@ -17,6 +17,7 @@ import {
   rolesOf,
   type ClusterRecord,
   type EnvironmentRecord,
+  type GitSourceRecord,
   type OrganizationRecord,
   type ProjectRecord,
   type QoveryAccount,
@@ -30,8 +31,8 @@ type SeedSource =
   | { type: 'APPLICATION'; repository: string; branch: string; port: number }
   | { type: 'CONTAINER'; image: string; tag: string; registry: RegistryKey; port: number }
   | { type: 'DATABASE'; engine: DatabaseTypeEnum; version: string; mode: DatabaseModeEnum }
-  | { type: 'JOB'; schedule: { cron: string; timezone: string } | 'lifecycle'; image: string; tag: string; registry: RegistryKey }
-  | { type: 'HELM'; chart: string; chartVersion: string; repository: HelmRepositoryKey }
+  | { type: 'JOB'; schedule: { cron: string; timezone: string } | 'lifecycle'; image: string; tag: string; registry: RegistryKey; git?: GitSourceRecord }
+  | { type: 'HELM'; chart: string; chartVersion: string; repository: HelmRepositoryKey; git?: GitSourceRecord }
   | { type: 'TERRAFORM'; engine: TerraformEngineEnum; repository: string; rootPath: string };
 
 interface SeedService {
@@ -87,6 +88,17 @@ const cronJob = (cron: string, image: string, tag: string): SeedSource => ({
 });
 const lifecycleJob = (image: string, tag: string): SeedSource => ({ type: 'JOB', schedule: 'lifecycle', image, tag, registry: 'github' });
 const helm = (chart: string, chartVersion: string, repository: HelmRepositoryKey): SeedSource => ({ type: 'HELM', chart, chartVersion, repository });
+/** A cron job built from a Dockerfile in git (`source.docker`): it deploys a commit, like an application. */
+const gitCronJob = (cron: string, repository: string, branch: string, rootPath: string): SeedSource => ({
+  type: 'JOB',
+  schedule: { cron, timezone: 'Europe/Paris' },
+  image: repository,
+  tag: 'latest',
+  registry: 'github',
+  git: { repository, branch, rootPath },
+});
+/** A chart read from git (`source.git`). */
+const gitHelm = (chart: string, repository: string, branch: string, rootPath: string): SeedSource => ({ type: 'HELM', chart, chartVersion: '0.1.0', repository: 'bitnami', git: { repository, branch, rootPath } });
 const terraform = (repository: string, rootPath: string, engine: TerraformEngineEnum = 'TERRAFORM'): SeedSource => ({
   type: 'TERRAFORM',
   engine,
@@ -265,6 +277,8 @@ const DEMO_SEED = [
               { key: 'hackScraper', name: 'scraper', state: 'CANCELED', deployment: 'OUT_OF_DATE', source: lifecycleJob('alex/scraper', '0.2.0') },
               { key: 'hackUptime', name: 'uptime-kuma', state: 'STOPPED', deployment: 'UP_TO_DATE', source: helm('uptime-kuma', '2.21.2', 'uptimeKuma') },
               { key: 'hackDns', name: 'dns-records', state: 'READY', deployment: 'NEVER_DEPLOYED', source: terraform('alex/infra', '/dns') },
+              { key: 'hackDigest', name: 'weekly-digest', state: 'DEPLOYED', deployment: 'UP_TO_DATE', source: gitCronJob('0 8 * * 1', 'alex/digest', 'main', '/') },
+              { key: 'hackCharts', name: 'bot-chart', state: 'DEPLOYED', deployment: 'UP_TO_DATE', source: gitHelm('bot', 'alex/charts', 'main', '/bot') },
             ],
           },
         ],

@@ -379,7 +379,9 @@ export function serviceJson(service: ServiceRecord): ListServicesByEnvironmentId
         max_duration_seconds: 300,
         port: null,
         healthchecks: {},
-        source: { image: { image_name: source.image, tag: source.tag, registry_id: source.registry.id, registry: registryJson(source.registry) } },
+        source: source.git
+          ? { docker: { git_repository: gitRepository(source.git.repository, source.git.branch, source.git.rootPath, service.id), dockerfile_path: 'Dockerfile' } }
+          : { image: { image_name: source.image, tag: source.tag, registry_id: source.registry.id, registry: registryJson(source.registry) } },
       };
       return source.schedule === 'lifecycle'
         ? { ...job, job_type: 'LIFECYCLE', schedule: { on_start: { arguments: ['migrate'] }, lifecycle_type: 'GENERIC' } }
@@ -397,13 +399,15 @@ export function serviceJson(service: ServiceRecord): ListServicesByEnvironmentId
         timeout_sec: 600,
         auto_preview: false,
         auto_deploy: false,
-        source: {
-          repository: {
-            chart_name: source.chart,
-            chart_version: source.chartVersion,
-            repository: { id: source.repository.id, name: source.repository.name, url: source.repository.url },
-          },
-        },
+        source: source.git
+          ? { git: { git_repository: gitRepository(source.git.repository, source.git.branch, source.git.rootPath, service.id) } }
+          : {
+              repository: {
+                chart_name: source.chart,
+                chart_version: source.chartVersion,
+                repository: { id: source.repository.id, name: source.repository.name, url: source.repository.url },
+              },
+            },
         arguments: ['--wait'],
         allow_cluster_wide_resources: false,
         values_override: { set: [], set_string: [], set_json: [], file: null },

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { schemeFor } from '../../api/token';
 import type { OrganizationApiToken, QoveryClient } from '../../api';
+import type { OrganizationPolicyApiToken } from '../../api/types';
 import { pickOrganization, pickRole } from '../../commands/pickers';
 import { errorText } from '../../format';
 import { readSettings } from '../../config';
@@ -10,6 +11,7 @@ import type { Logger } from '../../logger';
 import { signalFrom, type Ui } from '../../ui';
 import type { SessionManager } from '../session';
 import type { ConnectionInfo } from '../tokenStore';
+import { tokenInUse, type ListedToken } from './policyTokens';
 import { kindOf } from './saga';
 import type { RotationPlan, RotationReport } from './model';
 import { readTokenRecord, tokenIdOf } from './records';
@@ -79,9 +81,18 @@ export class RotationPlanner {
       old = { id: known.id, name: known.name ?? undefined };
       oldRole = known.role_id ?? undefined;
     } else {
-      const picked = await this.#pickOldToken(connection, tokens);
+      // A policy API token never shows in the API token list: asked apart, so the user learns why.
+      const policyTokens = await this.#policyTokens(client, organizationId);
+      const inUse = tokenInUse(connection.tokenId, tokens, policyTokens);
+      if (inUse.kind === 'policyToken') {
+        return this.#policyToken(connection, inUse.token);
+      }
+      const picked = await this.#pickOldToken(connection, tokens, policyTokens ?? []);
       if (picked === undefined) {
         return this.#cancelled(connection);
+      }
+      if (picked !== 'none' && 'policy' in picked) {
+        return this.#policyToken(connection, picked.policy);
       }
       if (picked !== 'none') {
         old = { id: picked.id, name: picked.name ?? undefined };
@@ -147,7 +158,28 @@ export class RotationPlanner {
     return picked ?? this.#cancelled(connection);
   }
 
-  async #pickOldToken(connection: ConnectionInfo, tokens: OrganizationApiToken[]): Promise<OrganizationApiToken | 'none' | undefined> {
+  /** The organization's policy API tokens, or undefined when they cannot be read (a role that may not, an older API). */
+  async #policyTokens(client: QoveryClient, organizationId: string): Promise<OrganizationPolicyApiToken[] | undefined> {
+    try {
+      return await client.listPolicyApiTokens(organizationId);
+    } catch (error) {
+      this.log.info(`Token rotation: the policy API tokens could not be listed (${errorText(error)}).`);
+      return undefined;
+    }
+  }
+
+  #policyToken(connection: ConnectionInfo, token: ListedToken): RotationReport {
+    return this.#failed(
+      connection,
+      vscode.l10n.t(
+        '"{0}" uses the policy API token "{1}". Qovery lists policy tokens apart from the API tokens and this extension cannot rotate or delete them: replace it in the Qovery console (organization settings, API tokens)',
+        connection.name,
+        token.name ?? token.id,
+      ),
+    );
+  }
+
+  async #pickOldToken(connection: ConnectionInfo, tokens: OrganizationApiToken[], policyTokens: readonly OrganizationPolicyApiToken[] = []): Promise<OrganizationApiToken | { policy: OrganizationPolicyApiToken } | 'none' | undefined> {
     const sorted = tokens.slice().sort((a, b) => Number(b.name === connection.tokenName) - Number(a.name === connection.tokenName) || (a.name ?? '').localeCompare(b.name ?? ''));
     const items: (vscode.QuickPickItem & { token?: OrganizationApiToken })[] = sorted.map((t) => ({
       label: t.name ?? t.id,
@@ -155,8 +187,15 @@ export class RotationPlanner {
       detail: [t.description ?? '', t.id].filter(Boolean).join(' · '),
       token: t,
     }));
-    items.push({ label: vscode.l10n.t('$(circle-slash) None of these: rotate without revoking the old token') });
-    const picked = await this.ui.prompter.quickPick(items, {
+    // Shown so that a connection using one finds it, and is told why it cannot be rotated here.
+    const policyItems: (vscode.QuickPickItem & { policy: OrganizationPolicyApiToken })[] = policyTokens.map((t) => ({
+      label: `$(shield) ${t.name ?? t.id}`,
+      description: vscode.l10n.t('policy API token · cannot be rotated here'),
+      detail: t.id,
+      policy: t,
+    }));
+    const none: vscode.QuickPickItem = { label: vscode.l10n.t('$(circle-slash) None of these: rotate without revoking the old token') };
+    const picked = await this.ui.prompter.quickPick<vscode.QuickPickItem & { token?: OrganizationApiToken; policy?: OrganizationPolicyApiToken }>([...items, ...policyItems, none], {
       title: vscode.l10n.t('Qovery: Which token does "{0}" use?', connection.name),
       placeHolder: vscode.l10n.t('Qovery does not tell which token is in use. Pick it so that it can be revoked once the new one works.'),
       matchOnDescription: true,
@@ -166,6 +205,6 @@ export class RotationPlanner {
     if (!picked) {
       return undefined;
     }
-    return picked.token ?? 'none';
+    return picked.policy ? { policy: picked.policy } : (picked.token ?? 'none');
   }
 }

@@ -39,7 +39,7 @@ describe('deploy: the API calls against the test server and the spec', function 
   }
 
   it('deploys a commit Qovery sees: queued, building, deploying, deployed; each step told to onStep with the execution id', async () => {
-    const commits = await admin.commits(admin2);
+    const commits = await admin.commits('APPLICATION', admin2);
     assert.ok(commits.length >= 5);
     const status = await admin.serviceAction('APPLICATION', admin2, 'deploy', { git_commit_id: commits[0].git_commit_id });
     assert.equal(status.state, 'DEPLOYMENT_QUEUED');
@@ -197,7 +197,6 @@ describe('deploy: the API calls against the test server and the spec', function 
       'GET GET /application/{applicationId}/link',
       'GET GET /helm/{helmId}/link',
       'POST POST /application/{applicationId}/deploy',
-      'POST POST /application/{applicationId}/redeploy',
       'POST POST /application/{applicationId}/restart-service',
       'POST POST /database/{databaseId}/deploy',
       'POST POST /database/{databaseId}/restart-service',

@@ -36,6 +36,13 @@ describe('deploy: the pure rules', () => {
     assert.deepEqual(chooseCommit('local', false, []), { kind: 'notVisible', head: 'local', latest: undefined });
   });
 
+  it('a tree git could not check is never taken as clean: HEAD is offered after a question', () => {
+    const list = [commit('c3'), commit('c2')];
+    assert.deepEqual(chooseCommit('c2', 'unknown', list), { kind: 'unchecked', head: list[1], latest: list[0] });
+    assert.deepEqual(chooseCommit('c3', 'unknown', list), { kind: 'unchecked', head: list[0], latest: undefined });
+    assert.deepEqual(chooseCommit('local', 'unknown', list), { kind: 'notVisible', head: 'local', latest: list[0] });
+  });
+
   it('knows final states as Qovery\'s CLI does: READY, RECAP, UNAVAILABLE and WAITING_* are not done', () => {
     for (const s of ['DEPLOYED', 'STOPPED', 'RESTARTED', 'DELETED', 'CANCELED', 'BUILD_ERROR', 'DEPLOYMENT_ERROR', 'STOP_ERROR', 'DELETE_ERROR', 'RESTART_ERROR']) {
       assert.ok(isFinalState(s), s);
@@ -154,7 +161,11 @@ describe('deploy: what a command was given', () => {
   const ids = { organizationId: 'o', projectId: 'p', environmentId: 'e' };
   it('reads a service row, a VariableTarget, a ServiceCandidate and a target of its own', () => {
     const expected = { ...ids, serviceId: 's', serviceName: 'web', serviceType: 'APPLICATION' };
-    assert.deepEqual(serviceTargetOf({ key: 'service:s', ...ids, service: { id: 's', name: 'web', service_type: 'APPLICATION' } }), expected);
+    assert.deepEqual(serviceTargetOf({ key: 'service:s', ...ids, service: { id: 's', name: 'web', service_type: 'APPLICATION' } }), { ...expected, buildSource: { kind: 'git' } });
+    // A tree row knows what its service is built from: a git job deploys a commit, an image job a tag.
+    const job = (source: unknown) => serviceTargetOf({ key: 'service:j', ...ids, service: { id: 'j', name: 'etl', service_type: 'JOB', source } })?.buildSource;
+    assert.deepEqual(job({ docker: { git_repository: { url: 'https://github.com/a/b.git' } } }), { kind: 'git' });
+    assert.deepEqual(job({ image: { image_name: 'a/etl', tag: '0.9.3' } }), { kind: 'image', tag: '0.9.3' });
     assert.deepEqual(serviceTargetOf({ scope: 'APPLICATION', parentId: 's', name: 'web', ...ids, serviceId: 's' }), expected);
     const candidate = { ...ids, serviceId: 's', serviceName: 'web', serviceType: 'APPLICATION', environmentName: 'production', environmentMode: 'PRODUCTION', organizationName: 'Acme', projectName: 'store', git: {} };
     const fromCandidate = serviceTargetOf(candidate);
