@@ -119,13 +119,16 @@ describe('names with link syntax in messages', function () {
     assertNoLink(prompter);
   });
 
-  it('deploy: an environment deployed from its row is named as plain text from the start to the outcome', async () => {
+  it('deploy: an environment deployed from its row is named as plain text from the start to the outcome', async function () {
+    this.timeout(90_000);
     const prompter = new ScriptedPrompter();
     api.ui.prompter = prompter;
     const environment = DEMO.environments.toolsDevelopment;
     const row = { key: `env:${environment}`, organizationId: DEMO.organizations.acme, projectId: DEMO.projects.internalTools, environment: { id: environment, name: developmentName, mode: 'DEVELOPMENT' } };
     await vscode.commands.executeCommand(Commands.deployEnvironment, row);
-    await waitFor('the outcome', () => prompter.messages().find((m) => m.startsWith('Qovery: dev (x) (command:workbench.action.quit)')), 30_000);
+    await waitFor('the outcome', () => prompter.messages().find((m) => m.startsWith('Qovery: dev (x) (command:workbench.action.quit)')), 60_000).catch((e: Error) => {
+      throw new Error(`${e.message}; shown: ${JSON.stringify(prompter.shown.map((r) => r.message))}; reported: ${JSON.stringify(prompter.reported)}`);
+    });
     await waitFor('every follow to end', () => api.chunks.get('deploy').commands.following === 0, 30_000);
     assertNoLink(prompter);
   });
