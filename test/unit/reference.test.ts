@@ -152,11 +152,109 @@ function valuesNamed(name: string, sources: ReadonlyMap<string, string>): { valu
   return undefined;
 }
 
+/** The members of the union a name is declared with (`verb: ServiceVerb`) in the code before it. */
+function unionOf(name: string, before: string, sources: ReadonlyMap<string, string>): string[] | undefined {
+  const declared = [...before.matchAll(new RegExp(`\\b${name}\\??\\s*:\\s*([A-Z][\\w]*)\\b`, 'g'))].pop();
+  const v = declared && valuesNamed(declared[1], sources);
+  return v && v.every ? v.values : undefined;
+}
+
+/** A function of src/ that builds a path, or a segment of one. */
+export type PathFunction = (...args: unknown[]) => unknown;
+export type PathFunctions = (name: string) => PathFunction | undefined;
+
+/**
+ * The function exported under `name` by a module of src/, loaded from its build (`out/src/...js`, built
+ * with the tests from the same sources): its answers are the paths the extension sends.
+ */
+export function compiledFunctions(sources: ReadonlyMap<string, string>): PathFunctions {
+  return (name) => {
+    const exporting = new RegExp(`export\\s+(?:(?:async\\s+)?function\\s+|const\\s+)${name}\\b`);
+    const file = [...sources].find(([, src]) => exporting.test(src))?.[0];
+    if (!file) {
+      return undefined;
+    }
+    const built = path.join(ROOT, 'out', file.replace(/\.ts$/, '.js'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fn: unknown = (require(built) as Record<string, unknown>)[name];
+    if (typeof fn !== 'function') {
+      throw new Error(`${file} declares ${name}, but its build ${built} exports no function of that name: run npm run build-tests`);
+    }
+    return fn as PathFunction;
+  };
+}
+
+/** The arguments of a call, split at its top-level commas. */
+function argumentsOf(list: string): string[] {
+  const args: string[] = [];
+  let i = 0;
+  while (list.slice(i).trim() !== '') {
+    const end = skipCode(list, i, ',');
+    args.push(list.slice(i, end).trim());
+    i = end + 1;
+  }
+  return args;
+}
+
+const paramName = (expr: string): string => (/^(?:id|encodeURIComponent)\((.+)\)$/.exec(expr)?.[1] ?? expr).replace(/^.*\./, '').replace(/\W/g, '') || 'id';
+
+interface Evaluated {
+  /** What the function gave, for each combination of the members of its arguments' unions. */
+  results: { value: unknown; given: string }[];
+  /** The markers passed for the other arguments (ids), and the name each one is shown with. */
+  ids: Map<string, string>;
+}
+
+/**
+ * What `fn(a, b)` gives for every member of the unions its arguments are declared with (`type:
+ * ServiceType`), as the function of src/ computes it; the other arguments stand for ids, passed as
+ * markers. Undefined when fn is not a function of src/, or (`unionNeeded`, a hole of a template) when no
+ * argument is typed as a union: `${id(serviceId)}` is an id.
+ */
+function evaluated(expr: string, before: string, sources: ReadonlyMap<string, string>, functions: PathFunctions, unionNeeded = true): Evaluated | undefined {
+  const call = /^([A-Za-z_$][\w$]*)\(([^]*)\)$/.exec(expr);
+  if (!call) {
+    return undefined;
+  }
+  const args = argumentsOf(call[2]);
+  const unions = args.map((a) => (/^[A-Za-z_$][\w$]*$/.test(a) ? unionOf(a, before, sources) : undefined));
+  if (unionNeeded && unions.every((u) => u === undefined)) {
+    return undefined;
+  }
+  const fn = functions(call[1]);
+  if (!fn) {
+    return undefined;
+  }
+  const ids = new Map<string, string>();
+  let combos: { values: unknown[]; given: string[] }[] = [{ values: [], given: [] }];
+  args.forEach((a, i) => {
+    const members = unions[i];
+    const marker = `qoveryPathParam${i}`;
+    if (!members) {
+      ids.set(marker, paramName(a));
+    }
+    combos = combos.flatMap((c) =>
+      members ? members.map((m) => ({ values: [...c.values, m], given: [...c.given, `${a} = '${m}'`] })) : [{ values: [...c.values, marker], given: c.given }],
+    );
+  });
+  return { results: combos.map((c) => ({ value: fn(...c.values), given: c.given.join(', ') })), ids };
+}
+
 /**
  * A hole of a path: `${SEGMENTS[type]}` is one of SEGMENTS' values (not every type has every endpoint),
- * `${verb}` with `verb: ServiceVerb` is each of that union (each one is a request), anything else an id.
+ * `${verb}` with `verb: ServiceVerb` is each of that union (each one is a request), `${fn(verb)}` is each
+ * segment the function of src/ gives for the members of that union (each one is a request), anything
+ * else an id.
  */
-function segmentOf(expr: string, before: string, sources: ReadonlyMap<string, string>): Segment {
+function segmentOf(expr: string, before: string, sources: ReadonlyMap<string, string>, functions: PathFunctions): Segment {
+  const computed = evaluated(expr, before, sources, functions);
+  if (computed) {
+    const bad = computed.results.find((r) => typeof r.value !== 'string' || !/^[^/?]+$/.test(r.value));
+    if (bad) {
+      throw new Error(`\${${expr}} gives ${JSON.stringify(bad.value)} for ${bad.given}: not a path segment`);
+    }
+    return { alts: [...new Set(computed.results.map((r) => r.value as string))], every: true, name: expr };
+  }
   const indexed = /^([A-Z_][A-Z0-9_]*)\[[^\]]+\]$/.exec(expr);
   if (indexed) {
     const v = valuesNamed(indexed[1], sources);
@@ -171,8 +269,7 @@ function segmentOf(expr: string, before: string, sources: ReadonlyMap<string, st
       return { alts: v.values, every: v.every, name: expr };
     }
   }
-  const id = /^(?:id|encodeURIComponent)\((.+)\)$/.exec(expr)?.[1] ?? expr;
-  return { param: id.replace(/^.*\./, '').replace(/\W/g, '') || 'id' };
+  return { param: paramName(expr) };
 }
 
 const isHole = (p: string | { expr: string }): p is { expr: string } => typeof p !== 'string';
@@ -180,7 +277,13 @@ const isHole = (p: string | { expr: string }): p is { expr: string } => typeof p
 const CALL = /\.(?:(get)\(|(?:send|request)\(\s*'([A-Z]+)'\s*,)\s*$/;
 
 /** Requests found in one file's source (exported for the tests of the reader itself). */
-export function requestsIn(file: string, src: string, sources: ReadonlyMap<string, string>, roots: ReadonlySet<string> = new Set()): SourceRequest[] {
+export function requestsIn(
+  file: string,
+  src: string,
+  sources: ReadonlyMap<string, string>,
+  roots: ReadonlySet<string> = new Set(),
+  functions: PathFunctions = compiledFunctions(sources),
+): SourceRequest[] {
   const found: SourceRequest[] = [];
   const websocket = /websocket/i.test(src);
   for (const lit of literalsOf(src)) {
@@ -222,12 +325,76 @@ export function requestsIn(file: string, src: string, sources: ReadonlyMap<strin
           break; // `/commit${query}`: the rest is the query
         }
         flush();
-        segments.push(segmentOf(p.expr, before, sources));
+        segments.push(segmentOf(p.expr, before, sources, functions));
       }
     }
     flush();
     const line = before.split('\n').length;
     found.push({ method, segments, where: `${file}:${line}` });
+  }
+  return [...found, ...builtPathsIn(file, src, sources, functions)];
+}
+
+const CALL_OF_BUILT = /\.(?:(get)\(|(?:send|request)\(\s*'([A-Z]+)'\s*,)\s*([A-Za-z_$][\w$]*)\s*([(,)])/g;
+/** A function of src/ that builds a whole path is named so (`commitsPath`): `map.get(keyOf(x))` is no request. */
+const BUILDS_PATH = /^[A-Za-z_$][\w$]*Path\(/;
+
+/**
+ * Requests whose path a function of src/ named `...Path` builds: `client.get(commitsPath(type, id(s)), o)`,
+ * or `const path = commitsPath(...)` then `client.get(path, o)`. Each path the function gives for the
+ * members of its arguments' unions is a request (an undefined answer is none); its other arguments are ids.
+ */
+function builtPathsIn(file: string, src: string, sources: ReadonlyMap<string, string>, functions: PathFunctions): SourceRequest[] {
+  const found: SourceRequest[] = [];
+  for (const m of src.matchAll(CALL_OF_BUILT)) {
+    const at = m.index ?? 0;
+    const line = src.slice(0, at).split('\n').length;
+    if (/^\s*(?:\/\/|\*|\/\*)/.test(src.split('\n')[line - 1])) {
+      continue; // in a comment
+    }
+    let exprAt: number;
+    if (m[4] === '(') {
+      exprAt = at + m[0].length - m[3].length - 1;
+    } else {
+      // A name: the path it holds, when a function call gave it.
+      const held = [...src.slice(0, at).matchAll(new RegExp(`\\b(?:const|let)\\s+${m[3]}\\s*(?::[^=]+)?=\\s*(?=[A-Za-z_$][\\w$]*\\()`, 'g'))].pop();
+      if (!held) {
+        continue;
+      }
+      exprAt = (held.index ?? 0) + held[0].length;
+    }
+    const open = src.indexOf('(', exprAt);
+    const expr = src.slice(exprAt, skipCode(src, open + 1, ')') + 1);
+    if (!BUILDS_PATH.test(expr)) {
+      continue;
+    }
+    const computed = evaluated(expr, src.slice(0, exprAt), sources, functions, false);
+    if (!computed) {
+      continue;
+    }
+    for (const r of computed.results) {
+      if (r.value === undefined) {
+        continue;
+      }
+      if (typeof r.value !== 'string' || !r.value.startsWith('/')) {
+        throw new Error(`${file}:${line}: ${expr} gives ${JSON.stringify(r.value)} for ${r.given}: not a path`);
+      }
+      const segments = r.value
+        .split('?')[0]
+        .split('/')
+        .filter(Boolean)
+        .map((seg): Segment => {
+          const param = computed.ids.get(seg);
+          if (param) {
+            return { param };
+          }
+          if (seg.includes('qoveryPathParam')) {
+            throw new Error(`${file}:${line}: ${expr} gives the segment ${seg} for ${r.given}: an id inside a segment`);
+          }
+          return { lit: seg };
+        });
+      found.push({ method: m[1] ? 'GET' : m[2], segments, where: `${file}:${line}${r.given ? `, ${r.given}` : ''}` });
+    }
   }
   return found;
 }
@@ -428,6 +595,64 @@ describe('docs/qovery-api.md: the reference of every request', () => {
         `GET /job/{j}/fake (src/x.ts:1) has no row in ${TABLE_FILE}`,
         `${TABLE_FILE}:2 lists POST /environment/{id}/gone, which no request in src/ makes: remove the row, or mark it planned`,
       ]);
+    });
+
+    const typed = new Map([...sources, ['src/kinds.ts', "export type Kind = 'APPLICATION' | 'JOB' | 'DATABASE';"]]);
+    const functions: PathFunctions = (name) =>
+      ({
+        segmentOf: (v: unknown) => (v === 'stop' ? 'halt' : v === 'deploy' ? 'run' : v),
+        listPath: (k: unknown, i: unknown) => (k === 'DATABASE' ? undefined : `/${String(k).toLowerCase()}/${String(i)}/list?of=x`),
+        keyOf: (k: unknown) => `key-${String(k)}`,
+      })[name];
+
+    it('reads a hole computed by a function of src/ as each segment it gives for the members of its union', () => {
+      const code = "function f(verb: Verb) {\n  return this.client.send('POST', `/environment/${id(e)}/${segmentOf(verb)}`, undefined, o);\n}";
+      const found = requestsIn('src/x.ts', code, typed, new Set(), functions);
+      assert.deepStrictEqual(found.map((r) => shown(r.method, r.segments)), ['POST /environment/{e}/{segmentOf(verb)}']);
+      assert.deepStrictEqual(found[0].segments[2], { alts: ['run', 'halt'], every: true, name: 'segmentOf(verb)' });
+      const rows = rowsOf(['| `POST /environment/{id}/run` | in use |', '| `POST /environment/{id}/stop` | in use |'].join('\n'));
+      assert.deepStrictEqual(problems(found, rows), [
+        `POST /environment/{e}/halt (src/x.ts:2, segmentOf(verb) = 'halt') has no row in ${TABLE_FILE}`,
+        `${TABLE_FILE}:2 lists POST /environment/{id}/stop, which no request in src/ makes: remove the row, or mark it planned`,
+      ]);
+    });
+
+    it('reads a path built whole by a ...Path function, sent directly or kept in a const, for each member of its union', () => {
+      const code = [
+        'async function a(kind: Kind, serviceId: string) {',
+        '  const path = listPath(kind, id(serviceId));',
+        '  if (!path) { return; }',
+        '  return this.client.get(path, o);',
+        '}',
+        'async function b(kind: Kind) {',
+        "  await this.client.send('DELETE', listPath(kind, id(other)), undefined, o);",
+        '  return this.#cache.get(keyOf(kind));',
+        '}',
+        "// client.get(listPath(kind, id(x)))",
+      ].join('\n');
+      const found = requestsIn('src/x.ts', code, typed, new Set(), functions);
+      assert.deepStrictEqual(
+        found.map((r) => `${shown(r.method, r.segments)} (${r.where})`),
+        [
+          "GET /application/{serviceId}/list (src/x.ts:4, kind = 'APPLICATION')",
+          "GET /job/{serviceId}/list (src/x.ts:4, kind = 'JOB')",
+          "DELETE /application/{other}/list (src/x.ts:7, kind = 'APPLICATION')",
+          "DELETE /job/{other}/list (src/x.ts:7, kind = 'JOB')",
+        ],
+      );
+    });
+
+    it('runs the deploy segments and the commits path of the build of src/: Redeploy posts to /deploy', () => {
+      const real = sourcesOf(path.join(ROOT, 'src'));
+      const found = requestsIn('src/deploy/api.ts', real.get('src/deploy/api.ts') ?? '', real);
+      const segment = (name: string): string[] | undefined => {
+        const s = found.flatMap((r) => r.segments).find((x) => 'name' in x && x.name === name);
+        return s && 'alts' in s ? [...s.alts].sort() : undefined;
+      };
+      assert.deepStrictEqual(segment('serviceActionSegment(verb)'), ['deploy', 'restart-service', 'stop']);
+      assert.deepStrictEqual(segment('environmentActionSegment(verb)'), ['deploy', 'stop']);
+      const commits = found.map((r) => shown(r.method, r.segments)).filter((r) => r.endsWith('/commit'));
+      assert.deepStrictEqual(commits, ['GET /application/{serviceId}/commit', 'GET /job/{serviceId}/commit', 'GET /helm/{serviceId}/commit', 'GET /terraform/{serviceId}/commit']);
     });
   });
 });
