@@ -1,6 +1,7 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { probeActivation } from './support/activationProbe';
 
 // Compiled to out/test/unit: the repository root is three levels up.
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -87,5 +88,19 @@ describe('the names module (command ids and context keys)', () => {
       }
     }
     assert.deepStrictEqual(offenders, []);
+  });
+});
+
+describe('the manifest and the registered commands', function () {
+  // The production build of src/extension.ts is bundled, then activated with a stand-in vscode module.
+  this.timeout(30_000);
+
+  it('activate registers every command of package.json, each once, and no command package.json lacks', async () => {
+    const registered = (await probeActivation()).commands;
+    const twice = registered.filter((id, i) => registered.indexOf(id) !== i);
+    assert.deepStrictEqual(twice, [], 'commands registered more than once');
+    assert.deepStrictEqual(commandIds.filter((id) => !registered.includes(id)), [], 'commands of package.json that activate does not register');
+    assert.deepStrictEqual(registered.filter((id) => !commandIds.includes(id)), [], 'commands activate registers that package.json does not contribute');
+    assert.ok(registered.length >= 40, `only ${registered.length} commands registered: ${registered.join(', ')}`);
   });
 });
