@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'scripts/**', 'esbuild.mjs', 'eslint.config.mjs'] },
@@ -18,6 +19,22 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       curly: 'error',
     },
+  },
+  {
+    // No run-time import cycle in src/ (type-only imports are erased by the compiler, so the rule skips them).
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // The API client runs in plain Node (its tests are plain mocha): no vscode, not even its types.
+    files: ['src/api/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/api runs without VS Code: pass what it needs in from the caller.' }] }] },
   },
   {
     files: ['test/**/*.ts'],

@@ -10,10 +10,11 @@ import { readSettings } from './config';
 import { Logger } from './logger';
 import { StatusBar } from './statusBar';
 import type { OrganizationsTreeProvider } from './tree/provider';
-import { ExplorerView, VIEW_ID } from './tree/view';
+import { ExplorerView } from './tree/view';
 import type { QoveryNode } from './tree/nodes';
 import { Ui } from './ui';
-import { CHUNK_COMMANDS, Commands, registerCommand, type CommandId } from './commands/registry';
+import { CHUNK_COMMANDS, registerCommand } from './commands/registry';
+import { Commands, ContextKeys, setContext, VIEW_ID, type CommandId } from './contributions';
 
 /** The rotation journal in globalState: a rotation left unfinished by the last run is listed there. */
 const ROTATION_JOURNAL_KEY = 'qovery.rotations';
@@ -47,6 +48,12 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   const store = new TokenStore(context.secrets, context.globalState, log);
   // The API client (and its HTTP engine) is a chunk: it loads with the first request, after activation.
   const session = new SessionManager(store, log, (options) => chunks.get('api').createClient(options));
+  // The context keys of package.json's `when` clauses follow the session's state.
+  const publishState = session.onDidChange((state) => {
+    void setContext(ContextKeys.signedIn, state.status === 'signedIn');
+    void setContext(ContextKeys.state, state.status);
+    void setContext(ContextKeys.hasConnections, store.connections().length > 0);
+  });
   // The view is registered now; its rows and how they load come with the tree chunk, when first shown.
   const tree = new ExplorerView(() => chunks.get('tree').provider);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
@@ -85,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     log,
     store,
     session,
+    publishState,
     tree,
     view,
     statusBar,

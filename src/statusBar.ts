@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { describeSource, errorText, formatAge } from './format';
-import type { SessionManager, SessionState, SessionStatus } from './auth/session';
+import type { SessionManager, SessionState } from './auth/session';
 import { readSettings } from './config';
 import { Disposable } from './lifecycle';
-import { Commands } from './commands/registry';
+import { Commands, type SessionStatus } from './contributions';
 
 interface Look {
   text: string;

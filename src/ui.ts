@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Commands, executeCommand } from './commands/registry';
+import { Commands, executeCommand } from './contributions';
 import { noLinks } from './api/errors';
 
 /**

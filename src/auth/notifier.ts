@@ -1,5 +1,6 @@
 import { needsSetupFix, verificationFailure } from './messages';
-import type { SessionManager, SessionStatus } from './session';
+import type { SessionStatus } from '../contributions';
+import type { SessionManager } from './session';
 import { actionLabel, runCommonAction, type CommonAction, type Ui } from '../ui';
 import { Disposable } from '../lifecycle';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, executeCommand } from '../commands/registry';
+import { Commands, executeCommand } from '../contributions';
 import { readSettings } from '../config';
 import { formatAge } from '../format';
 import { SerialQueue } from '../serialQueue';

@@ -5,24 +5,12 @@ import type { FetchLike } from '../api/http';
 import type { AuthScheme } from '../api/token';
 import type { Organization } from '../api/types';
 import { readSettings, type Settings } from '../config';
-import { ContextKeys, setContext } from '../commands/registry';
+import type { SessionStatus } from '../contributions';
 import { CONFIRM_COOLDOWN_MS, Cooldown, rateLimitWaitMs } from './limits';
 import { apiProblem } from './messages';
 import type { Logger } from '../logger';
 import type { ConnectionInfo, TokenStore } from './tokenStore';
 import { Disposable, toDisposable } from '../lifecycle';
-
-export type SessionStatus =
-  | 'signedOut'
-  | 'checking'
-  | 'signedIn'
-  | 'invalidToken'
-  | 'forbidden'
-  | 'unreachable'
-  | 'rateLimited'
-  | 'misconfigured'
-  /** The API answered, but not with the organizations: a redirect elsewhere, a 404 (wrong path), a 5xx, garbage. */
-  | 'apiError';
 
 export interface SessionState {
   status: SessionStatus;
@@ -152,9 +140,6 @@ export class SessionManager extends Disposable {
       this.#clearRateLimit();
     }
     this.#state = { ...state, interactive: this.#interactive || undefined };
-    void setContext(ContextKeys.signedIn, state.status === 'signedIn');
-    void setContext(ContextKeys.state, state.status);
-    void setContext(ContextKeys.hasConnections, this.store.connections().length > 0);
     this.#changed.fire(this.#state);
   }
 

@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import type { StatusBar } from '../statusBar';
 import type { ExplorerView } from '../tree/view';
 import type { Ui } from '../ui';
-import type { CommandId } from '../commands/registry';
+import type { CommandId } from '../contributions';
 import type * as connections from './connections';
 import type * as tree from './tree';
 import type * as reminder from './reminder';

@@ -1,7 +1,7 @@
 // The deploy chunk: Deploy, Redeploy, Restart Service, Stop, the environment actions, Cancel
 // Deployment, Deployment History and Open Service URL, with live progress through the workspace
 // chunk's environment status service. Loaded when one of its commands first runs.
-import { Commands } from '../commands/registry';
+import { Commands } from '../contributions';
 import { DeployCommands } from '../deploy/commands';
 import type { QoveryClient } from '../api/client';
 import type { DeployTarget } from '../deploy/model';

@@ -1,7 +1,7 @@
 // The logs chunk: a deployment's log (and Qovery's explanation of a failure) and a service's live logs
 // over Qovery's websocket. The `ws` client is bundled here only, so activation never loads it.
 import WebSocket from 'ws';
-import { Commands } from '../commands/registry';
+import { Commands } from '../contributions';
 import { explainFailureOf } from '../logs/deployment';
 import type { DeploymentLogTarget } from '../logs/deploymentView';
 import { LogCommands } from '../logs/commands';

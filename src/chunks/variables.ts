@@ -6,7 +6,7 @@ import type { QoveryNode } from '../tree/nodes';
 import { VariableCommands } from '../variables/commands';
 import { serviceScopeOf, type VariableTarget } from '../variables/model';
 import * as vscode from 'vscode';
-import { Commands } from '../commands/registry';
+import { Commands } from '../contributions';
 import type { ChunkHandlers, Core } from './core';
 
 export function create(core: Core) {

@@ -6,7 +6,7 @@ import type { SessionManager } from '../auth/session';
 import type { SignInFlow } from '../auth/signIn';
 import type { Logger } from '../logger';
 import { actionLabel, runCommonAction, type Ui } from '../ui';
-import { Commands, executeCommand } from './registry';
+import { Commands, executeCommand } from '../contributions';
 
 export interface AuthCommandDeps {
   session: SessionManager;

@@ -1,64 +1,10 @@
 import * as vscode from 'vscode';
 import { isApiError } from '../api/errors';
 import { errorText } from '../format';
-import type { SessionStatus } from '../auth/session';
 import type { ChunkName } from '../chunks/core';
+import { Commands, type CommandId } from '../contributions';
 import type { Logger } from '../logger';
 import { actionLabel, runCommonAction, type Ui } from '../ui';
-
-/**
- * Every command id the extension contributes (package.json is the source of truth; a unit test
- * checks both lists match). Code outside this module names commands through this object only.
- */
-export const Commands = {
-  signIn: 'qovery.signIn',
-  addConnection: 'qovery.addConnection',
-  updateToken: 'qovery.updateToken',
-  switchConnection: 'qovery.switchConnection',
-  testAuthentication: 'qovery.testAuthentication',
-  signOut: 'qovery.signOut',
-  refresh: 'qovery.refresh',
-  showLog: 'qovery.showLog',
-  statusBarActions: 'qovery.statusBarActions',
-  refreshNode: 'qovery.refreshNode',
-  retryNode: 'qovery.retryNode',
-  openInConsole: 'qovery.openInConsole',
-  copyId: 'qovery.copyId',
-  copyName: 'qovery.copyName',
-  rotateToken: 'qovery.rotateToken',
-  createApiToken: 'qovery.createApiToken',
-  deleteApiToken: 'qovery.deleteApiToken',
-  linkWorkspace: 'qovery.linkWorkspace',
-  unlinkWorkspace: 'qovery.unlinkWorkspace',
-  workspaceActions: 'qovery.workspaceActions',
-  showVariables: 'qovery.showVariables',
-  addVariable: 'qovery.addVariable',
-  addSecret: 'qovery.addSecret',
-  editVariable: 'qovery.editVariable',
-  deleteVariable: 'qovery.deleteVariable',
-  overrideVariable: 'qovery.overrideVariable',
-  aliasVariable: 'qovery.aliasVariable',
-  filterVariables: 'qovery.filterVariables',
-  importEnv: 'qovery.importEnv',
-  pullEnv: 'qovery.pullEnv',
-  deploy: 'qovery.deploy',
-  redeploy: 'qovery.redeploy',
-  restartService: 'qovery.restartService',
-  stopService: 'qovery.stopService',
-  deployEnvironment: 'qovery.deployEnvironment',
-  redeployEnvironment: 'qovery.redeployEnvironment',
-  stopEnvironment: 'qovery.stopEnvironment',
-  cancelDeployment: 'qovery.cancelDeployment',
-  showDeploymentHistory: 'qovery.showDeploymentHistory',
-  openServiceUrl: 'qovery.openServiceUrl',
-  showDeploymentLogs: 'qovery.showDeploymentLogs',
-  showServiceLogs: 'qovery.showServiceLogs',
-  toggleLogsPause: 'qovery.toggleLogsPause',
-  filterLogsByPod: 'qovery.filterLogsByPod',
-  clearLogs: 'qovery.clearLogs',
-} as const;
-
-export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 /**
  * The commands whose code is in a chunk's `handlers` map, by chunk: activation registers each id, and
@@ -97,34 +43,6 @@ export const CHUNK_COMMANDS: readonly (readonly [ChunkName, readonly CommandId[]
   ],
   ['logs', [Commands.showDeploymentLogs, Commands.showServiceLogs, Commands.toggleLogsPause, Commands.filterLogsByPod, Commands.clearLogs]],
 ];
-
-
-/** Every context key the extension sets, for `when` clauses of package.json. */
-export const ContextKeys = {
-  signedIn: 'qovery.signedIn',
-  state: 'qovery.state',
-  hasConnections: 'qovery.hasConnections',
-  noOrganizations: 'qovery.noOrganizations',
-} as const;
-
-export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];
-
-/** The type of each context key's value. */
-export interface ContextValues {
-  'qovery.signedIn': boolean;
-  'qovery.state': SessionStatus;
-  'qovery.hasConnections': boolean;
-  'qovery.noOrganizations': boolean;
-}
-
-export function setContext<K extends ContextKey>(key: K, value: ContextValues[K]): Thenable<unknown> {
-  return vscode.commands.executeCommand('setContext', key, value);
-}
-
-/** Runs one of the extension's own commands. */
-export function executeCommand<T = unknown>(id: CommandId, ...args: unknown[]): Thenable<T> {
-  return vscode.commands.executeCommand<T>(id, ...args);
-}
 
 /** What the command wrapper needs to report a failure. */
 export interface CommandServices {

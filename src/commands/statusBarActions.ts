@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { SessionManager, SessionState } from '../auth/session';
 import { tooltipText } from '../statusBar';
 import type { Ui } from '../ui';
-import { Commands } from './registry';
+import { Commands } from '../contributions';
 
 interface Action extends vscode.QuickPickItem {
   command: string;

@@ -11,7 +11,7 @@ import type { ExplorerView } from '../tree/view';
 import { isApiTokenNode } from '../tree/tokens';
 import { askConnectionName, type Ui } from '../ui';
 import { pickOrganization, pickRole } from './pickers';
-import { Commands, executeCommand } from './registry';
+import { Commands, executeCommand } from '../contributions';
 
 /** What the token management commands need from the core of the extension. */
 export interface TokenCommandDeps {

@@ -8,7 +8,7 @@ import type { EnvironmentServiceStatuses } from '../api/types';
 import { cleanMessage, errorKind, isTransient } from '../api/errors';
 import { getServiceStatuses, listEnvironments, listServices } from '../api/explorer';
 import type { SessionManager } from '../auth/session';
-import { Commands, executeCommand } from '../commands/registry';
+import { Commands, executeCommand } from '../contributions';
 import { errorText } from '../format';
 import type { IDisposable } from '../lifecycle';
 import type { Logger } from '../logger';

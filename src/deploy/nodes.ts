@@ -2,7 +2,7 @@
 // a row offers what can be done with it (Show Deployment Logs, Deploy This Commit, Open Commit Page).
 import * as vscode from 'vscode';
 import type * as Q from 'qovery-typescript-axios';
-import { Commands } from '../commands/registry';
+import { Commands } from '../contributions';
 import { QoveryNode } from '../tree/nodes';
 import { historyRow, isErrorState, isFinalState, type DeployTarget, type HistoryRow } from './model';
 

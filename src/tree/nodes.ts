@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorKind } from '../api/errors';
 import type { Organization } from '../api/types';
-import { Commands } from '../commands/registry';
+import { Commands } from '../contributions';
 import { consoleUrl } from '../consoleLinks';
 import { errorText, timeOfDay } from '../format';
 import { presentOrganization, presentUnrenderable, type RowPresentation } from './present';

@@ -2,14 +2,13 @@ import * as vscode from 'vscode';
 import type { QoveryClient } from '../api/client';
 import { errorKind, isTransient } from '../api/errors';
 import type { SessionManager, SessionState } from '../auth/session';
-import { ContextKeys, setContext } from '../commands/registry';
+import { ContextKeys, setContext, VIEW_ID } from '../contributions';
 import type { Logger } from '../logger';
 import { timeOfDay } from '../format';
 import { apiTokensKey, ApiTokensNode, ErrorNode, InfoNode, OrganizationNode, StaleNode, type QoveryNode } from './nodes';
 import { byDisplayName, presentUnrenderable } from './present';
 import { Disposable } from '../lifecycle';
 
-import { VIEW_ID } from './view';
 const ROOT = 'root';
 
 interface Level {

@@ -3,8 +3,6 @@ import { Disposable, type IDisposable } from '../lifecycle';
 import type { QoveryNode } from './nodes';
 import type { OrganizationsTreeProvider } from './provider';
 
-export const VIEW_ID = 'qovery.organizations';
-
 /** Rows another feature puts above the organizations (the workspace link's "This Workspace"), and their children. */
 export interface TopRows {
   rows(): QoveryNode[];

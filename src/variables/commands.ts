@@ -6,7 +6,7 @@ import type { QoveryClient } from '../api/client';
 import { errorKind } from '../api/errors';
 import { listEnvironments, listProjects, listServices } from '../api/explorer';
 import type { SessionManager } from '../auth/session';
-import { Commands } from '../commands/registry';
+import { Commands } from '../contributions';
 import { errorText } from '../format';
 import type { Logger } from '../logger';
 import { InfoNode, type QoveryNode } from '../tree/nodes';

@@ -1,6 +1,6 @@
 // Link Workspace to Service, Unlink Workspace, and the service item's menu.
 import * as vscode from 'vscode';
-import { Commands, executeCommand } from '../commands/registry';
+import { Commands, executeCommand } from '../contributions';
 import { consoleUrl } from '../consoleLinks';
 import type { Ui } from '../ui';
 import { candidateItem, type CandidateItem, type FolderLink, type WorkspaceLinks } from './links';

@@ -1,7 +1,7 @@
 // The linked service's item in the status bar, beside the auth item: name, environment and state of
 // the service the active editor's folder deploys to, or "Link…" when there is none.
 import * as vscode from 'vscode';
-import { Commands } from '../commands/registry';
+import { Commands } from '../contributions';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
 import { stateLabel } from '../tree/present';

@@ -1,6 +1,6 @@
 // The "This Workspace" row at the top of the explorer: each folder's linked service and its state.
 import * as vscode from 'vscode';
-import { Commands } from '../commands/registry';
+import { Commands } from '../contributions';
 import { QoveryNode } from '../tree/nodes';
 import { stateColorId, stateLabel } from '../tree/present';
 import type { TopRows } from '../tree/view';

@@ -3,7 +3,7 @@
 // while `perf_hooks.monitorEventLoopDelay` watches this host's event loop and the heap is sampled.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/registry';
+import { Commands } from '../../src/contributions';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { LiveLogView } from '../../src/logs/liveView';
 import { setSetting, waitFor } from '../integration/helpers';

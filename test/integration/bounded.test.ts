@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/registry';
+import { Commands } from '../../src/contributions';
 import type { QoveryExtensionApi } from '../../src/extension';
 import { MAX_BUFFER_BYTES, MAX_LINE_CHARS } from '../../src/logs/live';
 import type { LiveLogView } from '../../src/logs/liveView';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/registry';
+import { Commands } from '../../src/contributions';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { DeploymentLogView } from '../../src/logs/deploymentView';
 import type { LiveLogView } from '../../src/logs/liveView';

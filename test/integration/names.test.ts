@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/registry';
+import { Commands } from '../../src/contributions';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { QoveryNode } from '../../src/tree/nodes';
 import { DEMO, demoAccount, startQoveryServer, type QoveryServer } from '../qovery';

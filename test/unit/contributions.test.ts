@@ -1,11 +1,12 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { probeActivation } from './support/activationProbe';
 
-// Compiled to out/test/unit/commands: the repository root is four levels up.
-const root = path.resolve(__dirname, '..', '..', '..', '..');
-const REGISTRY = path.join('src', 'commands', 'registry.ts');
-/** Files owned by the token rotation rewrite (issue 11): they move to the registry with that work. */
+// Compiled to out/test/unit: the repository root is three levels up.
+const root = path.resolve(__dirname, '..', '..', '..');
+const NAMES = path.join('src', 'contributions.ts');
+/** Files allowed to spell a name themselves (none today). */
 const NOT_YET_MIGRATED = new Set<string>();
 
 interface Manifest {
@@ -46,15 +47,15 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The `'qovery.x'` literals of one object in the registry's source, e.g. `Commands = { ... }`. */
+/** The `'qovery.x'` literals of one object in the source of the names module, e.g. `Commands = { ... }`. */
 function literalsOf(objectName: string): string[] {
-  const text = fs.readFileSync(path.join(root, REGISTRY), 'utf8');
+  const text = fs.readFileSync(path.join(root, NAMES), 'utf8');
   const body = new RegExp(`export const ${objectName} = \\{([^}]*)\\}`).exec(text)?.[1];
-  assert.ok(body, `${REGISTRY} declares ${objectName}`);
+  assert.ok(body, `${NAMES} declares ${objectName}`);
   return [...body.matchAll(/'(qovery\.[A-Za-z]+)'/g)].map((m) => m[1]);
 }
 
-describe('the command and context key registry', () => {
+describe('the names module (command ids and context keys)', () => {
   it('declares exactly the commands of package.json', () => {
     assert.deepStrictEqual(literalsOf('Commands').sort(), [...commandIds].sort());
   });
@@ -72,7 +73,7 @@ describe('the command and context key registry', () => {
     const names = [...new Set([...commandIds, ...literalsOf('ContextKeys')])];
     const offenders: string[] = [];
     for (const file of sourceFiles('src')) {
-      if (file === REGISTRY || NOT_YET_MIGRATED.has(file)) {
+      if (file === NAMES || NOT_YET_MIGRATED.has(file)) {
         continue;
       }
       const text = fs.readFileSync(path.join(root, file), 'utf8');
@@ -83,9 +84,23 @@ describe('the command and context key registry', () => {
         }
       }
       if (/registerCommand\(\s*['"`]/.test(text) || /executeCommand\(\s*['"`]setContext/.test(text)) {
-        offenders.push(`${file}: registers a command or sets a context key outside the registry`);
+        offenders.push(`${file}: registers a command or sets a context key outside the names module`);
       }
     }
     assert.deepStrictEqual(offenders, []);
+  });
+});
+
+describe('the manifest and the registered commands', function () {
+  // The production build of src/extension.ts is bundled, then activated with a stand-in vscode module.
+  this.timeout(30_000);
+
+  it('activate registers every command of package.json, each once, and no command package.json lacks', async () => {
+    const registered = (await probeActivation()).commands;
+    const twice = registered.filter((id, i) => registered.indexOf(id) !== i);
+    assert.deepStrictEqual(twice, [], 'commands registered more than once');
+    assert.deepStrictEqual(commandIds.filter((id) => !registered.includes(id)), [], 'commands of package.json that activate does not register');
+    assert.deepStrictEqual(registered.filter((id) => !commandIds.includes(id)), [], 'commands activate registers that package.json does not contribute');
+    assert.ok(registered.length >= 40, `only ${registered.length} commands registered: ${registered.join(', ')}`);
   });
 });
