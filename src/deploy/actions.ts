@@ -126,4 +126,9 @@ export class EnvironmentModes {
   remember(environmentId: string, facts: EnvironmentFacts): void {
     this.#read.set(environmentId, { ...facts, at: this.now() });
   }
+
+  /** Forgets every mode read (another connection, or another token, may see other facts). */
+  clear(): void {
+    this.#read.clear();
+  }
 }

@@ -132,7 +132,11 @@ export class DeployCommands implements IDisposable {
   /** Environment modes read by this feature (a tree row or a scan may be hours old). */
   readonly #modes = new EnvironmentModes();
 
-  constructor(private readonly deps: DeployDeps) {}
+  readonly #connection: IDisposable;
+
+  constructor(private readonly deps: DeployDeps) {
+    this.#connection = deps.session.onDidChangeConnection(() => this.#modes.clear());
+  }
 
   /** Deployments being followed now (tests wait for them to end). */
   get following(): number {
@@ -140,6 +144,7 @@ export class DeployCommands implements IDisposable {
   }
 
   dispose(): void {
+    this.#connection.dispose();
     for (const f of this.#follows) {
       f.dispose();
     }

@@ -133,3 +133,40 @@ describe('names with link syntax in messages', function () {
     assertNoLink(prompter);
   });
 });
+
+// The deploy feature keeps the environment names and modes it read for a few minutes: another connection
+// (another account, another token) must never be shown the names the previous one read.
+describe('names read for one connection', function () {
+  this.timeout(120_000);
+
+  it('are not shown for the next: an environment renamed on the new connection is named as Qovery says there', async () => {
+    const api = await extensionApi();
+    const prompter = new ScriptedPrompter();
+    const environment = DEMO.environments.toolsDevelopment;
+    const row = (name: string) => ({ key: `env:${environment}`, organizationId: DEMO.organizations.acme, projectId: DEMO.projects.internalTools, environment: { id: environment, name, mode: 'DEVELOPMENT' } });
+    const deployAndWait = async (server: QoveryServer, name: string, expected: string) => {
+      server.deployments.setTimings({ stepMs: 300 });
+      Object.values(server.tokens).forEach((t) => usedTokens.add(t));
+      await resetExtension(api);
+      await setSetting('apiUrl', server.url);
+      await signInWith(api, server.tokens.admin);
+      api.ui.prompter = prompter;
+      prompter.shown.length = 0;
+      await vscode.commands.executeCommand(Commands.deployEnvironment, row(name));
+      await waitFor(`the outcome naming ${expected}`, () => prompter.messages().find((m) => m.startsWith(`Qovery: ${expected} is`)), 60_000).catch((e: Error) => {
+        throw new Error(`${e.message}; shown: ${JSON.stringify(prompter.shown.map((r) => r.message))}`);
+      });
+      await waitFor('every follow to end', () => api.chunks.get('deploy').commands.following === 0, 30_000);
+    };
+    const plain = await startQoveryServer();
+    const other = await startQoveryServer({ account: renamed(demoAccount(), { [environment]: 'tools-dev' }) });
+    try {
+      await deployAndWait(plain, 'development', 'development');
+      await deployAndWait(other, 'development', 'tools-dev');
+    } finally {
+      await plain.close();
+      await other.close();
+      await resetExtension(api);
+    }
+  });
+});
