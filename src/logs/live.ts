@@ -369,7 +369,7 @@ export class LiveLogStream {
   #attempt = 0;
   /** When the upgrades of the last minute were sent (see upgradeWaitMs). */
   #upgrades: number[] = [];
-  /** Normal closes (1000) the view did not ask for, since it started or was restarted. */
+  /** Normal closes (1000) the view did not ask for, since it started, was restarted or last stayed connected STABLE_MS. */
   #normalCloses = 0;
   readonly #o: StreamOptions;
 
@@ -482,7 +482,7 @@ export class LiveLogStream {
     let openedAt: number | undefined;
     socket.on('open', () => {
       if (mine()) {
-        openedAt = Date.now();
+        openedAt = this.#now();
         this.#set({ kind: 'connected' });
       }
     });
@@ -535,6 +535,12 @@ export class LiveLogStream {
         this.#socket = undefined;
         const text = closeReasonText(reason);
         this.#o.onProblem?.(`The log stream was closed by the server with code ${code}${text ? `: ${text}` : ''}.`);
+        // A stream that worked for a while starts afresh: the back-off from its first step, and a normal
+        // close (a gateway redeploy) is routine again; one that drops at once keeps counting both.
+        if (openedAt !== undefined && this.#now() - openedAt > STABLE_MS) {
+          this.#failures = 0;
+          this.#normalCloses = 0;
+        }
         const outcome = closeOutcome(code, this.#normalCloses);
         if (code === CLOSE_NORMAL) {
           this.#normalCloses++;
@@ -542,10 +548,6 @@ export class LiveLogStream {
         if (outcome.kind === 'stop') {
           this.#set({ kind: 'stopped', reason: outcome.reason, closeCode: code });
           return;
-        }
-        // A stream that worked for a while starts the back-off again; one that drops at once keeps growing it.
-        if (openedAt !== undefined && Date.now() - openedAt > STABLE_MS) {
-          this.#failures = 0;
         }
         if (outcome.pace === 'slow') {
           this.#retry('the cluster of this service cannot be reached', true);

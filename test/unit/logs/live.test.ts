@@ -216,6 +216,54 @@ describe('live logs', () => {
       assert.deepEqual(closeOutcome(1000, 1), { kind: 'stop', reason: 'ended' });
     });
 
+    it('a normal close after a stable connection is routine again: a view open for hours survives each gateway redeploy (a fake clock)', async () => {
+      let now = 0;
+      const timers: { run: () => void; at: number }[] = [];
+      let socket: Record<string, (...a: unknown[]) => void> = {};
+      let upgrades = 0;
+      const s = new LiveLogStream({
+        url: 'ws://127.0.0.1:1',
+        authorization: () => Promise.resolve('Token x'),
+        connect: () => {
+          upgrades++;
+          const handlers: Record<string, (...a: unknown[]) => void> = {};
+          socket = handlers;
+          return { on: (event: string, l: (...a: unknown[]) => void) => void (handlers[event] = l), close: () => undefined, terminate: () => undefined } as unknown as SocketLike;
+        },
+        onMessage: () => undefined,
+        onState: () => undefined,
+        now: () => now,
+        setTimer: (run, ms) => timers.push({ run, at: now + ms }),
+        clearTimer: () => undefined,
+      });
+      // Open, stay up for `ms`, then the gateway closes with 1000: the state right after the close; a reconnect timer runs.
+      let sessions = 0;
+      const session = async (ms: number): Promise<StreamState> => {
+        const n = ++sessions;
+        await until(`upgrade ${n}`, () => upgrades >= n);
+        socket.open();
+        now += ms;
+        socket.close(1000, Buffer.alloc(0));
+        const after = s.state;
+        const t = timers.shift();
+        if (t) {
+          now = t.at;
+          t.run();
+        }
+        return after;
+      };
+      s.start();
+      // Three routine closes, each after an hour up: each is reconnected.
+      for (let i = 1; i <= 3; i++) {
+        const after = await session(3_600_000);
+        assert.equal(after.kind, 'waiting', `after close ${i}: ${JSON.stringify(after)}`);
+      }
+      // A close right after the reconnect (no stable connection since the last one) is the second in a row: it stops.
+      assert.deepEqual(await session(1000), { kind: 'stopped', reason: 'ended', closeCode: 1000 });
+      assert.equal(upgrades, 4);
+      s.close();
+    });
+
     it('at most 3 upgrades a minute: the fourth waits for the first to be a minute old', () => {
       assert.equal(upgradeWaitMs([], 1000), 0);
       assert.equal(upgradeWaitMs([0, 1000], 2000), 0);
