@@ -153,6 +153,43 @@ describe('live logs', () => {
       assert.equal(b.size, 1);
     });
 
+    it('counts the shown text it keeps with each line: its bytes are all it holds, never over the bound', () => {
+      const made: number[] = [];
+      const look = (l: LiveLogLine) => `${formatLine(l)} [as shown]`;
+      const format = (l: LiveLogLine) => {
+        made.push(l.at);
+        return look(l);
+      };
+      const raw = (n: number, pod = 'p') => JSON.stringify({ created_at: n, message: `${n}:${'q'.repeat(9_000)}`, pod_name: pod });
+      const texts = (b: LogBuffer) => b.lines().reduce((sum, l) => sum + l.text.length + l.pod.length, 0);
+      // Far from the bound: each line is formatted once, kept and counted.
+      const small = new LogBuffer(100, 1_000_000, format);
+      for (let i = 0; i < 5; i++) {
+        small.push(raw(i, i % 2 ? 'a' : 'b'));
+      }
+      const first = small.shown();
+      assert.deepEqual(first, small.lines().map(look));
+      assert.equal(small.bytes, texts(small) + first.reduce((sum, t) => sum + t.length, 0), 'the shown copies are counted');
+      made.length = 0;
+      assert.deepEqual(small.shown('a'), small.lines('a').map(look));
+      assert.equal(made.length, 0, 'kept: not formatted again');
+      // Near the bound: what is kept (texts and shown copies) stays within it, and every kept line is shown.
+      const b = new LogBuffer(1000, 100_000, format);
+      for (let i = 0; i < 50; i++) {
+        b.push(raw(i));
+        const shown = b.shown();
+        assert.deepEqual(shown, b.lines().map(look));
+        made.length = 0;
+        b.shown();
+        const kept = b.lines().filter((l) => !made.includes(l.at));
+        assert.equal(b.bytes, texts(b) + kept.reduce((sum, l) => sum + look(l).length, 0), `after ${i + 1} lines`);
+        assert.ok(b.bytes <= 100_000, `after ${i + 1} lines: ${b.bytes}`);
+      }
+      b.clear();
+      assert.equal(b.bytes, 0);
+      assert.deepEqual(b.shown(), []);
+    });
+
     it('keeps the newest line even when it alone passes the byte bound', () => {
       const b = new LogBuffer(10, 1000);
       b.push(JSON.stringify({ created_at: 1, message: 'a'.repeat(500), pod_name: 'p' }));
