@@ -121,16 +121,22 @@ type Slot = LiveLogLine | string | null | undefined;
 /** A raw message longer than this is parsed (and cut) as it arrives, not kept whole until shown. */
 const RAW_KEEP_CHARS = MAX_LINE_CHARS + 4096;
 
-/** What a kept slot counts towards the byte bound: its characters (ASCII logs: one byte each in UTF-8). */
-const sizeOf = (l: Slot): number => (typeof l === 'string' ? l.length : l ? l.text.length + l.pod.length : 0);
+/**
+ * What a kept slot counts towards the byte bound: its characters (ASCII logs: one byte each in UTF-8),
+ * and those of its shown text when that is kept too.
+ */
+const sizeOf = (l: Slot, shown: string | undefined): number => (typeof l === 'string' ? l.length : l ? l.text.length + l.pod.length : 0) + (shown?.length ?? 0);
 
 /**
  * The lines kept for the view: at most `max` lines and `maxBytes` of text, the oldest go first and
  * are counted. Messages are kept as their raw text and parsed only when shown (in a flood most of
- * them leave before that, unparsed); a long one is parsed and cut to MAX_LINE_CHARS at once.
+ * them leave before that, unparsed); a long one is parsed and cut to MAX_LINE_CHARS at once. A line's
+ * shown text (`format`) is made once and kept with it while that fits within `maxBytes`, and counted.
  */
 export class LogBuffer {
   #slots: Slot[];
+  /** The shown text of each slot, once made (see shown()). */
+  #shown: (string | undefined)[];
   /** The size (sizeOf) of each slot, so that dropping a line takes its share off `bytes`. */
   #sizes: Uint32Array;
   #start = 0;
@@ -149,8 +155,11 @@ export class LogBuffer {
   constructor(
     readonly max: number,
     readonly maxBytes = MAX_BUFFER_BYTES,
+    /** A line as the view shows it. */
+    readonly format: (l: LiveLogLine) => string = formatLine,
   ) {
     this.#slots = new Array<Slot>(Math.max(1, max));
+    this.#shown = new Array<string | undefined>(this.#slots.length);
     this.#sizes = new Uint32Array(Math.max(1, max));
   }
 
@@ -176,12 +185,13 @@ export class LogBuffer {
     if (line && typeof line !== 'string') {
       this.pods.add(line.pod);
     }
-    const size = sizeOf(line);
+    const size = sizeOf(line, undefined);
     while (this.#size > 0 && (this.#size >= cap || this.bytes + size > this.maxBytes)) {
       this.#dropOldest();
     }
     const i = (this.#start + this.#size++) % cap;
     this.#slots[i] = line;
+    this.#shown[i] = undefined;
     this.#sizes[i] = size;
     this.bytes += size;
   }
@@ -189,20 +199,26 @@ export class LogBuffer {
   #dropOldest(): void {
     this.bytes -= this.#sizes[this.#start];
     this.#slots[this.#start] = undefined;
+    this.#shown[this.#start] = undefined;
     this.#sizes[this.#start] = 0;
     this.#start = (this.#start + 1) % this.#slots.length;
     this.#size--;
     this.dropped++;
   }
 
+  /** The slot of an absolute position. */
+  #index(n: number): number {
+    return (this.#start + (n - this.begin)) % this.#slots.length;
+  }
+
   /** The kept line at an absolute position, parsed now if it was not (null: not a log message). */
   #at(n: number): LiveLogLine | null {
-    const i = (this.#start + (n - this.begin)) % this.#slots.length;
+    const i = this.#index(n);
     let l = this.#slots[i];
     if (typeof l === 'string') {
       l = parseLogMessage(l) ?? null;
       this.#slots[i] = l;
-      const size = sizeOf(l);
+      const size = sizeOf(l, undefined);
       this.bytes += size - this.#sizes[i];
       this.#sizes[i] = size;
       if (l) {
@@ -231,8 +247,37 @@ export class LogBuffer {
     return out;
   }
 
+  /**
+   * The kept lines of positions [from, to) (all kept lines by default) as the view shows them, oldest
+   * first, of one pod when asked. A line's shown text is made once and kept with it, counted in
+   * `bytes`; when keeping it would pass `maxBytes` it is not kept (and is made again when next shown),
+   * so that showing never drops a line.
+   */
+  shown(pod?: string, from = this.begin, to = this.end): string[] {
+    const out: string[] = [];
+    for (let n = Math.max(from, this.begin); n < Math.min(to, this.end); n++) {
+      const l = this.#at(n);
+      if (!l || (pod !== undefined && l.pod !== pod)) {
+        continue;
+      }
+      const i = this.#index(n);
+      let text = this.#shown[i];
+      if (text === undefined) {
+        text = this.format(l);
+        if (this.bytes + text.length <= this.maxBytes) {
+          this.#shown[i] = text;
+          this.#sizes[i] += text.length;
+          this.bytes += text.length;
+        }
+      }
+      out.push(text);
+    }
+    return out;
+  }
+
   clear(): void {
     this.#slots = new Array<Slot>(this.#slots.length);
+    this.#shown = new Array<string | undefined>(this.#slots.length);
     this.#sizes = new Uint32Array(this.#slots.length);
     this.#start = 0;
     this.#size = 0;
@@ -369,7 +414,7 @@ export class LiveLogStream {
   #attempt = 0;
   /** When the upgrades of the last minute were sent (see upgradeWaitMs). */
   #upgrades: number[] = [];
-  /** Normal closes (1000) the view did not ask for, since it started or was restarted. */
+  /** Normal closes (1000) the view did not ask for, since it started, was restarted or last stayed connected STABLE_MS. */
   #normalCloses = 0;
   readonly #o: StreamOptions;
 
@@ -482,7 +527,7 @@ export class LiveLogStream {
     let openedAt: number | undefined;
     socket.on('open', () => {
       if (mine()) {
-        openedAt = Date.now();
+        openedAt = this.#now();
         this.#set({ kind: 'connected' });
       }
     });
@@ -535,6 +580,12 @@ export class LiveLogStream {
         this.#socket = undefined;
         const text = closeReasonText(reason);
         this.#o.onProblem?.(`The log stream was closed by the server with code ${code}${text ? `: ${text}` : ''}.`);
+        // A stream that worked for a while starts afresh: the back-off from its first step, and a normal
+        // close (a gateway redeploy) is routine again; one that drops at once keeps counting both.
+        if (openedAt !== undefined && this.#now() - openedAt > STABLE_MS) {
+          this.#failures = 0;
+          this.#normalCloses = 0;
+        }
         const outcome = closeOutcome(code, this.#normalCloses);
         if (code === CLOSE_NORMAL) {
           this.#normalCloses++;
@@ -542,10 +593,6 @@ export class LiveLogStream {
         if (outcome.kind === 'stop') {
           this.#set({ kind: 'stopped', reason: outcome.reason, closeCode: code });
           return;
-        }
-        // A stream that worked for a while starts the back-off again; one that drops at once keeps growing it.
-        if (openedAt !== undefined && Date.now() - openedAt > STABLE_MS) {
-          this.#failures = 0;
         }
         if (outcome.pace === 'slow') {
           this.#retry('the cluster of this service cannot be reached', true);

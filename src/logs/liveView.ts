@@ -1,7 +1,7 @@
 // One live log view: the stream's lines in a bounded buffer, shown in a read-only document that is
 // redrawn at most a few times a second however fast lines arrive (one update per batch, never per line).
 import * as vscode from 'vscode';
-import { formatLine, LiveLogStream, LogBuffer, type LiveLogLine, type StreamOptions, type StreamState } from './live';
+import { formatLine, LiveLogStream, LogBuffer, MAX_BUFFER_BYTES, type LiveLogLine, type StreamOptions, type StreamState } from './live';
 import type { LogDocuments, LogSession } from './documents';
 
 /** The most often the document is redrawn while lines arrive. */
@@ -31,11 +31,9 @@ export interface LiveViewOptions {
   serviceId: string;
 }
 
-type ShownLine = LiveLogLine & { shown?: string };
-
-/** A line as the document shows it (once: the text is kept on the line); a cut line says so at its end. */
-const shown = (l: ShownLine): string =>
-  (l.shown ??= l.cut === undefined ? formatLine(l) : `${formatLine(l)} ${vscode.l10n.t('[… cut: {0} characters in all, the first {1} shown]', String(l.cut), String(l.text.length))}`);
+/** A line as the document shows it (the buffer keeps it, counted in its bytes); a cut line says so at its end. */
+const shown = (l: LiveLogLine): string =>
+  l.cut === undefined ? formatLine(l) : `${formatLine(l)} ${vscode.l10n.t('[… cut: {0} characters in all, the first {1} shown]', String(l.cut), String(l.text.length))}`;
 
 export class LiveLogView implements LogSession {
   readonly uri: vscode.Uri;
@@ -62,7 +60,7 @@ export class LiveLogView implements LogSession {
   constructor(private readonly o: LiveViewOptions) {
     this.uri = o.uri;
     this.serviceId = o.serviceId;
-    this.buffer = new LogBuffer(o.maxLines);
+    this.buffer = new LogBuffer(o.maxLines, MAX_BUFFER_BYTES, shown);
     this.stream = new LiveLogStream({
       ...o.stream,
       onMessage: (text) => {
@@ -160,16 +158,14 @@ export class LiveLogView implements LogSession {
         return;
       }
       const next = Math.min(to, Math.max(at, this.buffer.begin) + PREPARE_SLICE);
-      for (const l of this.buffer.lines(undefined, at, next) as ShownLine[]) {
-        shown(l);
-      }
+      this.buffer.shown(undefined, at, next);
       at = next;
       if (at < to) {
         setImmediate(step);
         return;
       }
-      const lines = this.buffer.lines(this.pod, this.buffer.begin, to) as ShownLine[];
-      this.#body = { text: lines.map(shown).join('\n'), count: lines.length };
+      const lines = this.buffer.shown(this.pod, this.buffer.begin, to);
+      this.#body = { text: lines.join('\n'), count: lines.length };
       this.#preparing = false;
       this.redraws++;
       this.#changed();
@@ -239,8 +235,8 @@ export class LiveLogView implements LogSession {
 
   #text(): string {
     if (!this.#body) {
-      const lines = this.buffer.lines(this.pod) as ShownLine[];
-      this.#body = { text: lines.map(shown).join('\n'), count: lines.length };
+      const lines = this.buffer.shown(this.pod);
+      this.#body = { text: lines.join('\n'), count: lines.length };
     }
     const facts = [
       vscode.l10n.t('{0} lines', this.#body.count),

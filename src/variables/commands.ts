@@ -13,7 +13,7 @@ import { InfoNode, type QoveryNode } from '../tree/nodes';
 import type { ExplorerView } from '../tree/view';
 import { actionLabel, runCommonAction, signalFrom, type Ui } from '../ui';
 import { VariablesApi } from './api';
-import { decodeDotenv, MAX_DOTENV_BYTES, writeDotenv, type DotenvProblem } from './dotenv';
+import { decodeDotenv, keyForMessage, MAX_DOTENV_BYTES, writeDotenv, type DotenvProblem } from './dotenv';
 import { linkTarget, writeEnvFile } from './envFile';
 import { gitApi } from '../workspace/git';
 import { gitignoreLine, gitWouldTrack } from './git';
@@ -500,7 +500,7 @@ export class VariableCommands {
     const overridden = overriddenIds(variables);
     // The value the service gets: an overridden variable gives way to its override.
     const effective = sortVariables(variables.filter((v) => !overridden.has(v.id)));
-    const text = writeDotenv(
+    const { text, skipped } = writeDotenv(
       effective.map((v) => ({ key: String(v.key), value: v.is_secret || typeof v.value !== 'string' ? undefined : v.value })),
       [vscode.l10n.t('Variables of {0} pulled from Qovery on {1}.', target.name, new Date().toISOString()), vscode.l10n.t('Secrets are not included: Qovery never returns their values.')],
       vscode.l10n.t('secret: set its value yourself'),
@@ -538,12 +538,25 @@ export class VariableCommands {
       this.#linkRefused(uri, written.target);
       return undefined;
     }
-    const secrets = effective.filter((v) => v.is_secret).length;
-    this.deps.log.info(`Wrote ${effective.length - secrets} variables of ${target.name} to a .env file (${secrets} secrets left as placeholders).`);
+    const left = new Set(skipped);
+    const kept = effective.filter((v) => !left.has(String(v.key)));
+    const secrets = kept.filter((v) => v.is_secret).length;
+    const summary = vscode.l10n.t('Qovery: {0} variables written to {1}; {2} secrets left as commented placeholders.', kept.length - secrets, path.basename(uri.fsPath), secrets);
+    this.deps.log.info(`Wrote ${kept.length - secrets} variables of ${target.name} to a .env file (${secrets} secrets left as placeholders).`);
     const open = vscode.l10n.t('Open');
-    void Promise.resolve(
-      this.deps.ui.prompter.info(vscode.l10n.t('Qovery: {0} variables written to {1}; {2} secrets left as commented placeholders.', effective.length - secrets, path.basename(uri.fsPath), secrets), {}, open),
-    ).then(async (answer) => {
+    let shown: Thenable<string | undefined>;
+    if (skipped.length > 0) {
+      const names = skippedKeysText(skipped);
+      this.deps.log.warn(`Left ${skipped.length} variables out of the .env file: their keys are not shell variable names (${names}).`);
+      shown = this.deps.ui.prompter.warn(
+        `${summary} ${vscode.l10n.t('{0} variables were left out: their keys are not shell variable names (letters, digits and _, not starting with a digit), so sourcing the file could run them as commands: {1}.', skipped.length, names)}`,
+        {},
+        open,
+      );
+    } else {
+      shown = this.deps.ui.prompter.info(summary, {}, open);
+    }
+    void Promise.resolve(shown).then(async (answer) => {
       if (answer === open) {
         await vscode.window.showTextDocument(uri);
       }
@@ -716,4 +729,10 @@ export class VariableCommands {
 
 function levelOfScopeName(scope: string): Level {
   return scope === 'PROJECT' ? 'project' : scope === 'ENVIRONMENT' ? 'environment' : 'service';
+}
+
+/** The keys a pull left out, as a message shows them: at most five, then how many more. */
+function skippedKeysText(keys: readonly string[]): string {
+  const shown = keys.slice(0, 5).map(keyForMessage).join(', ');
+  return keys.length > 5 ? vscode.l10n.t('{0} and {1} more', shown, keys.length - 5) : shown;
 }

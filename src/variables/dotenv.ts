@@ -213,19 +213,46 @@ export interface DotenvLine {
   note?: string;
 }
 
+/** What writeDotenv made: the text, and the keys it left out (in the order given). */
+export interface WrittenDotenv {
+  text: string;
+  /** Keys that are not shell variable names: written, they would run or break what follows on `. .env`. */
+  skipped: string[];
+}
+
 /**
  * `.env` text for these variables. Secrets, whose values Qovery never returns, become commented
- * placeholders (`# KEY=`) followed by `secretNote`.
+ * placeholders (`# KEY=`) followed by `secretNote`. Only keys a shell takes as a variable name
+ * (`[A-Za-z_][A-Za-z0-9_]*`, see checkKey) are written, in a placeholder too: a key such as
+ * `a$(id)` runs a command when the file is sourced, and a line break in a key starts a line of its own.
  */
-export function writeDotenv(lines: readonly DotenvLine[], header: readonly string[], secretNote: string): string {
+export function writeDotenv(lines: readonly DotenvLine[], header: readonly string[], secretNote: string): WrittenDotenv {
   const out = header.map((h) => `# ${oneLine(h)}`);
+  const skipped: string[] = [];
   for (const line of lines) {
+    if (checkKey(line.key) !== undefined) {
+      skipped.push(line.key);
+      continue;
+    }
     if (line.note) {
       out.push(`# ${oneLine(line.note)}`);
     }
     out.push(line.value === undefined ? `# ${line.key}=  # ${oneLine(secretNote)}` : `${line.key}=${quoteValue(line.value)}`);
   }
-  return `${out.join('\n')}\n`;
+  return { text: `${out.join('\n')}\n`, skipped };
 }
 
 const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ');
+
+/** The longest part of a key a message shows. */
+const SHOWN_KEY_CHARS = 40;
+
+/**
+ * A key from the API as a message may show it: in double quotes, at most SHOWN_KEY_CHARS characters,
+ * every control, format (bidirectional overrides) or line separator character written as `\u{…}`.
+ */
+export function keyForMessage(key: string): string {
+  const chars = [...key];
+  const cut = chars.length > SHOWN_KEY_CHARS ? `${chars.slice(0, SHOWN_KEY_CHARS).join('')}…` : key;
+  return `"${cut.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`)}"`;
+}

@@ -153,6 +153,43 @@ describe('live logs', () => {
       assert.equal(b.size, 1);
     });
 
+    it('counts the shown text it keeps with each line: its bytes are all it holds, never over the bound', () => {
+      const made: number[] = [];
+      const look = (l: LiveLogLine) => `${formatLine(l)} [as shown]`;
+      const format = (l: LiveLogLine) => {
+        made.push(l.at);
+        return look(l);
+      };
+      const raw = (n: number, pod = 'p') => JSON.stringify({ created_at: n, message: `${n}:${'q'.repeat(9_000)}`, pod_name: pod });
+      const texts = (b: LogBuffer) => b.lines().reduce((sum, l) => sum + l.text.length + l.pod.length, 0);
+      // Far from the bound: each line is formatted once, kept and counted.
+      const small = new LogBuffer(100, 1_000_000, format);
+      for (let i = 0; i < 5; i++) {
+        small.push(raw(i, i % 2 ? 'a' : 'b'));
+      }
+      const first = small.shown();
+      assert.deepEqual(first, small.lines().map(look));
+      assert.equal(small.bytes, texts(small) + first.reduce((sum, t) => sum + t.length, 0), 'the shown copies are counted');
+      made.length = 0;
+      assert.deepEqual(small.shown('a'), small.lines('a').map(look));
+      assert.equal(made.length, 0, 'kept: not formatted again');
+      // Near the bound: what is kept (texts and shown copies) stays within it, and every kept line is shown.
+      const b = new LogBuffer(1000, 100_000, format);
+      for (let i = 0; i < 50; i++) {
+        b.push(raw(i));
+        const shown = b.shown();
+        assert.deepEqual(shown, b.lines().map(look));
+        made.length = 0;
+        b.shown();
+        const kept = b.lines().filter((l) => !made.includes(l.at));
+        assert.equal(b.bytes, texts(b) + kept.reduce((sum, l) => sum + look(l).length, 0), `after ${i + 1} lines`);
+        assert.ok(b.bytes <= 100_000, `after ${i + 1} lines: ${b.bytes}`);
+      }
+      b.clear();
+      assert.equal(b.bytes, 0);
+      assert.deepEqual(b.shown(), []);
+    });
+
     it('keeps the newest line even when it alone passes the byte bound', () => {
       const b = new LogBuffer(10, 1000);
       b.push(JSON.stringify({ created_at: 1, message: 'a'.repeat(500), pod_name: 'p' }));
@@ -214,6 +251,54 @@ describe('live logs', () => {
     it('a normal close the view did not ask for reconnects once, then stops', () => {
       assert.deepEqual(closeOutcome(1000, 0), { kind: 'retry', pace: 'normal' });
       assert.deepEqual(closeOutcome(1000, 1), { kind: 'stop', reason: 'ended' });
+    });
+
+    it('a normal close after a stable connection is routine again: a view open for hours survives each gateway redeploy (a fake clock)', async () => {
+      let now = 0;
+      const timers: { run: () => void; at: number }[] = [];
+      let socket: Record<string, (...a: unknown[]) => void> = {};
+      let upgrades = 0;
+      const s = new LiveLogStream({
+        url: 'ws://127.0.0.1:1',
+        authorization: () => Promise.resolve('Token x'),
+        connect: () => {
+          upgrades++;
+          const handlers: Record<string, (...a: unknown[]) => void> = {};
+          socket = handlers;
+          return { on: (event: string, l: (...a: unknown[]) => void) => void (handlers[event] = l), close: () => undefined, terminate: () => undefined } as unknown as SocketLike;
+        },
+        onMessage: () => undefined,
+        onState: () => undefined,
+        now: () => now,
+        setTimer: (run, ms) => timers.push({ run, at: now + ms }),
+        clearTimer: () => undefined,
+      });
+      // Open, stay up for `ms`, then the gateway closes with 1000: the state right after the close; a reconnect timer runs.
+      let sessions = 0;
+      const session = async (ms: number): Promise<StreamState> => {
+        const n = ++sessions;
+        await until(`upgrade ${n}`, () => upgrades >= n);
+        socket.open();
+        now += ms;
+        socket.close(1000, Buffer.alloc(0));
+        const after = s.state;
+        const t = timers.shift();
+        if (t) {
+          now = t.at;
+          t.run();
+        }
+        return after;
+      };
+      s.start();
+      // Three routine closes, each after an hour up: each is reconnected.
+      for (let i = 1; i <= 3; i++) {
+        const after = await session(3_600_000);
+        assert.equal(after.kind, 'waiting', `after close ${i}: ${JSON.stringify(after)}`);
+      }
+      // A close right after the reconnect (no stable connection since the last one) is the second in a row: it stops.
+      assert.deepEqual(await session(1000), { kind: 'stopped', reason: 'ended', closeCode: 1000 });
+      assert.equal(upgrades, 4);
+      s.close();
     });
 
     it('at most 3 upgrades a minute: the fourth waits for the first to be a minute old', () => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { decodeDotenv, MAX_DOTENV_BYTES, parseDotenv, quoteValue, writeDotenv, type DotenvProblemKind } from '../../../src/variables/dotenv';
+import { decodeDotenv, keyForMessage, MAX_DOTENV_BYTES, parseDotenv, quoteValue, writeDotenv, type DotenvProblemKind } from '../../../src/variables/dotenv';
 
 /** [what, file text, entries expected, problems expected (line and kind)] */
 const CASES: [string, string, Record<string, string>, [number, DotenvProblemKind][]][] = [
@@ -82,16 +82,35 @@ describe('.env writer', () => {
   });
 
   it('writes secrets as commented placeholders, never a value', () => {
-    const text = writeDotenv([{ key: 'A', value: '1' }, { key: 'TOKEN' }], ['pulled from Qovery'], 'secret: set it yourself');
+    const { text, skipped } = writeDotenv([{ key: 'A', value: '1' }, { key: 'TOKEN' }], ['pulled from Qovery'], 'secret: set it yourself');
     assert.equal(text, '# pulled from Qovery\nA=1\n# TOKEN=  # secret: set it yourself\n');
+    assert.deepEqual(skipped, []);
     assert.deepEqual(parseDotenv(text).entries.map((e) => e.key), ['A']);
+  });
+
+  it('writes only keys a shell takes as a variable name, in a placeholder too, and names the others', () => {
+    const hostile = ['a$(id)', 'A\nB', 'A B', 'A;id', '`id`', '1A', 'MY-KEY', '', 'A=B', "A'"];
+    const { text, skipped } = writeDotenv(
+      [{ key: 'OK', value: '1' }, ...hostile.map((key) => ({ key, value: 'x' })), { key: 'SECRET\ntouch /tmp/x' }, { key: '_SECRET' }],
+      ['header'],
+      'secret',
+    );
+    assert.equal(text, "# header\nOK=1\n# _SECRET=  # secret\n");
+    assert.deepEqual(skipped, [...hostile, 'SECRET\ntouch /tmp/x']);
+  });
+
+  it('shows a key it left out quoted, on one line, without control or direction characters, and short', () => {
+    assert.equal(keyForMessage('a$(id)'), '"a$(id)"');
+    assert.equal(keyForMessage('A\nB\r\u0007\u202eC\u2028'), '"A\\u{a}B\\u{d}\\u{7}\\u{202e}C\\u{2028}"');
+    assert.equal(keyForMessage('K'.repeat(100)), `"${'K'.repeat(40)}…"`);
+    assert.equal(keyForMessage('😀'.repeat(41)), `"${'😀'.repeat(40)}…"`, 'never half a character');
   });
 
   it('reads back what it wrote, for any key and value (property test)', () => {
     const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/);
     fc.assert(
       fc.property(fc.uniqueArray(fc.tuple(key, fc.string({ unit: 'binary', maxLength: 40 })), { selector: ([k]) => k, maxLength: 8 }), (pairs) => {
-        const text = writeDotenv(pairs.map(([k, value]) => ({ key: k, value })), ['header'], 'secret');
+        const { text } = writeDotenv(pairs.map(([k, value]) => ({ key: k, value })), ['header'], 'secret');
         const parsed = parseDotenv(text);
         assert.deepEqual(parsed.problems, []);
         // A value that starts or ends with spaces or holds a comment survives thanks to quotes; \r alone is normalised by no one.
@@ -105,7 +124,7 @@ describe('.env writer', () => {
 describe('.env safety', function () {
   this.timeout(60_000);
 
-  it('a written file is safe to source: sh reads back every value and runs nothing (property test)', function () {
+  it('a written file is safe to source, whatever its keys and values: sh reads back every valid key\'s value and runs nothing (property test)', function () {
     if (process.platform === 'win32') {
       this.skip();
     }
@@ -113,19 +132,32 @@ describe('.env safety', function () {
     const marker = path.join(dir, 'ran');
     const seed = Number(process.env.QOVERY_PROPERTY_SEED ?? 20261207);
     console.log(`      .env sourcing property test seed: ${seed}`);
-    const tricky = ['a', ' ', "'", '"', '`', '$', '(', ')', '{', '}', '\\', '\n', '#', ';', '|', '&', '!', '*', '=', 'é', `touch ${marker}`];
-    const key = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/);
+    const tricky = ['a', ' ', "'", '"', '`', '$', '(', ')', '{', '}', '\\', '\n', '#', ';', '|', '&', '!', '*', '=', 'é', '\u2028', `touch ${marker}`];
+    const pieces = (max: number) => fc.array(fc.constantFrom(...tricky), { maxLength: max }).map((a) => a.join(''));
+    // Keys as the API may send them: valid names, and names with any of the characters above (a `$(…)`, a line break, a `;`...).
+    const key = fc.oneof(
+      fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/).map((k) => `Q_${k}`),
+      pieces(6).map((k) => `Q_${k}`),
+      fc.constantFrom(`Q_$(touch ${marker})`, `Q_A\ntouch ${marker}\nQ_B`, `Q_\`touch ${marker}\``, `Q_A;touch ${marker};Q_B`, `Q_A touch ${marker}`, `Q_A\rtouch ${marker}`),
+    );
+    // A value, or undefined for a secret (a commented placeholder).
+    const value = fc.option(pieces(12), { nil: undefined, freq: 4 });
+    const valid = (k: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k);
     try {
       fc.assert(
-        fc.property(fc.uniqueArray(fc.tuple(key, fc.array(fc.constantFrom(...tricky), { maxLength: 12 }).map((a) => a.join(''))), { selector: ([k]) => k, minLength: 1, maxLength: 5 }), (pairs) => {
+        fc.property(fc.uniqueArray(fc.tuple(key, value), { selector: ([k]) => k, minLength: 1, maxLength: 6 }), (pairs) => {
+          // Each run starts without the marker, so that a shrunk counterexample is one that ran a command itself.
+          fs.rmSync(marker, { force: true });
           const file = path.join(dir, '.env');
-          fs.writeFileSync(file, writeDotenv(pairs.map(([k, value]) => ({ key: `Q_${k}`, value })), ['header'], 'secret'));
+          const written = writeDotenv(pairs.map(([k, v]) => ({ key: k, value: v })), ['header'], 'secret');
+          fs.writeFileSync(file, written.text);
           const script = `set -a; . "$1"; exec node -e 'process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("Q_")))))'`;
           const out = JSON.parse(execFileSync('sh', ['-c', script, 'sh', file], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })) as Record<string, string>;
-          assert.deepEqual(out, Object.fromEntries(pairs.map(([k, v]) => [`Q_${k}`, v])));
           assert.ok(!fs.existsSync(marker), 'sourcing the file ran a command');
+          assert.deepEqual(out, Object.fromEntries(pairs.filter(([k, v]) => valid(k) && v !== undefined)));
+          assert.deepEqual(written.skipped, pairs.map(([k]) => k).filter((k) => !valid(k)));
         }),
-        { seed, numRuns: 40 },
+        { seed, numRuns: 60 },
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
