@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { claimDay, claimOnce, FileLeases, LEASE_TTL_MS, SharedLeases } from '../../../src/auth/rotation/storage';
 import type { RotationReport } from '../../../src/auth/rotation/model';
 import { DEMO, startQoveryServer, type QoveryServer } from '../../qovery';
-import { CONNECTION, pendingKey, tokenKey, Window, World } from './windows';
+import { CONNECTION, pendingKey, PropagatingSecrets, tokenKey, Window, World } from './windows';
 
 const ADMIN = DEMO.apiTokens.admin;
 
@@ -242,6 +242,24 @@ describe('token rotation across windows (saga, plain Node)', function () {
       assert.equal(claims.filter(Boolean).length, 1, `claims: ${claims.join(', ')}`);
       assert.equal(await claimDay(store, CONNECTION, '2026-12-08', 5), true, 'and again the next day');
     });
+
+    // VS Code's SecretStorage: a per-window copy, writes flushed to the main process after ~100 ms and
+    // seen by other windows later. A read-back right after a write proves nothing.
+    for (const gapMs of [0, 40]) {
+      it(`two windows claim the day and take the lease ${gapMs} ms apart, each on its own copy of SecretStorage: never both`, async () => {
+        const storage = new PropagatingSecrets(100, 150);
+        try {
+          const [a, b] = [storage.window('a'), storage.window('b')];
+          const after = <T>(ms: number, run: () => Promise<T>): Promise<T> => new Promise((resolve) => setTimeout(resolve, ms)).then(run);
+          const claims = await Promise.all([claimDay(a, CONNECTION, '2026-12-07'), after(gapMs, () => claimDay(b, CONNECTION, '2026-12-07'))]);
+          assert.ok(claims.filter(Boolean).length <= 1, `both windows asked: ${claims.join(', ')}`);
+          const leases = await Promise.all([new SharedLeases(a, world.clock).tryAcquire('x'), after(gapMs, () => new SharedLeases(b, world.clock).tryAcquire('x'))]);
+          assert.ok(leases.filter(Boolean).length <= 1, 'both windows hold the lease');
+        } finally {
+          storage.dispose();
+        }
+      });
+    }
   });
 
   describe('9. an expired lease is a fence', () => {

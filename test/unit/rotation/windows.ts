@@ -276,3 +276,61 @@ export class Window {
     }
   }
 }
+
+/**
+ * SecretStorage as VS Code's windows see it: each window reads its own in-memory copy; a write lands
+ * in the writer's copy at once, reaches the main process after `flushMs` (the last write to arrive
+ * wins there) and the other windows' copies `broadcastMs` later, as change events do.
+ */
+export class PropagatingSecrets {
+  readonly main = new Map<string, string | undefined>();
+  readonly #copies = new Map<string, Map<string, string | undefined>>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly flushMs = 100,
+    readonly broadcastMs = 150,
+  ) {}
+
+  #later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      run();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #write(window: string, key: string, value: string | undefined): Promise<void> {
+    const mine = this.#copies.get(window)!;
+    mine.set(key, value);
+    this.#later(this.flushMs, () => {
+      this.main.set(key, value);
+      this.#later(this.broadcastMs, () => {
+        for (const [name, copy] of this.#copies) {
+          if (name !== window) {
+            copy.set(key, this.main.get(key));
+          }
+        }
+      });
+    });
+    return Promise.resolve();
+  }
+
+  /** The storage one window sees. */
+  window(name: string): SharedStore {
+    const copy = new Map(this.main);
+    this.#copies.set(name, copy);
+    return {
+      get: (key) => Promise.resolve(copy.get(key)),
+      store: (key, value) => this.#write(name, key, value),
+      delete: (key) => this.#write(name, key, undefined),
+    };
+  }
+
+  dispose(): void {
+    for (const timer of this.#timers) {
+      clearTimeout(timer);
+    }
+    this.#timers.clear();
+  }
+}
