@@ -128,7 +128,14 @@ export class RotationSaga {
         journal.failure = kind;
         journal.failureStage = 'create';
         run.cause = { stage: 'create', error };
-        await this.#checkpoint(journal, run);
+        try {
+          await this.#checkpoint(journal, run);
+        } catch (halted) {
+          if (halted instanceof RotationHalted && journal.uncertainCreate) {
+            return this.#abandonUncertain(journal, base, error);
+          }
+          throw halted;
+        }
         return this.#advance(journal, run);
       }
     }
@@ -171,6 +178,21 @@ export class RotationSaga {
       throw error;
     }
     return this.#advance(journal, run);
+  }
+
+  /**
+   * This window lost the lease right after a create with no clear answer: Qovery may have made the
+   * token. The journal keeps saying so when it is still this rotation's (the next start looks again),
+   * and the user is told the name of the token that may be left.
+   */
+  async #abandonUncertain(journal: RotationJournal, base: () => RotationReport, error: unknown): Promise<RotationReport> {
+    const { journals, log } = this.deps;
+    const now = await journals.get(journal.connectionId).catch(() => undefined);
+    if (now?.id === journal.id) {
+      await journals.save({ ...now, uncertainCreate: true, failure: journal.failure, failureStage: 'create' }).catch((e: unknown) => log.error('Saving the rotation journal failed', e));
+    }
+    log.warn(`The lease on rotation ${journal.id} was lost right after a create with no clear answer: the token "${journal.newTokenName ?? ''}" may exist.`);
+    return { ...base(), outcome: 'failed', stage: 'create', errorKind: 'leaseLost', ...why(error), orphan: { name: journal.newTokenName }, maybeCreated: true, newToken: undefined };
   }
 
   /**

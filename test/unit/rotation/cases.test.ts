@@ -168,6 +168,26 @@ describe('token rotation across windows (saga, plain Node)', function () {
     });
   });
 
+  describe('4b. the lease lost right after a create with no clear answer', () => {
+    it('the run names the token that may exist, and the next start finds and deletes it', async () => {
+      server.setFault('POST /organization/{id}/apiToken', { status: 502, afterAction: true, times: 1 });
+      const w1 = new Window('w1', world, {
+        // Frozen past its lease just after the create answered 502 (Qovery made the token).
+        freezeAt: { call: (_call, before) => before.at(-1) === 'api.createApiToken', during: () => Promise.resolve(later()) },
+      });
+      const report = (await w1.rotate()) as RotationReport;
+      assert.ok(w1.frozenBefore, 'the window froze');
+      assert.equal(alive().length, 1, 'Qovery made the token');
+      assert.equal(report.orphan?.name, alive()[0].name, `the report names the possible leftover: ${JSON.stringify(report)}`);
+      assert.equal(report.maybeCreated, true);
+      later();
+      const reports = (await new Window('w2', world).recover()) as RotationReport[];
+      assert.deepEqual(reports.map((r) => r.outcome), ['failed']);
+      assert.equal(alive().length, 0, 'the token Qovery made is found and deleted');
+      await expectUnchanged();
+    });
+  });
+
   describe('5. died after the pending secret was saved, old token revoked before the restart', () => {
     it('recovery looks tokens up with the pending secret and finishes with it', async () => {
       const first = new Window('w1', world, { dieAt: (_call, before) => before.at(-1) === 'secrets.storePending' });

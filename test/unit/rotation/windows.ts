@@ -111,7 +111,7 @@ export interface WindowOptions {
    */
   host?: string;
   /** Before this 1-based call the window freezes: `during` runs (other windows work, time passes), then it goes on. */
-  freezeAt?: { call: number; during: () => Promise<void> };
+  freezeAt?: { call: number | ((call: string, before: readonly string[]) => boolean); during: () => Promise<void> };
   /**
    * The window dies at this call: a 1-based count of its storage, secret and API calls, or a test of
    * the call's name ('api.createApiToken', 'secrets.storePending', 'fs.rename', ...) and of the calls before.
@@ -141,7 +141,7 @@ export class Window {
       }
       this.calls++;
       const freeze = this.options.freezeAt;
-      if (freeze && this.calls === freeze.call) {
+      if (freeze && this.frozenBefore === undefined && (typeof freeze.call === 'number' ? this.calls === freeze.call : freeze.call(what, this.history))) {
         this.frozenBefore = what;
         return freeze.during().then(() => {
           this.history.push(what);
