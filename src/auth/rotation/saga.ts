@@ -85,6 +85,7 @@ export class RotationSaga {
       roleId: plan.role.id,
       roleName: plan.role.name,
       startedAt: clock.now(),
+      serverStartedAt: plan.serverClock ? plan.serverClock.server + Math.max(0, clock.now() - plan.serverClock.local) : undefined,
     };
     const run: RunState = { control, oldSecret: plan.oldSecret };
     const base = (): RotationReport => ({ ...this.#base(journal), connectionName: plan.connectionName });

@@ -465,6 +465,35 @@ describe('token rotation across windows (saga, plain Node)', function () {
     });
   });
 
+  describe('12b. clock skew between the window that starts and the window that resumes', () => {
+    it('a rotation started on a clock 15 min ahead and resumed 16 min later on a right clock still finds its token', async () => {
+      let passed = 0;
+      const s = await startQoveryServer({ now: () => new Date(Date.now() + passed) });
+      const w = new World(s);
+      try {
+        w.signIn(s.tokens.admin, ADMIN);
+        w.clock.offset = 15 * 60_000;
+        // The create reaches Qovery; the window dies before its answer.
+        const first = new Window('ahead', w, { dieAt: (_call, before) => before.at(-1) === 'api.createApiToken' });
+        assert.equal(await first.rotate(), 'died');
+        const made = w.tokens().filter((t) => !t.seeded && !t.revoked);
+        assert.equal(made.length, 1, 'Qovery made the token');
+        // 16 minutes later, on a window whose clock is right (the server's clock moved as much).
+        passed = 16 * 60_000;
+        w.clock.offset = passed;
+        const reports = (await new Window('right', w).recover()) as RotationReport[];
+        assert.deepEqual(reports.map((r) => r.outcome), ['failed']);
+        const left = w.tokens().filter((t) => !t.seeded && !t.revoked);
+        const told = reports.some((r) => r.orphan?.name === made[0].name);
+        assert.ok(left.length === 0 || told, `the token is deleted or named: ${JSON.stringify(reports)}`);
+        assert.equal(left.length, 0, 'the token Qovery made is found and deleted');
+      } finally {
+        w.dispose();
+        await s.close();
+      }
+    });
+  });
+
   describe('the rotation reminder', () => {
     it('asks in one window of three each day', async () => {
       const dir = join(world.dir, 'reminder');

@@ -216,8 +216,10 @@ export class Window {
       return { outcome: 'failed', connectionId: CONNECTION, revoked: false, stage: 'prepare' };
     }
     let tokens;
+    let serverClock: RotationPlan['serverClock'];
     try {
-      tokens = await this.world.client(secret).listApiTokens(ACME);
+      const local = this.world.clock.now();
+      tokens = await this.world.client(secret).listApiTokens(ACME, { onServerDate: (server) => (serverClock = { server, local }) });
     } catch (error) {
       return { outcome: 'failed', connectionId: CONNECTION, revoked: false, stage: 'prepare', errorKind: (error as { kind?: string }).kind };
     }
@@ -235,6 +237,7 @@ export class Window {
       role: { id: roleId },
       knownTokens: tokens.map((t) => ({ id: t.id, name: t.name })),
       previousTokenId: previousTokenId ?? this.world.views.get(this.name)?.get(CONNECTION)?.tokenId,
+      serverClock,
     };
   }
 
