@@ -41,6 +41,12 @@ export interface RotationJournal {
   uncertainCreate?: boolean;
   /** How many lookups for an uncertain create found nothing. */
   emptyLookups?: number;
+  /**
+   * How many starts found no pending secret at `created` or `verified` while the old token was still
+   * stored. VS Code answers "nothing" for a secret it cannot decrypt (a locked keyring), so the first
+   * time is left for a later start before the rotation is rolled back.
+   */
+  missingPending?: number;
   /** The kind of failure that turned the rotation back, or that stopped the revocation. */
   failure?: string;
   failureStage?: RotationStage;

@@ -262,13 +262,21 @@ export class RotationSaga {
     return { ...this.#base(journal), outcome: run.control.interactive ? 'failed' : 'deferred', journalKept: true, resumed: run.control.resumed, errorKind: 'storageRead', detail: error.message, cause: error };
   }
 
-  /** The connection's stored token; a read failure is a `SecretReadError`, never "no token". */
+  /**
+   * The connection's stored token; a read failure is a `SecretReadError`, never "no token". So is no
+   * token for a connection that still exists: VS Code answers "nothing" for a secret it cannot decrypt.
+   */
   async #current(connectionId: string): Promise<string | undefined> {
+    let value: string | undefined;
     try {
-      return await this.deps.secrets.current(connectionId);
+      value = await this.deps.secrets.current(connectionId);
     } catch (error) {
       throw error instanceof SecretReadError ? error : new SecretReadError(error);
     }
+    if (value === undefined && this.deps.secrets.exists(connectionId)) {
+      throw new SecretReadError(new Error('The connection\'s token reads as absent from secret storage.'));
+    }
+    return value;
   }
 
   /** The fence before an irreversible call: this window must still hold the lease. */
@@ -441,6 +449,7 @@ export class RotationSaga {
   /** The new token must list the organization it was made in. */
   async #verify(journal: RotationJournal, run: RunState): Promise<RotationReport | undefined> {
     let secret = run.newSecret ?? (await this.#pending(journal.connectionId));
+    let foreign = false;
     if (secret !== undefined && journal.newFingerprint !== undefined && fingerprint(secret) !== journal.newFingerprint) {
       // A pending secret left by another run (a window that lost its lease): never this rotation's token.
       this.deps.log.warn(`The pending token of connection ${journal.connectionId} is not the one rotation ${journal.id} created: it is ignored.`);
@@ -449,12 +458,19 @@ export class RotationSaga {
         await this.#dropPending(journal.connectionId);
       }
       secret = undefined;
+      foreign = true;
     }
     if (secret === undefined) {
       if (await this.#newIsStored(journal)) {
         journal.step = 'swapped';
         await this.#checkpoint(journal, run);
         return undefined;
+      }
+      if (!foreign && (journal.missingPending ?? 0) < 1 && fingerprint(await this.#current(journal.connectionId)) === journal.oldFingerprint) {
+        // VS Code reads a secret it cannot decrypt as "nothing": the next start decides, once.
+        journal.missingPending = (journal.missingPending ?? 0) + 1;
+        await this.#checkpoint(journal, run);
+        return this.#unreadable(journal, run, new SecretReadError(new Error('The new token reads as absent from secret storage.')));
       }
       this.#turnBack(journal, run, 'store', new Error('The new token is no longer in secret storage.'));
       await this.#checkpoint(journal, run);

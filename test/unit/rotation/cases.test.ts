@@ -411,6 +411,30 @@ describe('token rotation across windows (saga, plain Node)', function () {
     });
   });
 
+  describe('10b. a secret VS Code cannot decrypt reads as "nothing", not as an error', () => {
+    it('a restart that reads no token, or no pending token, leaves a rotation at "created" for later, then finishes it', async () => {
+      const first = new Window('w1', world, { dieAt: (call) => call === 'api.listOrganizations' });
+      assert.equal(await first.rotate(), 'died');
+      later();
+      world.lockedReads = 'undefined';
+      // The stored and the pending token read as nothing, then only the pending one (the stored one is the old).
+      for (const locked of [(key: string) => key === tokenKey(CONNECTION) || key === pendingKey(CONNECTION), (key: string) => key === pendingKey(CONNECTION)]) {
+        world.locked = locked;
+        const reports = await new Window('w2', world).recover();
+        assert.notEqual(reports, 'died');
+        assert.deepEqual((reports as RotationReport[]).map((r) => [r.outcome, r.journalKept, r.errorKind]), [['deferred', true, 'storageRead']]);
+        assert.equal(alive().length, 1, 'the new token is not deleted');
+        assert.ok(world.secrets.get(pendingKey(CONNECTION)), 'its secret stays pending');
+        world.locked = false;
+        assert.equal((await new Window('check', world).engine.journal(CONNECTION))?.step, 'created');
+        later();
+      }
+      const reports = (await new Window('w3', world).recover()) as RotationReport[];
+      assert.deepEqual(reports.map((r) => r.outcome), ['rotated']);
+      await expectRotated();
+    });
+  });
+
   describe('11. "revoked" only when known', () => {
     for (const [label, status] of [
       ['a 503', 503],

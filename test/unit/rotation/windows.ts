@@ -58,6 +58,8 @@ export class World {
   readonly reports: RotationReport[] = [];
   /** The keyring is locked: every SecretStorage read fails (or only those of the keys this accepts). */
   locked: boolean | ((key: string) => boolean) = false;
+  /** How a locked read fails: an error, or "nothing" (VS Code deletes a secret it cannot decrypt from its answer and returns undefined). */
+  lockedReads: 'throw' | 'undefined' = 'throw';
 
   constructor(
     readonly server: QoveryServer,
@@ -165,7 +167,12 @@ export class Window {
       readdir: (p) => named('fs.readdir', () => nodeStorageFs.readdir(p)),
       stat: (p) => named('fs.stat', () => nodeStorageFs.stat(p)),
     };
-    const read = (key: string): Promise<string | undefined> => (world.locked === true || (typeof world.locked === 'function' && world.locked(key)) ? Promise.reject(new Error('The keyring is locked.')) : Promise.resolve(world.secrets.get(key)));
+    const read = (key: string): Promise<string | undefined> =>
+      world.locked === true || (typeof world.locked === 'function' && world.locked(key))
+        ? world.lockedReads === 'undefined'
+          ? Promise.resolve(undefined)
+          : Promise.reject(new Error('The keyring is locked.'))
+        : Promise.resolve(world.secrets.get(key));
     const shared: SharedStore = {
       get: (key) => named('shared.get', () => read(key)),
       store: (key, value) => named('shared.store', () => Promise.resolve(void world.secrets.set(key, value))),
