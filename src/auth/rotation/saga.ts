@@ -7,17 +7,16 @@
 // - only a token outside the list taken before the create, with the journaled name, is "the one we created";
 // - a create with no clear answer is "maybe created": the journal stays until a lookup settles it;
 // - after a revocation, when the old secret is known, it must get 401, or the user is told which token went.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { isTransientKind } from '../../api/errors';
 import { isTokenOfRotation, MAX_NAME_ATTEMPTS, rotatedTokenName, utcDay } from '../rotationRules';
 import type { NewTokenFacts, RotationApi, RotationJournal, RotationPlan, RotationReport, RotationStage, SagaControl, SagaDeps, TokenRef } from './model';
 import { describeError } from '../../api/errors';
 import type { Organization, OrganizationApiToken, OrganizationApiTokenCreate } from '../../api';
 
-/** A short SHA-256 fingerprint of a secret: tells tokens apart in the journal without holding them. */
-export function fingerprint(secret: string | undefined): string | undefined {
-  return secret === undefined ? undefined : createHash('sha256').update(secret).digest('hex').slice(0, 16);
-}
+import { fingerprint } from './records';
+
+export { fingerprint };
 
 /** The error kind of a typed API error (by shape, not `instanceof`: chunks have their own classes). */
 export function kindOf(error: unknown): string {
