@@ -69,7 +69,7 @@ export function rotationDue(createdAt: number | undefined, rotationDays: number,
  */
 export function isTokenOfRotation(
   token: { name?: string | null; created_at?: string },
-  journal: { newTokenName?: string; startedAt: number },
+  journal: { newTokenName?: string; startedAt: number; serverStartedAt?: number },
   clock?: { serverNow: number; localNow: number },
   skewMs = 10 * 60_000,
 ): boolean {
@@ -77,7 +77,13 @@ export function isTokenOfRotation(
     return false;
   }
   const created = token.created_at ? Date.parse(token.created_at) : NaN;
-  const started = clock && Number.isFinite(clock.serverNow) ? clock.serverNow - Math.max(0, clock.localNow - journal.startedAt) : journal.startedAt;
+  // The server's time at the start, saved then; older journals only have the starting window's clock.
+  const started =
+    journal.serverStartedAt !== undefined && Number.isFinite(journal.serverStartedAt)
+      ? journal.serverStartedAt
+      : clock && Number.isFinite(clock.serverNow)
+        ? clock.serverNow - Math.max(0, clock.localNow - journal.startedAt)
+        : journal.startedAt;
   return Number.isNaN(created) || created >= started - skewMs;
 }
 

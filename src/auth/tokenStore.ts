@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../logger';
 import { Disposable } from '../lifecycle';
+import { recordKey, refreshTokenRecord } from './rotation/records';
 
 export type TokenSource = 'pasted' | 'environment' | 'created' | 'rotated';
 
@@ -152,6 +153,7 @@ export class TokenStore extends Disposable {
   /** Stores the token first, then the facts about it, so a connection never lacks its token. */
   async save(info: ConnectionInfo, token: string, options: { activate?: boolean } = {}): Promise<void> {
     await this.storeToken(info.id, token);
+    await this.#record(info, token);
     const others = this.#list.filter((c) => c.id !== info.id);
     await this.#writeList([...others, { ...info }]);
     if (options.activate ?? true) {
@@ -209,6 +211,7 @@ export class TokenStore extends Disposable {
       throw error;
     }
     this.#memory.delete(info.id);
+    await this.#record(info, token);
     await this.#writeList(this.#list.map((c) => (c.id === info.id ? { ...info } : c)));
     this.#changed.fire({ tokens: [info.id], external: false });
   }
@@ -233,7 +236,7 @@ export class TokenStore extends Disposable {
   async remove(id: string): Promise<{ left: string[] }> {
     this.#memory.delete(id);
     const left: string[] = [];
-    for (const key of [secretKeyFor(id), pendingKeyFor(id)]) {
+    for (const key of [secretKeyFor(id), pendingKeyFor(id), recordKey(id)]) {
       if (!(await this.#deleteWithRetry(key))) {
         left.push(key);
       }
@@ -263,6 +266,11 @@ export class TokenStore extends Disposable {
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }
     }
+  }
+
+  /** Which token the secret just saved is, beside it in SecretStorage (see rotation/records.ts). */
+  async #record(info: ConnectionInfo, token: string): Promise<void> {
+    await refreshTokenRecord(this.rotationStore, info.id, token, info.tokenId).catch((error: unknown) => this.log.error('Recording which token a connection uses failed', error));
   }
 
   #storageFailed(operation: string, error: unknown): void {

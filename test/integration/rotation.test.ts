@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
 import { TokenRotation, type RotationJournal, type RotationReport } from '../../src/auth/rotation';
+import { fingerprint, readTokenRecord, recordKey } from '../../src/auth/rotation/records';
 import { FileLeases } from '../../src/auth/rotation/storage';
 import { SessionManager } from '../../src/auth/session';
 import { QoveryClient } from '../../src/api/client';
@@ -275,6 +276,19 @@ describe('token rotation', function () {
       assert.notStrictEqual(first.newToken!.name, second.newToken!.name, 'each rotation gets its own name');
       const revoked = tokens().filter((t) => t.revoked).map((t) => t.id).sort();
       assert.deepStrictEqual(revoked, [DEMO.apiTokens.admin, first.newToken!.id].sort());
+    });
+
+    it('a token record of another secret is stale: the planner goes by the connection\'s facts, with no question', async () => {
+      const connection = await signIn();
+      const first = await rotate('vscode-demo-admin', 'Rotate');
+      assert.strictEqual(first.outcome, 'rotated', JSON.stringify(first));
+      // A record left by another secret (an older version, a failed write): it names nothing.
+      await api.secrets.store(recordKey(connection.id), JSON.stringify({ fingerprint: fingerprint('another secret'), tokenId: DEMO.apiTokens.viewer }));
+      const second = await rotate('Rotate');
+      assert.strictEqual(second.outcome, 'rotated', JSON.stringify(second));
+      assert.strictEqual(prompter.shown.filter((s) => s.kind === 'quickPick').length, 1, 'no question about which token is in use the second time');
+      assert.deepStrictEqual(second.oldToken, { id: first.newToken!.id, name: first.newToken!.name });
+      await expectRotated(connection.id);
     });
 
     it('rotates without revoking when the user picks "None of these", asking for the role', async () => {
@@ -574,6 +588,23 @@ describe('token rotation', function () {
       assert.deepStrictEqual(left, []);
       assert.strictEqual(secrets.values.get(tokenKey(connection.id)), undefined);
       assert.strictEqual(secrets.values.get(pendingKey(connection.id)), undefined);
+    });
+
+    it('the record of which token a connection uses follows each save, replace and Sign Out', async () => {
+      const secrets = new MemorySecrets();
+      const stack = startStack(secrets, memoryMemento());
+      stacks.push(stack);
+      const connection = await addConnection(stack);
+      const record = () => readTokenRecord(stack.store.rotationStore, connection.id);
+      await stack.store.save({ ...connection, tokenId: 'token-1' }, 'secret-1');
+      assert.deepStrictEqual(await record(), { fingerprint: fingerprint('secret-1'), tokenId: 'token-1' }, 'a token saved with its id');
+      // Update Token: the id of the new token is not known.
+      await stack.store.save({ ...connection, tokenId: undefined }, 'secret-2');
+      assert.strictEqual(await record(), undefined, 'a token saved without its id leaves no record of the one before');
+      await stack.store.replaceToken({ ...connection, tokenId: 'token-3' }, 'secret-3');
+      assert.deepStrictEqual(await record(), { fingerprint: fingerprint('secret-3'), tokenId: 'token-3' }, 'a token replaced with its id');
+      await stack.store.remove(connection.id);
+      assert.strictEqual(secrets.values.get(recordKey(connection.id)), undefined, 'Sign Out deletes the record');
     });
 
     it('says which secrets stayed when the keyring keeps refusing', async () => {

@@ -218,7 +218,8 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
 
   const send = (res: ServerResponse, reply: Reply): void => {
     const { status, headers, payload } = serialize(reply);
-    res.writeHead(status, headers);
+    // The `Date` header follows the server's clock (the `now` option), as created_at does.
+    res.writeHead(status, { date: now().toUTCString(), ...headers });
     res.end(payload);
   };
 

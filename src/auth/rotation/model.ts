@@ -32,10 +32,21 @@ export interface RotationJournal {
   roleName?: string;
   /** clock.now() when the rotation started. */
   startedAt: number;
+  /**
+   * The server's clock (its `Date` header) when the rotation started: the created token's `created_at`
+   * is compared with it, so that no window's clock (another host's, or one corrected since) counts.
+   */
+  serverStartedAt?: number;
   /** The create call got no clear answer (5xx, timeout, reset): the token may exist. */
   uncertainCreate?: boolean;
   /** How many lookups for an uncertain create found nothing. */
   emptyLookups?: number;
+  /**
+   * How many starts found no pending secret at `created` or `verified` while the old token was still
+   * stored. VS Code answers "nothing" for a secret it cannot decrypt (a locked keyring), so the first
+   * time is left for a later start before the rotation is rolled back.
+   */
+  missingPending?: number;
   /** The kind of failure that turned the rotation back, or that stopped the revocation. */
   failure?: string;
   failureStage?: RotationStage;
@@ -198,4 +209,6 @@ export interface RotationPlan {
   /** The organization's tokens just before the create (the list must have worked). */
   knownTokens: { id: string; name?: string | null }[];
   previousTokenId?: string;
+  /** The server's clock (the `Date` header of the token list) and `clock.now()` when it was read. */
+  serverClock?: { server: number; local: number };
 }

@@ -58,10 +58,12 @@ export class RotationPlanner {
       return organizationId;
     }
     let tokens: OrganizationApiToken[];
+    let serverClock: RotationPlan['serverClock'];
     try {
+      const local = Date.now();
       tokens = await this.ui.prompter.progress(
         vscode.l10n.t('Qovery: reading the organization\'s API tokens…'),
-        (cancel) => client.listApiTokens(organizationId, { signal: signalFrom(cancel) }),
+        (cancel) => client.listApiTokens(organizationId, { signal: signalFrom(cancel), onServerDate: (server) => (serverClock = { server, local }) }),
         { cancellable: true },
       );
     } catch (error) {
@@ -133,6 +135,7 @@ export class RotationPlanner {
       role,
       knownTokens: tokens.map((t) => ({ id: t.id, name: t.name })),
       previousTokenId: tokenId ?? connection.tokenId,
+      serverClock,
     };
   }
 

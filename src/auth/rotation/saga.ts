@@ -7,17 +7,16 @@
 // - only a token outside the list taken before the create, with the journaled name, is "the one we created";
 // - a create with no clear answer is "maybe created": the journal stays until a lookup settles it;
 // - after a revocation, when the old secret is known, it must get 401, or the user is told which token went.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { isTransientKind } from '../../api/errors';
 import { isTokenOfRotation, MAX_NAME_ATTEMPTS, rotatedTokenName, utcDay } from '../rotationRules';
 import type { NewTokenFacts, RotationApi, RotationJournal, RotationPlan, RotationReport, RotationStage, SagaControl, SagaDeps, TokenRef } from './model';
 import { describeError } from '../../api/errors';
 import type { Organization, OrganizationApiToken, OrganizationApiTokenCreate } from '../../api';
 
-/** A short SHA-256 fingerprint of a secret: tells tokens apart in the journal without holding them. */
-export function fingerprint(secret: string | undefined): string | undefined {
-  return secret === undefined ? undefined : createHash('sha256').update(secret).digest('hex').slice(0, 16);
-}
+import { fingerprint } from './records';
+
+export { fingerprint };
 
 /** The error kind of a typed API error (by shape, not `instanceof`: chunks have their own classes). */
 export function kindOf(error: unknown): string {
@@ -85,6 +84,7 @@ export class RotationSaga {
       roleId: plan.role.id,
       roleName: plan.role.name,
       startedAt: clock.now(),
+      serverStartedAt: plan.serverClock ? plan.serverClock.server + Math.max(0, clock.now() - plan.serverClock.local) : undefined,
     };
     const run: RunState = { control, oldSecret: plan.oldSecret };
     const base = (): RotationReport => ({ ...this.#base(journal), connectionName: plan.connectionName });
@@ -128,7 +128,14 @@ export class RotationSaga {
         journal.failure = kind;
         journal.failureStage = 'create';
         run.cause = { stage: 'create', error };
-        await this.#checkpoint(journal, run);
+        try {
+          await this.#checkpoint(journal, run);
+        } catch (halted) {
+          if (halted instanceof RotationHalted && journal.uncertainCreate) {
+            return this.#abandonUncertain(journal, base, error);
+          }
+          throw halted;
+        }
         return this.#advance(journal, run);
       }
     }
@@ -171,6 +178,21 @@ export class RotationSaga {
       throw error;
     }
     return this.#advance(journal, run);
+  }
+
+  /**
+   * This window lost the lease right after a create with no clear answer: Qovery may have made the
+   * token. The journal keeps saying so when it is still this rotation's (the next start looks again),
+   * and the user is told the name of the token that may be left.
+   */
+  async #abandonUncertain(journal: RotationJournal, base: () => RotationReport, error: unknown): Promise<RotationReport> {
+    const { journals, log } = this.deps;
+    const now = await journals.get(journal.connectionId).catch(() => undefined);
+    if (now?.id === journal.id) {
+      await journals.save({ ...now, uncertainCreate: true, failure: journal.failure, failureStage: 'create' }).catch((e: unknown) => log.error('Saving the rotation journal failed', e));
+    }
+    log.warn(`The lease on rotation ${journal.id} was lost right after a create with no clear answer: the token "${journal.newTokenName ?? ''}" may exist.`);
+    return { ...base(), outcome: 'failed', stage: 'create', errorKind: 'leaseLost', ...why(error), orphan: { name: journal.newTokenName }, maybeCreated: true, newToken: undefined };
   }
 
   /**
@@ -239,13 +261,21 @@ export class RotationSaga {
     return { ...this.#base(journal), outcome: run.control.interactive ? 'failed' : 'deferred', journalKept: true, resumed: run.control.resumed, errorKind: 'storageRead', detail: error.message, cause: error };
   }
 
-  /** The connection's stored token; a read failure is a `SecretReadError`, never "no token". */
+  /**
+   * The connection's stored token; a read failure is a `SecretReadError`, never "no token". So is no
+   * token for a connection that still exists: VS Code answers "nothing" for a secret it cannot decrypt.
+   */
   async #current(connectionId: string): Promise<string | undefined> {
+    let value: string | undefined;
     try {
-      return await this.deps.secrets.current(connectionId);
+      value = await this.deps.secrets.current(connectionId);
     } catch (error) {
       throw error instanceof SecretReadError ? error : new SecretReadError(error);
     }
+    if (value === undefined && this.deps.secrets.exists(connectionId)) {
+      throw new SecretReadError(new Error('The connection\'s token reads as absent from secret storage.'));
+    }
+    return value;
   }
 
   /** The fence before an irreversible call: this window must still hold the lease. */
@@ -418,6 +448,7 @@ export class RotationSaga {
   /** The new token must list the organization it was made in. */
   async #verify(journal: RotationJournal, run: RunState): Promise<RotationReport | undefined> {
     let secret = run.newSecret ?? (await this.#pending(journal.connectionId));
+    let foreign = false;
     if (secret !== undefined && journal.newFingerprint !== undefined && fingerprint(secret) !== journal.newFingerprint) {
       // A pending secret left by another run (a window that lost its lease): never this rotation's token.
       this.deps.log.warn(`The pending token of connection ${journal.connectionId} is not the one rotation ${journal.id} created: it is ignored.`);
@@ -426,12 +457,19 @@ export class RotationSaga {
         await this.#dropPending(journal.connectionId);
       }
       secret = undefined;
+      foreign = true;
     }
     if (secret === undefined) {
       if (await this.#newIsStored(journal)) {
         journal.step = 'swapped';
         await this.#checkpoint(journal, run);
         return undefined;
+      }
+      if (!foreign && (journal.missingPending ?? 0) < 1 && fingerprint(await this.#current(journal.connectionId)) === journal.oldFingerprint) {
+        // VS Code reads a secret it cannot decrypt as "nothing": the next start decides, once.
+        journal.missingPending = (journal.missingPending ?? 0) + 1;
+        await this.#checkpoint(journal, run);
+        return this.#unreadable(journal, run, new SecretReadError(new Error('The new token reads as absent from secret storage.')));
       }
       this.#turnBack(journal, run, 'store', new Error('The new token is no longer in secret storage.'));
       await this.#checkpoint(journal, run);

@@ -353,10 +353,34 @@ const SHARED_PREFIX = 'qovery.rotation.';
 const sleep = (ms: number): Promise<void> => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 /**
+ * How long a writer of shared storage waits before it believes its write. In VS Code each window reads
+ * SecretStorage from its own in-memory copy: a write reaches the main process after a flush (about
+ * 100 ms) and the other windows' copies later still, through change events. So a read-back right after
+ * a write only ever sees the writer's own value; two windows that wrote at once see each other's value
+ * only once both writes went round.
+ */
+export const SHARED_SETTLE_MS = 1_000;
+
+/**
+ * Whether our write to `key` still stands after the writes of other windows had time to arrive: read
+ * at half of `settleMs` and at `settleMs`, and ours only when both reads show it. Two windows that
+ * wrote at once may both back off (each sees the other's write); they never both win.
+ */
+async function stillOurs(store: SharedStore, key: string, ours: (text: string | undefined) => boolean, settleMs: number): Promise<boolean> {
+  for (const wait of [Math.floor(settleMs / 2), settleMs - Math.floor(settleMs / 2)]) {
+    await sleep(wait);
+    if (!ours(await store.get(key))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
  * Leases in storage that every window of the client sees, also windows whose extension host runs on
  * another machine (WSL, SSH, containers). The store has no compare-and-set: a window writes its body,
- * waits a moment, and holds the lease only when it reads its own body back; every irreversible call is
- * fenced by `holds()` as well.
+ * waits until other windows' writes had time to reach it (`SHARED_SETTLE_MS`), and holds the lease only
+ * when it reads its own body back twice; every irreversible call is fenced by `holds()` as well.
  */
 export class SharedLeases implements LeaseProvider {
   readonly #life: LeaseLife;
@@ -365,8 +389,8 @@ export class SharedLeases implements LeaseProvider {
     private readonly store: SharedStore,
     private readonly clock: Clock,
     private readonly ttlMs = LEASE_TTL_MS,
-    /** How long a writer waits before reading its body back (another window's write lands meanwhile). */
-    private readonly settleMs = 50,
+    /** How long a writer waits before it believes its body (another window's write lands meanwhile). */
+    private readonly settleMs = SHARED_SETTLE_MS,
   ) {
     this.#life = new LeaseLife(clock, ttlMs);
   }
@@ -379,8 +403,7 @@ export class SharedLeases implements LeaseProvider {
     }
     const mine: LeaseBody = { owner: randomUUID(), version: (seen?.version ?? 0) + 1, expiresAt: this.clock.now() + this.ttlMs };
     await this.store.store(key, JSON.stringify(mine));
-    await sleep(this.settleMs);
-    if (parseLease(await this.store.get(key))?.owner !== mine.owner) {
+    if (!(await stillOurs(this.store, key, (text) => parseLease(text)?.owner === mine.owner, this.settleMs))) {
       return undefined;
     }
     const cell: LeaseCell = { read: () => this.store.get(key), write: (text) => this.store.store(key, text), remove: () => this.store.delete(key) };
@@ -540,9 +563,10 @@ export class MigratingJournalStore implements JournalStore {
 
 /**
  * Once a day per connection in storage every window of the client sees (the daily reminder): the
- * window that reads its own claim back after a moment asks; the others stay quiet.
+ * window that still reads its own claim once other windows' claims had time to arrive asks; the
+ * others stay quiet (two windows that claimed at the same moment may both stay quiet that day, never both ask).
  */
-export async function claimDay(store: SharedStore, connectionId: string, day: string, settleMs = 50): Promise<boolean> {
+export async function claimDay(store: SharedStore, connectionId: string, day: string, settleMs = SHARED_SETTLE_MS): Promise<boolean> {
   const key = `${SHARED_PREFIX}reminder.${connectionId}`;
   const day_ = (text: string | undefined): string | undefined => {
     try {
@@ -556,8 +580,7 @@ export async function claimDay(store: SharedStore, connectionId: string, day: st
   }
   const mine = JSON.stringify({ day, owner: randomUUID() });
   await store.store(key, mine);
-  await sleep(settleMs);
-  return (await store.get(key)) === mine;
+  return stillOurs(store, key, (text) => text === mine, settleMs);
 }
 
 /** Once per key: exclusive create of a marker file, so one window of many wins (the daily reminder). */

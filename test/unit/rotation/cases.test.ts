@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { claimDay, claimOnce, FileLeases, LEASE_TTL_MS, SharedLeases } from '../../../src/auth/rotation/storage';
 import type { RotationReport } from '../../../src/auth/rotation/model';
 import { DEMO, startQoveryServer, type QoveryServer } from '../../qovery';
-import { CONNECTION, pendingKey, tokenKey, Window, World } from './windows';
+import { CONNECTION, pendingKey, PropagatingSecrets, tokenKey, Window, World } from './windows';
 
 const ADMIN = DEMO.apiTokens.admin;
 
@@ -168,6 +168,26 @@ describe('token rotation across windows (saga, plain Node)', function () {
     });
   });
 
+  describe('4b. the lease lost right after a create with no clear answer', () => {
+    it('the run names the token that may exist, and the next start finds and deletes it', async () => {
+      server.setFault('POST /organization/{id}/apiToken', { status: 502, afterAction: true, times: 1 });
+      const w1 = new Window('w1', world, {
+        // Frozen past its lease just after the create answered 502 (Qovery made the token).
+        freezeAt: { call: (_call, before) => before.at(-1) === 'api.createApiToken', during: () => Promise.resolve(later()) },
+      });
+      const report = (await w1.rotate()) as RotationReport;
+      assert.ok(w1.frozenBefore, 'the window froze');
+      assert.equal(alive().length, 1, 'Qovery made the token');
+      assert.equal(report.orphan?.name, alive()[0].name, `the report names the possible leftover: ${JSON.stringify(report)}`);
+      assert.equal(report.maybeCreated, true);
+      later();
+      const reports = (await new Window('w2', world).recover()) as RotationReport[];
+      assert.deepEqual(reports.map((r) => r.outcome), ['failed']);
+      assert.equal(alive().length, 0, 'the token Qovery made is found and deleted');
+      await expectUnchanged();
+    });
+  });
+
   describe('5. died after the pending secret was saved, old token revoked before the restart', () => {
     it('recovery looks tokens up with the pending secret and finishes with it', async () => {
       const first = new Window('w1', world, { dieAt: (_call, before) => before.at(-1) === 'secrets.storePending' });
@@ -242,6 +262,24 @@ describe('token rotation across windows (saga, plain Node)', function () {
       assert.equal(claims.filter(Boolean).length, 1, `claims: ${claims.join(', ')}`);
       assert.equal(await claimDay(store, CONNECTION, '2026-12-08', 5), true, 'and again the next day');
     });
+
+    // VS Code's SecretStorage: a per-window copy, writes flushed to the main process after ~100 ms and
+    // seen by other windows later. A read-back right after a write proves nothing.
+    for (const gapMs of [0, 40]) {
+      it(`two windows claim the day and take the lease ${gapMs} ms apart, each on its own copy of SecretStorage: never both`, async () => {
+        const storage = new PropagatingSecrets(100, 150);
+        try {
+          const [a, b] = [storage.window('a'), storage.window('b')];
+          const after = <T>(ms: number, run: () => Promise<T>): Promise<T> => new Promise((resolve) => setTimeout(resolve, ms)).then(run);
+          const claims = await Promise.all([claimDay(a, CONNECTION, '2026-12-07'), after(gapMs, () => claimDay(b, CONNECTION, '2026-12-07'))]);
+          assert.ok(claims.filter(Boolean).length <= 1, `both windows asked: ${claims.join(', ')}`);
+          const leases = await Promise.all([new SharedLeases(a, world.clock).tryAcquire('x'), after(gapMs, () => new SharedLeases(b, world.clock).tryAcquire('x'))]);
+          assert.ok(leases.filter(Boolean).length <= 1, 'both windows hold the lease');
+        } finally {
+          storage.dispose();
+        }
+      });
+    }
   });
 
   describe('9. an expired lease is a fence', () => {
@@ -373,6 +411,30 @@ describe('token rotation across windows (saga, plain Node)', function () {
     });
   });
 
+  describe('10b. a secret VS Code cannot decrypt reads as "nothing", not as an error', () => {
+    it('a restart that reads no token, or no pending token, leaves a rotation at "created" for later, then finishes it', async () => {
+      const first = new Window('w1', world, { dieAt: (call) => call === 'api.listOrganizations' });
+      assert.equal(await first.rotate(), 'died');
+      later();
+      world.lockedReads = 'undefined';
+      // The stored and the pending token read as nothing, then only the pending one (the stored one is the old).
+      for (const locked of [(key: string) => key === tokenKey(CONNECTION) || key === pendingKey(CONNECTION), (key: string) => key === pendingKey(CONNECTION)]) {
+        world.locked = locked;
+        const reports = await new Window('w2', world).recover();
+        assert.notEqual(reports, 'died');
+        assert.deepEqual((reports as RotationReport[]).map((r) => [r.outcome, r.journalKept, r.errorKind]), [['deferred', true, 'storageRead']]);
+        assert.equal(alive().length, 1, 'the new token is not deleted');
+        assert.ok(world.secrets.get(pendingKey(CONNECTION)), 'its secret stays pending');
+        world.locked = false;
+        assert.equal((await new Window('check', world).engine.journal(CONNECTION))?.step, 'created');
+        later();
+      }
+      const reports = (await new Window('w3', world).recover()) as RotationReport[];
+      assert.deepEqual(reports.map((r) => r.outcome), ['rotated']);
+      await expectRotated();
+    });
+  });
+
   describe('11. "revoked" only when known', () => {
     for (const [label, status] of [
       ['a 503', 503],
@@ -424,6 +486,35 @@ describe('token rotation across windows (saga, plain Node)', function () {
       assert.equal(report.orphan, undefined, 'nothing is left over');
       assert.equal(alive().length, 0, 'the token Qovery made is found and deleted');
       await expectUnchanged();
+    });
+  });
+
+  describe('12b. clock skew between the window that starts and the window that resumes', () => {
+    it('a rotation started on a clock 15 min ahead and resumed 16 min later on a right clock still finds its token', async () => {
+      let passed = 0;
+      const s = await startQoveryServer({ now: () => new Date(Date.now() + passed) });
+      const w = new World(s);
+      try {
+        w.signIn(s.tokens.admin, ADMIN);
+        w.clock.offset = 15 * 60_000;
+        // The create reaches Qovery; the window dies before its answer.
+        const first = new Window('ahead', w, { dieAt: (_call, before) => before.at(-1) === 'api.createApiToken' });
+        assert.equal(await first.rotate(), 'died');
+        const made = w.tokens().filter((t) => !t.seeded && !t.revoked);
+        assert.equal(made.length, 1, 'Qovery made the token');
+        // 16 minutes later, on a window whose clock is right (the server's clock moved as much).
+        passed = 16 * 60_000;
+        w.clock.offset = passed;
+        const reports = (await new Window('right', w).recover()) as RotationReport[];
+        assert.deepEqual(reports.map((r) => r.outcome), ['failed']);
+        const left = w.tokens().filter((t) => !t.seeded && !t.revoked);
+        const told = reports.some((r) => r.orphan?.name === made[0].name);
+        assert.ok(left.length === 0 || told, `the token is deleted or named: ${JSON.stringify(reports)}`);
+        assert.equal(left.length, 0, 'the token Qovery made is found and deleted');
+      } finally {
+        w.dispose();
+        await s.close();
+      }
     });
   });
 

@@ -4,7 +4,8 @@
 // - every token the extension created is the stored one, deleted, or named to the user as a leftover;
 // - no journal and no pending secret is left.
 // Seeded; QOVERY_PROPERTY_RUNS sets the number of runs (default 500), QOVERY_PROPERTY_SEED the seed.
-// Without a seed given, the fixed seeds in SWEEP run too, a fifth of the runs each (each prints its seed).
+// Without a seed given, the fixed seeds in SWEEP run too (each prints its seed): seed 777 at least 500
+// runs (a failure was once found at its run 413), the others a fifth of the runs.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { RotationReport } from '../../../src/auth/rotation/model';
@@ -14,9 +15,14 @@ import { CONNECTION, pendingKey, tokenKey, Window, World } from './windows';
 
 const RUNS = Number(process.env.QOVERY_PROPERTY_RUNS) || 500;
 const SEED = Number(process.env.QOVERY_PROPERTY_SEED) || 20261130;
-/** Fixed seeds swept besides the default on every run (fewer runs each), unless a seed is given. */
-const SWEEP = process.env.QOVERY_PROPERTY_SEED ? [] : [777, 4242];
 const SWEEP_RUNS = Math.max(1, Math.round(RUNS / 5));
+/** Fixed seeds swept besides the default on every run, with their number of runs, unless a seed is given. */
+const SWEEP: readonly (readonly [number, number])[] = process.env.QOVERY_PROPERTY_SEED
+  ? []
+  : [
+      [777, Math.max(500, RUNS)],
+      [4242, SWEEP_RUNS],
+    ];
 
 const ROUTES = ['POST /organization/{id}/apiToken', 'GET /organization/{id}/apiToken', 'DELETE /organization/{id}/apiToken/{id}', 'GET /organization'] as const;
 
@@ -50,7 +56,7 @@ const scenarioArb = fc.record({
 describe('token rotation, property over interleavings, deaths and faults', function () {
   this.timeout(Math.max(120_000, RUNS * 1_000));
 
-  for (const [seed, runs] of [[SEED, RUNS], ...SWEEP.map((s) => [s, SWEEP_RUNS])] as const) {
+  for (const [seed, runs] of [[SEED, RUNS] as const, ...SWEEP]) {
     it(`holds its invariants in ${runs} seeded runs (seed ${seed})`, () => holds(seed, runs));
   }
 

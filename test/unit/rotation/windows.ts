@@ -58,6 +58,8 @@ export class World {
   readonly reports: RotationReport[] = [];
   /** The keyring is locked: every SecretStorage read fails (or only those of the keys this accepts). */
   locked: boolean | ((key: string) => boolean) = false;
+  /** How a locked read fails: an error, or "nothing" (VS Code deletes a secret it cannot decrypt from its answer and returns undefined). */
+  lockedReads: 'throw' | 'undefined' = 'throw';
 
   constructor(
     readonly server: QoveryServer,
@@ -111,7 +113,7 @@ export interface WindowOptions {
    */
   host?: string;
   /** Before this 1-based call the window freezes: `during` runs (other windows work, time passes), then it goes on. */
-  freezeAt?: { call: number; during: () => Promise<void> };
+  freezeAt?: { call: number | ((call: string, before: readonly string[]) => boolean); during: () => Promise<void> };
   /**
    * The window dies at this call: a 1-based count of its storage, secret and API calls, or a test of
    * the call's name ('api.createApiToken', 'secrets.storePending', 'fs.rename', ...) and of the calls before.
@@ -141,7 +143,7 @@ export class Window {
       }
       this.calls++;
       const freeze = this.options.freezeAt;
-      if (freeze && this.calls === freeze.call) {
+      if (freeze && this.frozenBefore === undefined && (typeof freeze.call === 'number' ? this.calls === freeze.call : freeze.call(what, this.history))) {
         this.frozenBefore = what;
         return freeze.during().then(() => {
           this.history.push(what);
@@ -165,7 +167,12 @@ export class Window {
       readdir: (p) => named('fs.readdir', () => nodeStorageFs.readdir(p)),
       stat: (p) => named('fs.stat', () => nodeStorageFs.stat(p)),
     };
-    const read = (key: string): Promise<string | undefined> => (world.locked === true || (typeof world.locked === 'function' && world.locked(key)) ? Promise.reject(new Error('The keyring is locked.')) : Promise.resolve(world.secrets.get(key)));
+    const read = (key: string): Promise<string | undefined> =>
+      world.locked === true || (typeof world.locked === 'function' && world.locked(key))
+        ? world.lockedReads === 'undefined'
+          ? Promise.resolve(undefined)
+          : Promise.reject(new Error('The keyring is locked.'))
+        : Promise.resolve(world.secrets.get(key));
     const shared: SharedStore = {
       get: (key) => named('shared.get', () => read(key)),
       store: (key, value) => named('shared.store', () => Promise.resolve(void world.secrets.set(key, value))),
@@ -216,8 +223,10 @@ export class Window {
       return { outcome: 'failed', connectionId: CONNECTION, revoked: false, stage: 'prepare' };
     }
     let tokens;
+    let serverClock: RotationPlan['serverClock'];
     try {
-      tokens = await this.world.client(secret).listApiTokens(ACME);
+      const local = this.world.clock.now();
+      tokens = await this.world.client(secret).listApiTokens(ACME, { onServerDate: (server) => (serverClock = { server, local }) });
     } catch (error) {
       return { outcome: 'failed', connectionId: CONNECTION, revoked: false, stage: 'prepare', errorKind: (error as { kind?: string }).kind };
     }
@@ -235,6 +244,7 @@ export class Window {
       role: { id: roleId },
       knownTokens: tokens.map((t) => ({ id: t.id, name: t.name })),
       previousTokenId: previousTokenId ?? this.world.views.get(this.name)?.get(CONNECTION)?.tokenId,
+      serverClock,
     };
   }
 
@@ -274,5 +284,63 @@ export class Window {
       }
       throw error;
     }
+  }
+}
+
+/**
+ * SecretStorage as VS Code's windows see it: each window reads its own in-memory copy; a write lands
+ * in the writer's copy at once, reaches the main process after `flushMs` (the last write to arrive
+ * wins there) and the other windows' copies `broadcastMs` later, as change events do.
+ */
+export class PropagatingSecrets {
+  readonly main = new Map<string, string | undefined>();
+  readonly #copies = new Map<string, Map<string, string | undefined>>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly flushMs = 100,
+    readonly broadcastMs = 150,
+  ) {}
+
+  #later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      run();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #write(window: string, key: string, value: string | undefined): Promise<void> {
+    const mine = this.#copies.get(window)!;
+    mine.set(key, value);
+    this.#later(this.flushMs, () => {
+      this.main.set(key, value);
+      this.#later(this.broadcastMs, () => {
+        for (const [name, copy] of this.#copies) {
+          if (name !== window) {
+            copy.set(key, this.main.get(key));
+          }
+        }
+      });
+    });
+    return Promise.resolve();
+  }
+
+  /** The storage one window sees. */
+  window(name: string): SharedStore {
+    const copy = new Map(this.main);
+    this.#copies.set(name, copy);
+    return {
+      get: (key) => Promise.resolve(copy.get(key)),
+      store: (key, value) => this.#write(name, key, value),
+      delete: (key) => this.#write(name, key, undefined),
+    };
+  }
+
+  dispose(): void {
+    for (const timer of this.#timers) {
+      clearTimeout(timer);
+    }
+    this.#timers.clear();
   }
 }
