@@ -468,56 +468,65 @@ export class DeployCommands implements IDisposable {
     return latest ? statusesBefore(latest) : undefined;
   }
 
-  /** Sends a service action, then follows it; a 5xx or a lost answer first reads whether Qovery acted. */
-  async #sendServiceAction(target: DeployTarget, verb: ServiceVerb, what: string | undefined, send: () => Promise<ActionStatus>): Promise<void> {
-    const before = await this.#statusesBefore(target.environmentId);
+  /** Sends a service action, then follows it. */
+  #sendServiceAction(target: DeployTarget, verb: ServiceVerb, what: string | undefined, send: () => Promise<ActionStatus>): Promise<void> {
+    return this.#sendAction({
+      target,
+      key: target.serviceId,
+      subject: vscode.l10n.t('{0} {1}', VERB_TITLES()[verb], target.serviceName),
+      send,
+      started: (answer, before) => {
+        const status = serviceStatusIn(answer, target.serviceId);
+        return status !== undefined && hasStarted(status, before);
+      },
+      follow: (before, sentAt) => void this.follow(target, verb, before, what, sentAt),
+    });
+  }
+
+  /** Sends an environment action, then follows it. */
+  #sendEnvironmentAction(target: EnvironmentTarget, verb: EnvironmentVerb, send: () => Promise<ActionStatus>): Promise<void> {
+    return this.#sendAction({
+      target,
+      key: `env:${target.environmentId}`,
+      subject: vscode.l10n.t('{0} {1}', environmentVerbTitle(verb), target.environmentName ?? target.environmentId),
+      send,
+      started: (answer, before) => environmentStep(answer, before, false, Infinity).started,
+      follow: (before, sentAt) => void this.followEnvironment(target, verb, before, sentAt),
+    });
+  }
+
+  /** Sends an action, then follows it; a 5xx or a lost answer first reads whether Qovery acted. */
+  async #sendAction(a: {
+    target: EnvironmentTarget & { serviceName?: string };
+    /** What `#once` keeps one action in flight for. */
+    key: string;
+    subject: string;
+    send: () => Promise<ActionStatus>;
+    started(answer: unknown, before: StatusesBefore): boolean;
+    follow(before: StatusesBefore, sentAt: number): void;
+  }): Promise<void> {
+    const before = await this.#statusesBefore(a.target.environmentId);
     const sentAt = Date.now();
     try {
-      await send();
+      await a.send();
     } catch (error) {
       if (!answerUnknown(error)) {
-        await this.#refused(error, target);
+        await this.#refused(error, a.target);
         return;
       }
       void this.#unsure(error, {
-        subject: vscode.l10n.t('{0} {1}', VERB_TITLES()[verb], target.serviceName),
-        environmentId: target.environmentId,
+        subject: a.subject,
+        environmentId: a.target.environmentId,
         sentAt,
-        started: (answer) => {
-          const status = serviceStatusIn(answer, target.serviceId);
-          return status !== undefined && hasStarted(status, before);
-        },
-        follow: () => void this.follow(target, verb, before, what, sentAt),
-        retry: () => this.#once(target.serviceId, () => this.#sendServiceAction(target, verb, what, send)),
+        started: (answer) => a.started(answer, before),
+        follow: () => a.follow(before, sentAt),
+        retry: () => this.#once(a.key, () => this.#sendAction(a)),
       });
       return;
     }
     // The answer's execution id is not read: nothing shows it is the new deployment's (the statuses tell).
-    this.deps.log.info(`Deploy: ${verb} of ${target.serviceName} accepted.`);
-    void this.follow(target, verb, before, what, sentAt);
-  }
-
-  async #sendEnvironmentAction(target: EnvironmentTarget, verb: EnvironmentVerb, send: () => Promise<ActionStatus>): Promise<void> {
-    const before = await this.#statusesBefore(target.environmentId);
-    const sentAt = Date.now();
-    try {
-      await send();
-    } catch (error) {
-      if (!answerUnknown(error)) {
-        await this.#refused(error, target);
-        return;
-      }
-      void this.#unsure(error, {
-        subject: vscode.l10n.t('{0} {1}', environmentVerbTitle(verb), target.environmentName ?? target.environmentId),
-        environmentId: target.environmentId,
-        sentAt,
-        started: (answer) => environmentStep(answer, before, false, Infinity).started,
-        follow: () => void this.followEnvironment(target, verb, before, sentAt),
-        retry: () => this.#once(`env:${target.environmentId}`, () => this.#sendEnvironmentAction(target, verb, send)),
-      });
-      return;
-    }
-    void this.followEnvironment(target, verb, before, sentAt);
+    this.deps.log.info(`Deploy: ${a.subject}: accepted.`);
+    a.follow(before, sentAt);
   }
 
   /**
