@@ -191,6 +191,40 @@ export function presentEnvironment(environment: unknown, status: unknown, l10n: 
   };
 }
 
+/**
+ * A service's `service_deployment_status` in words. It is about the configuration, never commits:
+ * OUT_OF_DATE is the console's "configuration has changed and needs to be applied" (a variable, a
+ * setting), so it is not read as "a newer commit exists" beside the HEAD line.
+ */
+export function deploymentStatusText(status: unknown, l10n: L10n): string | undefined {
+  switch (status) {
+    case undefined:
+    case null:
+    case '':
+      return undefined;
+    case 'UP_TO_DATE':
+      return l10n.t('configuration up to date');
+    case 'OUT_OF_DATE':
+      return l10n.t('configuration changed: redeploy to apply it');
+    case 'NEVER_DEPLOYED':
+      return l10n.t('never deployed');
+    default:
+      return typeof status === 'string' ? status.toLowerCase().replace(/_/g, ' ') : undefined;
+  }
+}
+
+/** The same, short enough for a row's description: OUT_OF_DATE is "configuration changed", not "out of date". */
+function deploymentStatusShort(status: unknown, l10n: L10n): string | undefined {
+  switch (status) {
+    case 'UP_TO_DATE':
+      return l10n.t('up to date');
+    case 'OUT_OF_DATE':
+      return l10n.t('configuration changed');
+    default:
+      return deploymentStatusText(status, l10n);
+  }
+}
+
 export function presentService(service: unknown, status: unknown, l10n: L10n): RowPresentation {
   const sv = asObject(service);
   const st = asObject(status);
@@ -198,12 +232,12 @@ export function presentService(service: unknown, status: unknown, l10n: L10n): R
   const type = enumValue(sv.service_type);
   const typeLabel = humanize(type) ?? l10n.t('unknown type');
   const state = stateLabel(st.state, l10n);
-  const deployment = humanize(st.service_deployment_status);
+  const deployment = deploymentStatusText(st.service_deployment_status, l10n);
   const details = asObject(st.status_details);
   const action = [humanize(details.action), humanize(details.status)].filter(Boolean).join(' ');
   return {
     label: name,
-    description: [typeLabel, state, deployment].filter(Boolean).join(' · '),
+    description: [typeLabel, state, deploymentStatusShort(st.service_deployment_status, l10n)].filter(Boolean).join(' · '),
     tooltipTitle: name,
     tooltipRows: rows([
       [l10n.t('Service ID'), sv.id],

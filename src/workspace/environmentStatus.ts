@@ -6,7 +6,6 @@
 // are injected, so the benchmark simulates an hour in no time.
 import type { EnvironmentServiceStatuses } from '../api';
 import type { IDisposable } from '../lifecycle';
-import type { L10n } from '../tree/present';
 
 export interface Clock {
   now(): number;
@@ -27,28 +26,6 @@ export const FOCUS_REFRESH_MIN_MS = 60_000;
 /** A state in progress: the environment is polled every 3 s while one of its services is in one. */
 export function isMovingState(state: unknown): boolean {
   return typeof state === 'string' && /(ING|QUEUED)$/.test(state) && state !== 'WAITING_RUNNING';
-}
-
-/**
- * A service's `service_deployment_status` in words. It is about the configuration, never commits:
- * OUT_OF_DATE is the console's "configuration has changed and needs to be applied" (a variable, a
- * setting), so it is not read as "a newer commit exists" beside the HEAD line.
- */
-export function deploymentStatusText(status: unknown, l10n: L10n): string | undefined {
-  switch (status) {
-    case undefined:
-    case null:
-    case '':
-      return undefined;
-    case 'UP_TO_DATE':
-      return l10n.t('configuration up to date');
-    case 'OUT_OF_DATE':
-      return l10n.t('configuration changed: redeploy to apply it');
-    case 'NEVER_DEPLOYED':
-      return l10n.t('never deployed');
-    default:
-      return typeof status === 'string' ? status.toLowerCase().replace(/_/g, ' ') : undefined;
-  }
 }
 
 export function hasMovingService(statuses: EnvironmentServiceStatuses): boolean {

@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import { Commands } from '../contributions';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
-import { stateLabel } from '../tree/present';
-import { deploymentStatusText, isMovingState } from './environmentStatus';
+import { deploymentStatusText, stateLabel } from '../tree/present';
+import { isMovingState } from './environmentStatus';
 import type { FolderLink, ServiceState, WorkspaceLinks } from './links';
 import { shortSha } from './match';
 

@@ -84,7 +84,7 @@ describe('the Organizations view', function () {
     assert.deepStrictEqual(
       services.map((s) => [s.label, icon(s.item).id, s.item.description, s.item.contextValue]),
       [
-        ['api', 'package', 'container · running · out of date', 'qovery.service.container'],
+        ['api', 'package', 'container · running · configuration changed', 'qovery.service.container'],
         ['cdn-and-dns', 'symbol-structure', 'terraform · running · up to date', 'qovery.service.terraform'],
         ['datadog-agent', 'layers', 'helm · running · up to date', 'qovery.service.helm'],
         ['db-migrations', 'watch', 'job · running · up to date', 'qovery.service.job'],
@@ -105,7 +105,7 @@ describe('the Organizations view', function () {
     const staging = (await rows(envs.find((e) => e.label === 'staging')!.node)).filter((s) => String(s.item.contextValue).startsWith('qovery.service'));
     assert.deepStrictEqual(
       staging.map((s) => s.item.description),
-      ['container · deployment error · out of date', 'job · deployment queued · out of date', 'database · running · up to date', 'application · deploying · out of date'],
+      ['container · deployment error · configuration changed', 'job · deployment queued · configuration changed', 'database · running · up to date', 'application · deploying · configuration changed'],
     );
     assert.deepStrictEqual(icon(staging[0].item).color, new vscode.ThemeColor('charts.red'));
     const preview = await rows(envs.find((e) => e.label === 'pr-142-new-checkout')!.node);

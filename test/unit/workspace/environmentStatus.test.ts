@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { EnvironmentServiceStatuses } from '../../../src/api';
-import { deploymentStatusText, EnvironmentStatusService, type Clock } from '../../../src/workspace/environmentStatus';
+import { deploymentStatusText } from '../../../src/tree/present';
+import { EnvironmentStatusService, type Clock } from '../../../src/workspace/environmentStatus';
 import { plainL10n } from '../../../src/tree/present';
 
 /** A clock that only moves when the test says so. */
