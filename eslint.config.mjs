@@ -2,6 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
+/** The feature folders of src/: each imports the core, never another. */
+const FEATURES = ['workspace', 'deploy', 'logs', 'variables'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'scripts/**', 'esbuild.mjs', 'eslint.config.mjs'] },
   js.configs.recommended,
@@ -36,6 +39,19 @@ export default tseslint.config(
     files: ['src/api/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/api runs without VS Code: pass what it needs in from the caller.' }] }] },
   },
+  // Features import the core (and src/shared), never each other; a type-only import is erased, so allowed.
+  ...FEATURES.map((feature) => ({
+    files: [`src/${feature}/**/*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: FEATURES.filter((other) => other !== feature).map((other) => ({
+          group: [`../${other}`, `../${other}/*`],
+          allowTypeImports: true,
+          message: `src/${feature} does not import the ${other} feature: move what both need to src/shared, or go through a command.`,
+        })),
+      }],
+    },
+  })),
   {
     files: ['test/**/*.ts'],
     rules: {

@@ -2,7 +2,7 @@
 // status bar item, the explorer's rows, a deployment being followed). Loaded by the first of them.
 import * as vscode from 'vscode';
 import { getServiceStatuses } from '../api/explorer';
-import { EnvironmentStatusService } from '../workspace/environmentStatus';
+import { EnvironmentStatusService } from '../shared/environmentStatus';
 import type { Core } from './core';
 
 export function create(core: Core) {

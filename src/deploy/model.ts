@@ -4,7 +4,7 @@ import type * as Q from 'qovery-typescript-axios';
 import { cleanMessage } from '../api/errors';
 import type { L10n } from '../tree/present';
 import { stateLabel } from '../tree/present';
-import { isMovingState } from '../workspace/environmentStatus';
+import { isMovingState } from '../shared/environmentStatus';
 import type { BuildSource } from './actions';
 
 export type ServiceType = 'APPLICATION' | 'CONTAINER' | 'DATABASE' | 'JOB' | 'HELM' | 'TERRAFORM';

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { EnvironmentServiceStatuses } from '../api';
 import type { IDisposable } from '../lifecycle';
-import { hasMovingService, isMovingState } from '../workspace/environmentStatus';
+import { hasMovingService, isMovingState } from '../shared/environmentStatus';
 import { renderDeploymentLog, type DeploymentLogEntry } from './deployment';
 import type { LogDocuments, LogSession } from './documents';
 

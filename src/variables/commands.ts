@@ -15,7 +15,7 @@ import { actionLabel, runCommonAction, signalFrom, type Ui } from '../ui';
 import { VariablesApi } from './api';
 import { decodeDotenv, keyForMessage, MAX_DOTENV_BYTES, writeDotenv, type DotenvProblem } from './dotenv';
 import { linkTarget, writeEnvFile } from './envFile';
-import { gitApi } from '../workspace/git';
+import { gitApi } from '../shared/git';
 import { gitignoreLine, gitWouldTrack } from './git';
 import { checkKey, isOwnedHere, levelsOf, matchesFilter, originOf, overriddenIds, serviceScopeOf, sortVariables, type Level, type Variable, type VariableScope, type VariableTarget } from './model';
 import { VariableNode, variableOf, variablesKey, variablesTargetOf } from './nodes';

@@ -2,7 +2,7 @@
 // info/exclude and global exclude counts. Git runs by the absolute path VS Code's git uses. No `vscode`.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { runGit } from '../workspace/gitRun';
+import { runGit } from '../shared/gitRun';
 
 async function git(gitPath: string | undefined, cwd: string, args: string[]): Promise<{ code: number; stdout: string }> {
   const run = await runGit(gitPath, cwd, args);

@@ -5,7 +5,7 @@ import { Commands } from '../contributions';
 import { readSettings } from '../config';
 import { Disposable } from '../lifecycle';
 import { deploymentStatusText, stateLabel } from '../tree/present';
-import { isMovingState } from './environmentStatus';
+import { isMovingState } from '../shared/environmentStatus';
 import type { FolderLink, ServiceState, WorkspaceLinks } from './links';
 import { shortSha } from './match';
 

@@ -3,7 +3,7 @@
 // injected focus state says whether the window has focus. Used by scripts/bench.mjs.
 import { getServiceStatuses } from '../../src/api/explorer';
 import { QoveryClient } from '../../src/api';
-import { EnvironmentStatusService, type Clock } from '../../src/workspace/environmentStatus';
+import { EnvironmentStatusService, type Clock } from '../../src/shared/environmentStatus';
 import { DEMO, DEMO_ADMIN_TOKEN, startQoveryServer } from '../qovery';
 
 class JumpingClock implements Clock {

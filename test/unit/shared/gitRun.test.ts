@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { resolveGitPath, runGit, treeState } from '../../../src/workspace/gitRun';
+import { resolveGitPath, runGit, treeState } from '../../../src/shared/gitRun';
 
 // The deploy checks run git by the absolute path VS Code's git extension gives, and fail closed: a git
 // that cannot run is "unknown", never "clean". Real processes, real repositories in a temporary folder.

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { EnvironmentServiceStatuses } from '../../../src/api';
 import { deploymentStatusText } from '../../../src/tree/present';
-import { EnvironmentStatusService, type Clock } from '../../../src/workspace/environmentStatus';
+import { EnvironmentStatusService, type Clock } from '../../../src/shared/environmentStatus';
 import { plainL10n } from '../../../src/tree/present';
 
 /** A clock that only moves when the test says so. */
