@@ -29,6 +29,7 @@ export const CHUNK_ENTRY_POINTS = {
   'chunks/api': 'src/chunks/api.ts',
   'chunks/deploy': 'src/chunks/deploy.ts',
   'chunks/logs': 'src/chunks/logs.ts',
+  'chunks/gateway': 'src/chunks/gateway.ts',
 };
 
 export const CORE_ENTRY = 'src/extension.ts';

@@ -20,6 +20,7 @@ import type * as statuses from './statuses';
 import type * as api from './api';
 import type * as deploy from './deploy';
 import type * as logs from './logs';
+import type * as gateway from './gateway';
 
 /** The core's services. Chunks receive them; they never build their own. */
 export interface Core {
@@ -52,6 +53,7 @@ interface ChunkModules {
   api: typeof api;
   deploy: typeof deploy;
   logs: typeof logs;
+  gateway: typeof gateway;
 }
 
 export type ChunkName = keyof ChunkModules;

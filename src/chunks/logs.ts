@@ -1,21 +1,17 @@
 // The logs chunk: a deployment's log (and Qovery's explanation of a failure) and a service's live logs
-// over Qovery's websocket. The `ws` client is bundled here only, so activation never loads it.
-import WebSocket from 'ws';
+// over Qovery's websocket (the `ws` client is in the gateway chunk, loaded with the first stream).
 import { Commands } from '../contributions';
 import { explainFailureOf } from '../logs/deployment';
 import type { DeploymentLogTarget } from '../logs/deploymentView';
 import { LogCommands } from '../logs/commands';
-import type { SocketLike } from '../logs/live';
+import type { SocketLike } from '../shared/gateway';
 import type { ChunkHandlers, Core } from './core';
-
-/** Frames over 1 MiB are not log lines: the socket is closed rather than the memory taken. */
-const MAX_FRAME_BYTES = 1024 * 1024;
 
 export function create(core: Core) {
   const commands = new LogCommands(
     core,
-    (url, headers): SocketLike =>
-      new WebSocket(url, { headers, handshakeTimeout: 15_000, maxPayload: MAX_FRAME_BYTES, followRedirects: false, perMessageDeflate: false }),
+    // Frames over 1 MiB (the gateway chunk's default) are not log lines.
+    (url, headers): SocketLike => core.load('gateway').connect(url, headers),
   );
   const handlers: ChunkHandlers = {
     [Commands.showDeploymentLogs]: (arg?: unknown) => commands.showDeploymentLogs(arg),

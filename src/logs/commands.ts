@@ -12,7 +12,8 @@ import type { ServiceCandidate } from '../workspace/match';
 import { explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeploymentLogs, type FailureExplanation } from './deployment';
 import { DeploymentLogView, type DeploymentLogsResult, type DeploymentLogTarget } from './deploymentView';
 import { LogDocuments } from './documents';
-import { DEFAULT_MAX_LINES, MAX_MAX_LINES, maxLinesValue, parseWebsocketUrl, serviceLogsUrl, type SocketLike } from './live';
+import { parseWebsocketUrl, type SocketLike } from '../shared/gateway';
+import { DEFAULT_MAX_LINES, MAX_MAX_LINES, maxLinesValue, serviceLogsUrl } from './live';
 import { LiveLogView } from './liveView';
 
 /** A service the live logs can follow: every id the websocket query needs but the cluster's. */

@@ -1,7 +1,8 @@
 // One live log view: the stream's lines in a bounded buffer, shown in a read-only document that is
 // redrawn at most a few times a second however fast lines arrive (one update per batch, never per line).
 import * as vscode from 'vscode';
-import { formatLine, LiveLogStream, LogBuffer, MAX_BUFFER_BYTES, type LiveLogLine, type StreamOptions, type StreamState } from './live';
+import { GatewayStream, type StreamOptions, type StreamState } from '../shared/gateway';
+import { formatLine, LogBuffer, MAX_BUFFER_BYTES, type LiveLogLine } from './live';
 import type { LogDocuments, LogSession } from './documents';
 
 /** The most often the document is redrawn while lines arrive. */
@@ -39,7 +40,7 @@ export class LiveLogView implements LogSession {
   readonly uri: vscode.Uri;
   readonly serviceId: string;
   readonly buffer: LogBuffer;
-  readonly stream: LiveLogStream;
+  readonly stream: GatewayStream;
   paused = false;
   pod: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -61,7 +62,7 @@ export class LiveLogView implements LogSession {
     this.uri = o.uri;
     this.serviceId = o.serviceId;
     this.buffer = new LogBuffer(o.maxLines, MAX_BUFFER_BYTES, shown);
-    this.stream = new LiveLogStream({
+    this.stream = new GatewayStream({
       ...o.stream,
       onMessage: (text) => {
         this.buffer.push(text);

@@ -18,7 +18,7 @@ describe('packaged .vsix', () => {
   it('activates from the packaged bundle, without loading any chunk', async () => {
     await ext!.activate();
     assert.strictEqual(ext!.isActive, true);
-    for (const name of ['connections', 'rotation', 'tokens', 'reminder', 'tree', 'variables', 'statuses', 'api', 'deploy']) {
+    for (const name of ['connections', 'rotation', 'tokens', 'reminder', 'tree', 'variables', 'statuses', 'api', 'deploy', 'logs', 'gateway']) {
       assert.ok(fs.existsSync(chunkFile(name)), `the .vsix ships dist/chunks/${name}.js`);
       assert.strictEqual(loaded(name), false, `the ${name} chunk is not loaded by activation`);
     }

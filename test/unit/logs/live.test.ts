@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { backoffMs, BURST_MESSAGES, clockTime, closeOutcome, closeReasonText, upgradeWaitMs, DEFAULT_WEBSOCKET_URL, formatLine, LiveLogStream, LogBuffer, MAX_BUFFER_BYTES, MAX_LINE_CHARS, maxLinesValue, parseLogMessage, parseWebsocketUrl, serviceLogsUrl, type LiveLogLine, type SocketLike, type StreamOptions, type StreamState } from '../../../src/logs/live';
+import { backoffMs, BURST_MESSAGES, closeOutcome, closeReasonText, upgradeWaitMs, DEFAULT_WEBSOCKET_URL, GatewayStream, parseWebsocketUrl, type SocketLike, type StreamOptions, type StreamState } from '../../../src/shared/gateway';
+import { clockTime, formatLine, LogBuffer, MAX_BUFFER_BYTES, MAX_LINE_CHARS, maxLinesValue, parseLogMessage, serviceLogsUrl, type LiveLogLine } from '../../../src/logs/live';
 import { DEMO, DEMO_ADMIN_TOKEN, startQoveryServer, type QoveryServer } from '../../qovery';
 
 const line = (n: number, pod = 'web-0'): LiveLogLine => ({ at: Date.UTC(2026, 10, 30, 23, 0, 0, n), pod, text: `line ${n}` });
@@ -223,7 +224,7 @@ describe('live logs', () => {
       resume: () => calls.push('resume'),
     };
     let count = 0;
-    const s = new LiveLogStream({ url: 'ws://127.0.0.1:1', authorization: () => Promise.resolve('Token x'), connect: () => socket as unknown as SocketLike, onMessage: () => count++, onState: () => undefined });
+    const s = new GatewayStream({ url: 'ws://127.0.0.1:1', authorization: () => Promise.resolve('Token x'), connect: () => socket as unknown as SocketLike, onMessage: () => count++, onState: () => undefined });
     s.start();
     await until('connected', () => handlers.message);
     handlers.open();
@@ -258,7 +259,7 @@ describe('live logs', () => {
       const timers: { run: () => void; at: number }[] = [];
       let socket: Record<string, (...a: unknown[]) => void> = {};
       let upgrades = 0;
-      const s = new LiveLogStream({
+      const s = new GatewayStream({
         url: 'ws://127.0.0.1:1',
         authorization: () => Promise.resolve('Token x'),
         connect: () => {
@@ -321,7 +322,7 @@ describe('live logs', () => {
       const timers: { run: () => void; at: number }[] = [];
       const upgrades: number[] = [];
       const states: StreamState[] = [];
-      const s = new LiveLogStream({
+      const s = new GatewayStream({
         url: 'ws://127.0.0.1:1',
         authorization: () => Promise.resolve('Token x'),
         // Every upgrade works, and the server closes it at once (a 1006).
@@ -363,7 +364,7 @@ describe('live logs', () => {
 
   describe('the stream against the test server', () => {
     let server: QoveryServer;
-    let stream: LiveLogStream | undefined;
+    let stream: GatewayStream | undefined;
     const env = DEMO.environments.storefrontStaging;
     const target = () => {
       const environment = server.state.account.environment(env)!;
@@ -382,7 +383,7 @@ describe('live logs', () => {
     function open(authorization = `Token ${DEMO_ADMIN_TOKEN}`, more: Partial<StreamOptions> = {}) {
       const lines: LiveLogLine[] = [];
       const states: StreamState[] = [];
-      stream = new LiveLogStream({
+      stream = new GatewayStream({
         url: serviceLogsUrl(server.url.replace('http:', 'ws:'), target()),
         authorization: () => Promise.resolve(authorization),
         connect: (url, headers) => new WebSocket(url, { headers }),
@@ -514,7 +515,7 @@ describe('live logs', () => {
     it('restarts while the token is being read open one socket, and closing leaves none', async () => {
       // The token read takes a moment (SecretStorage); two restarts land while the first read waits.
       const lines: LiveLogLine[] = [];
-      stream = new LiveLogStream({
+      stream = new GatewayStream({
         url: serviceLogsUrl(server.url.replace('http:', 'ws:'), target()),
         authorization: () => new Promise((resolve) => setTimeout(() => resolve(`Token ${DEMO_ADMIN_TOKEN}`), 30)),
         connect: (url, headers) => new WebSocket(url, { headers }),
