@@ -23,3 +23,9 @@ export function create(core: Core) {
     dispose(): void {},
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    connections: typeof create;
+  }
+}

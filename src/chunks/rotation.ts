@@ -18,3 +18,9 @@ export function create(core: Core) {
     dispose: () => rotation.dispose(),
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    rotation: typeof create;
+  }
+}

@@ -16,3 +16,9 @@ export function create(core: Core) {
     dispose(): void {},
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    tokens: typeof create;
+  }
+}

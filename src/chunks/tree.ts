@@ -86,3 +86,9 @@ export function create(core: Core) {
     },
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    tree: typeof create;
+  }
+}

@@ -36,3 +36,9 @@ export function create(core: Core) {
     },
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    workspace: typeof create;
+  }
+}
