@@ -3,10 +3,12 @@
 import * as vscode from 'vscode';
 import { treeCommands } from '../commands/tree';
 import { readSettings } from '../config';
+import { Commands } from '../contributions';
 import type { IDisposable } from '../lifecycle';
 import { ExplorerLevels } from '../tree/levels';
 import { OrganizationsTreeProvider } from '../tree/provider';
-import type { Core } from './core';
+import type { QoveryNode } from '../tree/nodes';
+import type { ChunkHandlers, Core } from './core';
 
 const ENV_PREFIX = 'env:';
 
@@ -72,9 +74,19 @@ export function create(core: Core) {
     }
   });
   const levels = provider.onDidChangeLevels(syncWatches);
+  const commands = treeCommands(provider);
+  const handlers: ChunkHandlers = {
+    [Commands.refresh]: () => commands.refresh(),
+    [Commands.refreshNode]: (node?: QoveryNode) => commands.refreshNode(node),
+    [Commands.retryNode]: (key: string) => commands.retryNode(key),
+    [Commands.openInConsole]: (node?: QoveryNode) => commands.openInConsole(node),
+    [Commands.copyId]: (node?: QoveryNode) => commands.copyId(node),
+    [Commands.copyName]: (node?: QoveryNode) => commands.copyName(node),
+  };
   return {
     provider,
-    commands: treeCommands(provider),
+    commands,
+    handlers,
     dispose: () => {
       for (const watch of watches.values()) {
         watch.dispose();
