@@ -113,7 +113,6 @@ export function create(core: Core) {
   };
   return {
     provider,
-    commands,
     handlers,
     dispose: () => {
       for (const watch of watches.values()) {

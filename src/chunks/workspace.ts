@@ -35,7 +35,6 @@ export function create(core: Core) {
     links,
     statuses,
     item,
-    commands,
     handlers,
     dispose: () => {
       redraw.dispose();
