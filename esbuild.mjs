@@ -10,27 +10,23 @@
 //     a global symbol when extension.js loads (before any chunk can).
 // --production minifies without source maps (for the .vsix); --watch rebuilds on change.
 import * as esbuild from 'esbuild';
-import { watch as watchFiles } from 'node:fs';
+import { readdirSync, watch as watchFiles } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The chunks (the modules ChunkModules lists in src/chunks/core.ts). */
-export const CHUNK_ENTRY_POINTS = {
-  'chunks/connections': 'src/chunks/connections.ts',
-  'chunks/reminder': 'src/chunks/reminder.ts',
-  'chunks/rotation': 'src/chunks/rotation.ts',
-  'chunks/tokens': 'src/chunks/tokens.ts',
-  'chunks/tree': 'src/chunks/tree.ts',
-  'chunks/workspace': 'src/chunks/workspace.ts',
-  'chunks/variables': 'src/chunks/variables.ts',
-  'chunks/statuses': 'src/chunks/statuses.ts',
-  'chunks/api': 'src/chunks/api.ts',
-  'chunks/deploy': 'src/chunks/deploy.ts',
-  'chunks/logs': 'src/chunks/logs.ts',
-  'chunks/gateway': 'src/chunks/gateway.ts',
-};
+/**
+ * The chunks: every src/chunks/<name>.ts but core.ts (the loader the core holds), found at each build,
+ * so a new chunk is one new file. Each chunk adds its own entry to ChunkModules in src/chunks/core.ts.
+ */
+export function chunkEntryPoints(workingDir = here) {
+  const names = readdirSync(join(workingDir, 'src', 'chunks'))
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && file !== 'core.ts')
+    .map((file) => file.slice(0, -'.ts'.length))
+    .sort();
+  return Object.fromEntries(names.map((name) => [`chunks/${name}`, `src/chunks/${name}.ts`]));
+}
 
 export const CORE_ENTRY = 'src/extension.ts';
 
@@ -108,7 +104,7 @@ export async function buildAll({ production = false, write = true, plugins = [],
   const coreFiles = new Set(Object.keys(probe.metafile.inputs).filter((f) => f.startsWith('src/')));
   // 2. The chunks, reading what the core holds from its table.
   const used = new Set();
-  const chunks = await esbuild.build({ ...options, entryPoints: CHUNK_ENTRY_POINTS, plugins: [...plugins, useCoreModules(coreFiles, used, absWorkingDir)] });
+  const chunks = await esbuild.build({ ...options, entryPoints: chunkEntryPoints(absWorkingDir), plugins: [...plugins, useCoreModules(coreFiles, used, absWorkingDir)] });
   // 3. The core, with its table.
   const core = await esbuild.build({ ...options, stdin: coreEntry(used), outfile: 'dist/extension.js', outdir: undefined });
   return {

@@ -52,6 +52,20 @@ export default tseslint.config(
       }],
     },
   })),
+  // The core (the top-level modules, the explorer, the connection and token commands, auth, src/shared and
+  // the chunk loader) imports no feature at run time: the chunks hang the features' rows and commands on it.
+  {
+    files: ['src/*.ts', 'src/tree/**/*.ts', 'src/commands/**/*.ts', 'src/auth/**/*.ts', 'src/shared/**/*.ts', 'src/chunks/core.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: FEATURES.map((feature) => ({
+          group: [`./${feature}`, `./${feature}/*`, `../${feature}`, `../${feature}/*`, `../../${feature}`, `../../${feature}/*`],
+          allowTypeImports: true,
+          message: `The core does not import the ${feature} feature: hang what it brings from its chunk (src/chunks), or go through a command.`,
+        })),
+      }],
+    },
+  },
   {
     files: ['test/**/*.ts'],
     rules: {

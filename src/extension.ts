@@ -5,16 +5,16 @@ import { QoveryAuthenticationProvider } from './auth/authProvider';
 import { AuthNotifier } from './auth/notifier';
 import { SessionManager } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
-import { Chunks, type ChunkOf, type Core } from './chunks/core';
+import { Chunks, type ChunkHandlers, type ChunkOf, type Core } from './chunks/core';
 import { readSettings } from './config';
 import { Logger } from './logger';
 import { StatusBar } from './statusBar';
 import type { OrganizationsTreeProvider } from './tree/provider';
 import { ExplorerView } from './tree/view';
-import type { QoveryNode } from './tree/nodes';
 import { Ui } from './ui';
-import { CHUNK_COMMANDS, registerCommand } from './commands/registry';
-import { Commands, ContextKeys, setContext, VIEW_ID, type CommandId } from './contributions';
+import { registerCommand } from './commands/registry';
+import { COMMAND_TABLE } from './commands/table';
+import { Commands, ContextKeys, setContext, VIEW_ID } from './contributions';
 
 /** The rotation journal in globalState: a rotation left unfinished by the last run is listed there. */
 const ROTATION_JOURNAL_KEY = 'qovery.rotations';
@@ -62,7 +62,6 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   const storageDir = context.globalStorageUri.fsPath;
   const core: Core = { log, ui, session, tree, statusBar, globalState: context.globalState, workspaceState: context.workspaceState, storageDir, load: (name) => chunks.get(name), isLoaded: (name) => chunks.isLoaded(name) };
   const chunks = new Chunks(core, path.join(__dirname, 'chunks'));
-  const treeCommands = (): ChunkOf<'tree'>['commands'] => chunks.get('tree').commands;
   const connections = (): ChunkOf<'connections'> => chunks.get('connections');
   // The rotation reminder looks at the age of a signed-in token: its chunk loads when there is one.
   const loadReminder = (): void => {
@@ -84,9 +83,8 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     }
   };
   const workspace = (): ChunkOf<'workspace'> => chunks.get('workspace');
-  const services = { log, ui };
-  // Every command runs through the registry's one error path; the ones whose code is in a chunk load it on first run.
-  const command = <A extends unknown[], R>(id: CommandId, run: (...args: A) => R | Thenable<R>): vscode.Disposable => registerCommand(id, run, services);
+  // The commands activation runs itself; every other one is in its chunk's `handlers` map.
+  const coreHandlers: ChunkHandlers = { [Commands.showLog]: () => log.show() };
 
   context.subscriptions.push(
     log,
@@ -98,33 +96,15 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     statusBar,
     authProvider,
     new AuthNotifier(session, ui),
-    command(Commands.showLog, () => log.show()),
-    command(Commands.statusBarActions, () => connections().statusBarActions()),
-    // Commands whose code is in a chunk: the chunk loads the first time one of them runs.
-    command(Commands.signIn, () => connections().signInCommand()),
-    command(Commands.addConnection, () => connections().addConnection()),
-    command(Commands.updateToken, () => connections().updateToken()),
-    command(Commands.switchConnection, () => connections().switchConnection()),
-    command(Commands.signOut, () => connections().signOut()),
-    command(Commands.testAuthentication, () => connections().testAuthentication()),
-    command(Commands.rotateToken, () => chunks.get('rotation').rotateToken()),
-    command(Commands.createApiToken, (node?: QoveryNode) => chunks.get('tokens').createApiToken(node)),
-    command(Commands.deleteApiToken, (node?: QoveryNode) => chunks.get('tokens').deleteApiToken(node)),
-    command(Commands.refresh, () => treeCommands().refresh()),
-    command(Commands.refreshNode, (node?: QoveryNode) => treeCommands().refreshNode(node)),
-    command(Commands.retryNode, (key: string) => treeCommands().retryNode(key)),
-    command(Commands.openInConsole, (node?: QoveryNode) => treeCommands().openInConsole(node)),
-    command(Commands.copyId, (node?: QoveryNode) => treeCommands().copyId(node)),
-    command(Commands.copyName, (node?: QoveryNode) => treeCommands().copyName(node)),
-    command(Commands.linkWorkspace, (folder?: vscode.WorkspaceFolder) => workspace().commands.link(folder)),
-    command(Commands.unlinkWorkspace, (folder?: vscode.WorkspaceFolder) => workspace().commands.unlink(folder)),
-    command(Commands.workspaceActions, () => workspace().commands.actions()),
     session.onDidChange(loadReminder),
     session.onDidChange(loadWorkspace),
     vscode.workspace.onDidChangeWorkspaceFolders(loadWorkspace),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
     chunks,
-    ...CHUNK_COMMANDS.flatMap(([name, ids]) => ids.map((id) => command(id, (...args: unknown[]) => chunks.handler(name, id)(...args)))),
+    // Every command of the table, through the registry's one error path; a chunk loads the first time one of its commands runs.
+    ...COMMAND_TABLE.map(({ id, chunk }) =>
+      registerCommand(id, (...args: unknown[]) => (chunk === 'core' ? coreHandlers[id]! : chunks.handler(chunk, id))(...args), { log, ui }),
+    ),
   );
   for (const problem of readSettings().problems) {
     log.warn(problem);

@@ -8,3 +8,9 @@ export function create() {
     dispose(): void {},
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    api: typeof create;
+  }
+}

@@ -38,3 +38,9 @@ export function create(core: Core) {
     dispose: () => commands.dispose(),
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    deploy: typeof create;
+  }
+}

@@ -22,3 +22,9 @@ export function create(_core: Core) {
     dispose: () => undefined,
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    gateway: typeof create;
+  }
+}

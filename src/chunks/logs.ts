@@ -30,3 +30,9 @@ export function create(core: Core) {
     dispose: () => commands.dispose(),
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    logs: typeof create;
+  }
+}

@@ -22,3 +22,9 @@ export function create(core: Core) {
     },
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    reminder: typeof create;
+  }
+}

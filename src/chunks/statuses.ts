@@ -29,3 +29,9 @@ export function create(core: Core) {
     },
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    statuses: typeof create;
+  }
+}

@@ -3,12 +3,49 @@
 import * as vscode from 'vscode';
 import { treeCommands } from '../commands/tree';
 import { readSettings } from '../config';
+import { Commands } from '../contributions';
 import type { IDisposable } from '../lifecycle';
-import { ExplorerLevels } from '../tree/levels';
+import { DeploymentHistoryNode } from '../deploy/nodes';
+import { ExplorerLevels, type FeatureRows } from '../tree/levels';
 import { OrganizationsTreeProvider } from '../tree/provider';
-import type { Core } from './core';
+import type { QoveryNode } from '../tree/nodes';
+import { serviceScopeOf } from '../variables/model';
+import { VariablesNode } from '../variables/nodes';
+import type { ChunkHandlers, Core } from './core';
 
 const ENV_PREFIX = 'env:';
+
+/**
+ * The features' rows in the explorer: "Variables" under an environment (after its services) and under
+ * a service, with "Deployment History" beside it (a database has neither: it shows its history from
+ * its context menu). Their rows come from the variables and deploy chunks, loaded when one is expanded.
+ */
+function featureRows(core: Core): FeatureRows {
+  return {
+    service({ organizationId, projectId, environmentId, service }) {
+      const scope = serviceScopeOf(service.service_type);
+      if (!scope) {
+        return [];
+      }
+      return [
+        new VariablesNode({ scope, parentId: service.id, name: service.name, organizationId, projectId, environmentId, serviceId: service.id }),
+        new DeploymentHistoryNode({ organizationId, projectId, environmentId, serviceId: service.id, serviceName: service.name, serviceType: scope }),
+      ];
+    },
+    environment: ({ organizationId, projectId, environment }) => [
+      new VariablesNode({ scope: 'ENVIRONMENT', parentId: environment.id, name: environment.name, organizationId, projectId, environmentId: environment.id }),
+    ],
+    levelOf(node) {
+      if (node instanceof DeploymentHistoryNode) {
+        return { what: vscode.l10n.t('deployments'), empty: vscode.l10n.t('No deployments'), load: (client, signal) => core.load('deploy').rows(client, node.target, signal) };
+      }
+      if (node instanceof VariablesNode) {
+        return { what: vscode.l10n.t('variables'), empty: vscode.l10n.t('No variables'), load: (client, signal) => core.load('variables').rows(client, node.target, signal) };
+      }
+      return undefined;
+    },
+  };
+}
 
 export function create(core: Core) {
   // The shared environment status service, loaded with the first services level: its answers (for the
@@ -32,14 +69,7 @@ export function create(core: Core) {
     core.log,
     // The rows under "API Tokens" come from the token management chunk, loaded when one is expanded.
     (client, organizationId, signal) => core.load('tokens').tokenRows(client, organizationId, signal),
-    // The rows under "Variables" come from the variables chunk, loaded when one is expanded.
-    new ExplorerLevels(
-      core.log,
-      (client, target, signal) => core.load('variables').rows(client, target, signal),
-      (_client, environmentId) => statuses().fetch(environmentId),
-      // The rows under "Deployment History" come from the deploy chunk, loaded when one is expanded.
-      (client, target, signal) => core.load('deploy').rows(client, target, signal),
-    ),
+    new ExplorerLevels(core.log, (_client, environmentId) => statuses().fetch(environmentId), featureRows(core)),
   );
 
   // qovery.autoRefreshSeconds: while the view is visible, every expanded environment is watched through
@@ -72,9 +102,18 @@ export function create(core: Core) {
     }
   });
   const levels = provider.onDidChangeLevels(syncWatches);
+  const commands = treeCommands(provider);
+  const handlers: ChunkHandlers = {
+    [Commands.refresh]: () => commands.refresh(),
+    [Commands.refreshNode]: (node?: QoveryNode) => commands.refreshNode(node),
+    [Commands.retryNode]: (key: string) => commands.retryNode(key),
+    [Commands.openInConsole]: (node?: QoveryNode) => commands.openInConsole(node),
+    [Commands.copyId]: (node?: QoveryNode) => commands.copyId(node),
+    [Commands.copyName]: (node?: QoveryNode) => commands.copyName(node),
+  };
   return {
     provider,
-    commands: treeCommands(provider),
+    handlers,
     dispose: () => {
       for (const watch of watches.values()) {
         watch.dispose();
@@ -85,4 +124,10 @@ export function create(core: Core) {
       provider.dispose();
     },
   };
+}
+
+declare module './core' {
+  interface ChunkModules {
+    tree: typeof create;
+  }
 }

@@ -44,3 +44,9 @@ export function create(core: Core) {
     dispose(): void {},
   };
 }
+
+declare module './core' {
+  interface ChunkModules {
+    variables: typeof create;
+  }
+}

@@ -5,7 +5,9 @@ import { workspaceCommands } from '../workspace/commands';
 import { WorkspaceLinks } from '../workspace/links';
 import { WorkspaceStatusItem } from '../workspace/statusBar';
 import { workspaceTopRows } from '../workspace/treeRow';
-import type { Core } from './core';
+import type * as vscode from 'vscode';
+import { Commands } from '../contributions';
+import type { ChunkHandlers, Core } from './core';
 
 export function create(core: Core) {
   // The environment status service is shared (the explorer and a followed deployment use it too).
@@ -23,11 +25,17 @@ export function create(core: Core) {
     }
   });
   void links.refresh();
+  const commands = workspaceCommands(links, core.ui);
+  const handlers: ChunkHandlers = {
+    [Commands.linkWorkspace]: (folder?: vscode.WorkspaceFolder) => commands.link(folder),
+    [Commands.unlinkWorkspace]: (folder?: vscode.WorkspaceFolder) => commands.unlink(folder),
+    [Commands.workspaceActions]: () => commands.actions(),
+  };
   return {
     links,
     statuses,
     item,
-    commands: workspaceCommands(links, core.ui),
+    handlers,
     dispose: () => {
       redraw.dispose();
       topRows.dispose();
@@ -35,4 +43,10 @@ export function create(core: Core) {
       links.dispose();
     },
   };
+}
+
+declare module './core' {
+  interface ChunkModules {
+    workspace: typeof create;
+  }
 }

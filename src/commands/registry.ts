@@ -1,48 +1,9 @@
 import * as vscode from 'vscode';
 import { isApiError } from '../api/errors';
 import { errorText } from '../format';
-import type { ChunkName } from '../chunks/core';
-import { Commands, type CommandId } from '../contributions';
+import type { CommandId } from '../contributions';
 import type { Logger } from '../logger';
 import { actionLabel, runCommonAction, type Ui } from '../ui';
-
-/**
- * The commands whose code is in a chunk's `handlers` map, by chunk: activation registers each id, and
- * the chunk loads the first time one of them runs (an integration test checks every chunk has them all).
- */
-export const CHUNK_COMMANDS: readonly (readonly [ChunkName, readonly CommandId[]])[] = [
-  [
-    'variables',
-    [
-      Commands.showVariables,
-      Commands.addVariable,
-      Commands.addSecret,
-      Commands.editVariable,
-      Commands.deleteVariable,
-      Commands.overrideVariable,
-      Commands.aliasVariable,
-      Commands.filterVariables,
-      Commands.importEnv,
-      Commands.pullEnv,
-    ],
-  ],
-  [
-    'deploy',
-    [
-      Commands.deploy,
-      Commands.redeploy,
-      Commands.restartService,
-      Commands.stopService,
-      Commands.deployEnvironment,
-      Commands.redeployEnvironment,
-      Commands.stopEnvironment,
-      Commands.cancelDeployment,
-      Commands.showDeploymentHistory,
-      Commands.openServiceUrl,
-    ],
-  ],
-  ['logs', [Commands.showDeploymentLogs, Commands.showServiceLogs, Commands.toggleLogsPause, Commands.filterLogsByPod, Commands.clearLogs]],
-];
 
 /** What the command wrapper needs to report a failure. */
 export interface CommandServices {

@@ -10,16 +10,36 @@ import { consoleUrl } from '../consoleLinks';
 import { DataNode, type QoveryNode } from './nodes';
 import { byDisplayName, indexById, indexServiceStatuses, presentEnvironment, presentProject, presentService, type RowPresentation } from './present';
 import type { ChildLevel, LevelSource } from './provider';
-import { serviceScopeOf, type VariableTarget } from '../variables/model';
-import { VariablesNode } from '../variables/nodes';
-import { DeploymentHistoryNode } from '../deploy/nodes';
-import type { DeployTarget } from '../deploy/model';
 
-/** Loads the rows under "Deployment History": given by the deploy chunk, loaded on first expansion. */
-export type DeploymentRowsLoader = (client: QoveryClient, target: DeployTarget, signal: AbortSignal) => Promise<QoveryNode[]>;
+/** A service row, as the features that hang rows under it read it. */
+export interface ServiceFacts {
+  organizationId: string;
+  projectId: string;
+  environmentId: string;
+  service: Service;
+}
 
-/** Loads the rows under "Variables": given by the variables chunk, loaded on first expansion. */
-export type VariableRowsLoader = (client: QoveryClient, target: VariableTarget, signal: AbortSignal) => Promise<QoveryNode[]>;
+/** An environment row, as the features that hang rows after its services read it. */
+export interface EnvironmentFacts {
+  organizationId: string;
+  projectId: string;
+  environment: Environment;
+}
+
+/**
+ * The rows the features hang in the explorer (the Variables and Deployment History rows), given by the
+ * wiring (src/chunks/tree.ts): the explorer knows no feature.
+ */
+export interface FeatureRows {
+  /** The rows under a service, in order; a service with none does not open. */
+  service(facts: ServiceFacts): QoveryNode[];
+  /** The rows after an environment's services. */
+  environment(facts: EnvironmentFacts): QoveryNode[];
+  /** How a row made by `service` or `environment` loads its children; undefined for any other row. */
+  levelOf(node: QoveryNode): ChildLevel | undefined;
+}
+
+const NO_FEATURE_ROWS: FeatureRows = { service: () => [], environment: () => [], levelOf: () => undefined };
 
 class ProjectNode extends DataNode {
   readonly key: string;
@@ -83,18 +103,18 @@ class ServiceNode extends DataNode {
     readonly environmentId: string,
     readonly service: Service,
     public status: ServiceStatus | undefined,
+    /** Whether the features hang rows under it (the Variables row: every type but databases). */
+    readonly opens: boolean,
   ) {
     super();
     this.key = `service:${service.id}`;
     this.resource = { id: service.id, name: service.name, consoleUrl: consoleUrl({ organizationId, projectId, environmentId, serviceId: service.id }) };
   }
-  present(): RowPresentation {
-    // A service with variables (every type but databases) opens on its "Variables" row.
-    return { ...presentService(this.service, this.status, vscode.l10n), collapsible: this.variablesTarget() !== undefined };
+  get facts(): ServiceFacts {
+    return { organizationId: this.organizationId, projectId: this.projectId, environmentId: this.environmentId, service: this.service };
   }
-  variablesTarget(): VariableTarget | undefined {
-    const scope = serviceScopeOf(this.service.service_type);
-    return scope && { scope, parentId: this.service.id, name: this.service.name, organizationId: this.organizationId, projectId: this.projectId, environmentId: this.environmentId, serviceId: this.service.id };
+  present(): RowPresentation {
+    return { ...presentService(this.service, this.status, vscode.l10n), collapsible: this.opens };
   }
 }
 
@@ -102,11 +122,11 @@ class ServiceNode extends DataNode {
 export class ExplorerLevels implements LevelSource {
   constructor(
     private readonly log: Logger,
-    private readonly variableRows?: VariableRowsLoader,
     /** Where a services level gets its states: the shared environment status service when given. */
     private readonly serviceStatuses: (client: QoveryClient, environmentId: string, signal: AbortSignal) => Promise<EnvironmentServiceStatuses> = (client, id, signal) =>
       getServiceStatuses(client, id, { signal }),
-    private readonly deploymentRows?: DeploymentRowsLoader,
+    /** The features' rows, hung by the wiring. */
+    private readonly features: FeatureRows = NO_FEATURE_ROWS,
   ) {}
 
   /**
@@ -168,36 +188,18 @@ export class ExplorerLevels implements LevelSource {
             this.serviceStatuses(client, environmentId, signal).catch((error: unknown) => this.#partial('service states', error)),
           ]);
           const byId = indexServiceStatuses(statuses);
-          const rows: QoveryNode[] = services.sort(byDisplayName).map((s) => new ServiceNode(organizationId, projectId, environmentId, s, byId.get(s.id) as ServiceStatus | undefined));
-          if (this.variableRows) {
-            rows.push(new VariablesNode({ scope: 'ENVIRONMENT', parentId: environmentId, name: node.environment.name, organizationId, projectId, environmentId }));
-          }
-          return rows;
+          const rows: QoveryNode[] = services.sort(byDisplayName).map((service) => {
+            const facts = { organizationId, projectId, environmentId, service };
+            return new ServiceNode(organizationId, projectId, environmentId, service, byId.get(service.id) as ServiceStatus | undefined, this.features.service(facts).length > 0);
+          });
+          return [...rows, ...this.features.environment({ organizationId, projectId, environment: node.environment })];
         },
       };
     }
-    const variableRows = this.variableRows;
-    if (node instanceof ServiceNode && variableRows) {
-      const target = node.variablesTarget();
-      // Beside "Variables", the deploy feature's "Deployment History" (a database shows it from its context menu).
-      const history = this.deploymentRows && target && new DeploymentHistoryNode({
-          organizationId: node.organizationId,
-          projectId: node.projectId,
-          environmentId: node.environmentId,
-          serviceId: node.service.id,
-          serviceName: node.service.name,
-          serviceType: target.scope as DeployTarget['serviceType'],
-        });
-      return target && { what: vscode.l10n.t('variables'), empty: vscode.l10n.t('No variables'), load: () => Promise.resolve(history ? [new VariablesNode(target), history] : [new VariablesNode(target)]) };
+    if (node instanceof ServiceNode) {
+      return node.opens ? { what: vscode.l10n.t('variables'), empty: vscode.l10n.t('No variables'), load: () => Promise.resolve(this.features.service(node.facts)) } : undefined;
     }
-    const deploymentRows = this.deploymentRows;
-    if (node instanceof DeploymentHistoryNode && deploymentRows) {
-      return { what: vscode.l10n.t('deployments'), empty: vscode.l10n.t('No deployments'), load: (client, signal) => deploymentRows(client, node.target, signal) };
-    }
-    if (node instanceof VariablesNode && variableRows) {
-      return { what: vscode.l10n.t('variables'), empty: vscode.l10n.t('No variables'), load: (client, signal) => variableRows(client, node.target, signal) };
-    }
-    return undefined;
+    return this.features.levelOf(node);
   }
 
   /** States are secondary: when only their call fails, the rows show without them. */

@@ -3,38 +3,9 @@
 // injected focus state says whether the window has focus. Used by scripts/bench.mjs.
 import { getServiceStatuses } from '../../src/api/explorer';
 import { QoveryClient } from '../../src/api';
-import { EnvironmentStatusService, type Clock } from '../../src/shared/environmentStatus';
+import { EnvironmentStatusService } from '../../src/shared/environmentStatus';
 import { DEMO, DEMO_ADMIN_TOKEN, startQoveryServer } from '../qovery';
-
-class JumpingClock implements Clock {
-  time = 0;
-  readonly #timers = new Map<number, { at: number; run: () => void }>();
-  #next = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(run: () => void, ms: number): unknown {
-    const id = this.#next++;
-    this.#timers.set(id, { at: this.time + ms, run });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.#timers.delete(handle as number);
-  }
-  async runUntil(end: number, settle: () => Promise<void>): Promise<void> {
-    for (;;) {
-      await settle();
-      const due = [...this.#timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) {
-        break;
-      }
-      this.#timers.delete(due[0]);
-      this.time = due[1].at;
-      due[1].run();
-    }
-    this.time = end;
-  }
-}
+import { FakeClock } from '../support/fakeClock';
 
 export interface IdleHour {
   /** Requests in an hour with the window focused and a service linked (nothing deploying). */
@@ -49,7 +20,7 @@ async function hour(focus: 'focused' | 'unfocused' | 'flapping'): Promise<number
   const server = await startQoveryServer();
   try {
     const client = new QoveryClient({ baseUrl: server.url, token: DEMO_ADMIN_TOKEN });
-    const clock = new JumpingClock();
+    const clock = new FakeClock();
     const service = new EnvironmentStatusService((id) => getServiceStatuses(client, id), clock, focus !== 'unfocused');
     // The linked service's environment (storefront production: every service deployed).
     const sub = service.watch(DEMO.environments.storefrontProduction, { onStatuses: () => undefined });

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { backoffMs, BURST_MESSAGES, closeOutcome, closeReasonText, upgradeWaitMs, DEFAULT_WEBSOCKET_URL, GatewayStream, parseWebsocketUrl, type SocketLike, type StreamOptions, type StreamState } from '../../../src/shared/gateway';
 import { clockTime, formatLine, LogBuffer, MAX_BUFFER_BYTES, MAX_LINE_CHARS, maxLinesValue, parseLogMessage, serviceLogsUrl, type LiveLogLine } from '../../../src/logs/live';
 import { DEMO, DEMO_ADMIN_TOKEN, startQoveryServer, type QoveryServer } from '../../qovery';
+import { FakeClock } from '../../support/fakeClock';
 
 const line = (n: number, pod = 'web-0'): LiveLogLine => ({ at: Date.UTC(2026, 10, 30, 23, 0, 0, n), pod, text: `line ${n}` });
 
@@ -255,8 +256,7 @@ describe('live logs', () => {
     });
 
     it('a normal close after a stable connection is routine again: a view open for hours survives each gateway redeploy (a fake clock)', async () => {
-      let now = 0;
-      const timers: { run: () => void; at: number }[] = [];
+      const clock = new FakeClock();
       let socket: Record<string, (...a: unknown[]) => void> = {};
       let upgrades = 0;
       const s = new GatewayStream({
@@ -270,9 +270,9 @@ describe('live logs', () => {
         },
         onMessage: () => undefined,
         onState: () => undefined,
-        now: () => now,
-        setTimer: (run, ms) => timers.push({ run, at: now + ms }),
-        clearTimer: () => undefined,
+        now: () => clock.now(),
+        setTimer: (run, ms) => clock.setTimeout(run, ms),
+        clearTimer: (handle) => clock.clearTimeout(handle),
       });
       // Open, stay up for `ms`, then the gateway closes with 1000: the state right after the close; a reconnect timer runs.
       let sessions = 0;
@@ -280,14 +280,10 @@ describe('live logs', () => {
         const n = ++sessions;
         await until(`upgrade ${n}`, () => upgrades >= n);
         socket.open();
-        now += ms;
+        clock.time += ms;
         socket.close(1000, Buffer.alloc(0));
         const after = s.state;
-        const t = timers.shift();
-        if (t) {
-          now = t.at;
-          t.run();
-        }
+        clock.runNext();
         return after;
       };
       s.start();
@@ -318,8 +314,7 @@ describe('live logs', () => {
     });
 
     it('never opens more than 3 upgrades a minute, whatever the server answers (a fake clock)', async () => {
-      let now = 0;
-      const timers: { run: () => void; at: number }[] = [];
+      const clock = new FakeClock();
       const upgrades: number[] = [];
       const states: StreamState[] = [];
       const s = new GatewayStream({
@@ -327,7 +322,7 @@ describe('live logs', () => {
         authorization: () => Promise.resolve('Token x'),
         // Every upgrade works, and the server closes it at once (a 1006).
         connect: () => {
-          upgrades.push(now);
+          upgrades.push(clock.now());
           const handlers: Record<string, (...a: unknown[]) => void> = {};
           setImmediate(() => {
             handlers.open?.();
@@ -337,17 +332,15 @@ describe('live logs', () => {
         },
         onMessage: () => undefined,
         onState: (st) => states.push(st),
-        now: () => now,
-        setTimer: (run, ms) => timers.push({ run, at: now + ms }),
-        clearTimer: () => undefined,
+        now: () => clock.now(),
+        setTimer: (run, ms) => clock.setTimeout(run, ms),
+        clearTimer: (handle) => clock.clearTimeout(handle),
       });
       s.start();
       for (let i = 0; i < 8; i++) {
-        await until(`a timer after upgrade ${upgrades.length}`, () => timers.length > 0);
-        const t = timers.shift()!;
-        now = t.at;
-        t.run();
-        await until('the next attempt', () => upgrades.length > i + 1 || timers.length > 0);
+        await until(`a timer after upgrade ${upgrades.length}`, () => clock.pending > 0);
+        clock.runNext();
+        await until('the next attempt', () => upgrades.length > i + 1 || clock.pending > 0);
       }
       s.close();
       for (let i = 0; i < upgrades.length; i++) {

@@ -1,50 +1,9 @@
 import * as assert from 'node:assert/strict';
 import type { EnvironmentServiceStatuses } from '../../../src/api';
 import { deploymentStatusText } from '../../../src/tree/present';
-import { EnvironmentStatusService, type Clock } from '../../../src/shared/environmentStatus';
+import { EnvironmentStatusService } from '../../../src/shared/environmentStatus';
+import { FakeClock, settleMicrotasks as flush } from '../../support/fakeClock';
 import { plainL10n } from '../../../src/tree/present';
-
-/** A clock that only moves when the test says so. */
-export class FakeClock implements Clock {
-  time = 0;
-  #timers = new Map<number, { at: number; run: () => void }>();
-  #next = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(run: () => void, ms: number): unknown {
-    const id = this.#next++;
-    this.#timers.set(id, { at: this.time + ms, run });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.#timers.delete(handle as number);
-  }
-  get pending(): number {
-    return this.#timers.size;
-  }
-  /** Moves time forward, running due timers in order (and letting their promises settle). */
-  async advance(ms: number): Promise<void> {
-    const end = this.time + ms;
-    for (;;) {
-      const due = [...this.#timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) {
-        break;
-      }
-      this.#timers.delete(due[0]);
-      this.time = due[1].at;
-      due[1].run();
-      await flush();
-    }
-    this.time = end;
-  }
-}
-
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 5; i++) {
-    await Promise.resolve();
-  }
-};
 
 const statuses = (state: string): EnvironmentServiceStatuses => ({
   applications: [{ id: 'web', state: state as never }],

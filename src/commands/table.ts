@@ -1,0 +1,60 @@
+// Every command of the extension, once: the chunk whose `handlers` map runs it (or the core, for the
+// few that activation itself holds) and whether it needs a connection. Activation registers each row
+// through the registry's one error path, and the chunk loads the first time one of its commands runs.
+import type { ChunkName } from '../chunks/core';
+import { Commands, type CommandId } from '../contributions';
+
+export interface CommandRow {
+  readonly id: CommandId;
+  /** The chunk whose `handlers` map has the command; `core` for one activation runs itself. */
+  readonly chunk: ChunkName | 'core';
+  /**
+   * It acts on a Qovery account, so signed out it cannot do its work. Each such command answers that
+   * case in its own prologue (its message, and the result the smoke test checks after loading its
+   * chunk), so the wrapper does not pre-empt it.
+   */
+  readonly connection: boolean;
+}
+
+const rows = (chunk: CommandRow['chunk'], connection: boolean, ...ids: CommandId[]): CommandRow[] => ids.map((id) => ({ id, chunk, connection }));
+
+export const COMMAND_TABLE: readonly CommandRow[] = [
+  ...rows('core', false, Commands.showLog),
+  ...rows('connections', false, Commands.signIn, Commands.addConnection, Commands.updateToken, Commands.switchConnection, Commands.statusBarActions),
+  ...rows('connections', true, Commands.signOut, Commands.testAuthentication),
+  ...rows('rotation', true, Commands.rotateToken),
+  ...rows('tokens', true, Commands.createApiToken, Commands.deleteApiToken),
+  ...rows('tree', false, Commands.refresh, Commands.refreshNode, Commands.retryNode, Commands.openInConsole, Commands.copyId, Commands.copyName),
+  ...rows('workspace', true, Commands.linkWorkspace),
+  ...rows('workspace', false, Commands.unlinkWorkspace, Commands.workspaceActions),
+  ...rows(
+    'variables',
+    true,
+    Commands.showVariables,
+    Commands.addVariable,
+    Commands.addSecret,
+    Commands.editVariable,
+    Commands.deleteVariable,
+    Commands.overrideVariable,
+    Commands.aliasVariable,
+    Commands.importEnv,
+    Commands.pullEnv,
+  ),
+  ...rows('variables', false, Commands.filterVariables),
+  ...rows(
+    'deploy',
+    true,
+    Commands.deploy,
+    Commands.redeploy,
+    Commands.restartService,
+    Commands.stopService,
+    Commands.deployEnvironment,
+    Commands.redeployEnvironment,
+    Commands.stopEnvironment,
+    Commands.cancelDeployment,
+    Commands.showDeploymentHistory,
+    Commands.openServiceUrl,
+  ),
+  ...rows('logs', true, Commands.showDeploymentLogs, Commands.showServiceLogs),
+  ...rows('logs', false, Commands.toggleLogsPause, Commands.filterLogsByPod, Commands.clearLogs),
+];
