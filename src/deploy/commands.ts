@@ -24,6 +24,7 @@ import { buildSourceOf, EnvironmentModes, isProductionLike, type BuildSource } f
 import { DeployApi, type ActionStatus } from './api';
 import { DeploymentEntryNode } from './nodes';
 import { environmentTargetOf, serviceTargetOf } from './targets';
+import { shortSha } from '../shared/sha';
 import {
   allServiceStatuses,
   chooseCommit,
@@ -39,7 +40,6 @@ import {
   historyRow,
   isErrorState,
   serviceStatusIn,
-  shortSha,
   statusesBefore,
   stepText,
   verbsOf,
@@ -269,7 +269,7 @@ export class DeployCommands implements IDisposable {
         }
         choice = chosen;
       }
-      const version = choice.commitId ? vscode.l10n.t('Commit: {0}', choice.what ?? shortSha(choice.commitId)) : choice.imageTag ? vscode.l10n.t('Image tag: {0}', choice.imageTag) : undefined;
+      const version = choice.commitId ? vscode.l10n.t('Commit: {0}', choice.what ?? shortSha(choice.commitId) ?? '') : choice.imageTag ? vscode.l10n.t('Image tag: {0}', choice.imageTag) : undefined;
       if (!(await this.#confirm(verb, target, version))) {
         return;
       }
@@ -352,7 +352,7 @@ export class DeployCommands implements IDisposable {
         return { commitId: decided.commit.git_commit_id, what: commitText(decided.commit) };
       case 'dirty':
       case 'unchecked': {
-        const head = vscode.l10n.t('Deploy HEAD {0}', shortSha(decided.head.git_commit_id));
+        const head = vscode.l10n.t('Deploy HEAD {0}', shortSha(decided.head.git_commit_id) ?? '');
         const latest = useLatest(decided.latest);
         const message =
           decided.kind === 'dirty'
@@ -370,8 +370,8 @@ export class DeployCommands implements IDisposable {
         const branch = folder?.link?.git.branch;
         const answer = await p.warn(
           branch
-            ? vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees on branch {1}: push it first.', shortSha(decided.head), branch)
-            : vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees: push it first.', shortSha(decided.head)),
+            ? vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees on branch {1}: push it first.', shortSha(decided.head) ?? '', branch)
+            : vscode.l10n.t('Qovery: HEAD {0} is not among the commits Qovery sees: push it first.', shortSha(decided.head) ?? ''),
           {},
           ...(latest ? [latest] : []),
         );
@@ -982,7 +982,7 @@ export class DeployCommands implements IDisposable {
     }
     const commit = picked.commit;
     if (commit && target.serviceType !== 'CONTAINER' && target.serviceType !== 'DATABASE') {
-      actions.push({ label: vscode.l10n.t('$(rocket) Deploy This Commit ({0})', shortSha(commit.git_commit_id)), run: () => this.deploy(target, commit.git_commit_id) });
+      actions.push({ label: vscode.l10n.t('$(rocket) Deploy This Commit ({0})', shortSha(commit.git_commit_id) ?? ''), run: () => this.deploy(target, commit.git_commit_id) });
     }
     if (commit?.commit_page_url && /^https:\/\//i.test(commit.commit_page_url)) {
       const url = commit.commit_page_url;

@@ -5,6 +5,7 @@ import { cleanMessage } from '../api/errors';
 import type { L10n } from '../tree/present';
 import { stateLabel } from '../tree/present';
 import { isMovingState } from '../shared/environmentStatus';
+import { shortSha } from '../shared/sha';
 import type { BuildSource } from './actions';
 
 export type ServiceType = 'APPLICATION' | 'CONTAINER' | 'DATABASE' | 'JOB' | 'HELM' | 'TERRAFORM';
@@ -122,8 +123,6 @@ export function chooseCommit(head: string | undefined, dirty: boolean | 'unknown
   }
   return dirty ? { kind: 'dirty', head: found, latest: latest === found ? undefined : latest } : { kind: 'head', commit: found };
 }
-
-export const shortSha = (sha: unknown): string => (typeof sha === 'string' ? sha.slice(0, 7) : '');
 
 /** "abc1234 Fix the checkout" (first line, bounded). */
 export function commitText(commit: Pick<Q.Commit, 'git_commit_id' | 'message'> | undefined): string {
