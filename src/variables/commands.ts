@@ -18,7 +18,8 @@ import { linkTarget, writeEnvFile } from './envFile';
 import { gitApi } from '../shared/git';
 import { gitignoreLine, gitWouldTrack } from './git';
 import { checkKey, isOwnedHere, levelsOf, matchesFilter, originOf, overriddenIds, serviceScopeOf, sortVariables, type Level, type Variable, type VariableScope, type VariableTarget } from './model';
-import { VariableNode, variableOf, variablesKey, variablesTargetOf } from './nodes';
+import { VariableNode, variablesKey } from './nodes';
+import { variableOf, variablesTargetOf, variableTargetOf } from './targets';
 import { levelName, originText, presentVariable } from './present';
 import { importEach, type ImportRun } from './importRun';
 import { importPlan, type ImportItem } from './preview';
@@ -63,22 +64,6 @@ function dotenvProblemText(p: DotenvProblem): string {
     case 'swallowedKeys':
       return vscode.l10n.t('line {0}: the quoted value of {1} runs to line {2} and takes in {3}: is a closing quote missing?', p.line, p.key ?? '', p.endLine ?? p.line, (p.keys ?? []).join(', '));
   }
-}
-
-/** A target read from a service or environment row of the explorer (made by the tree chunk). */
-function targetOfExplorerRow(node: unknown): VariableTarget | undefined {
-  const n = node as { key?: unknown; organizationId?: string; projectId?: string; environmentId?: string; service?: { id: string; name: string; service_type?: unknown }; environment?: { id: string; name: string } };
-  if (typeof n?.key !== 'string') {
-    return undefined;
-  }
-  if (n.key.startsWith('service:') && n.service && n.organizationId && n.projectId && n.environmentId) {
-    const scope = serviceScopeOf(n.service.service_type);
-    return scope && { scope, parentId: n.service.id, name: n.service.name, organizationId: n.organizationId, projectId: n.projectId, environmentId: n.environmentId, serviceId: n.service.id };
-  }
-  if (n.key.startsWith('env:') && n.environment && n.organizationId && n.projectId) {
-    return { scope: 'ENVIRONMENT', parentId: n.environment.id, name: n.environment.name, organizationId: n.organizationId, projectId: n.projectId, environmentId: n.environment.id };
-  }
-  return undefined;
 }
 
 export class VariableCommands {
@@ -593,14 +578,7 @@ export class VariableCommands {
 
   /** The target of a row, or the service or environment the user picks. */
   async #target(client: QoveryClient, node: unknown): Promise<VariableTarget | undefined> {
-    const fromRow = variablesTargetOf(node) ?? variableOf(node)?.target ?? targetOfExplorerRow(node);
-    if (fromRow) {
-      return fromRow;
-    }
-    if (node && typeof node === 'object' && 'scope' in node && 'parentId' in node && 'projectId' in node) {
-      return node as VariableTarget;
-    }
-    return this.#pickTarget(client);
+    return variableTargetOf(node) ?? this.#pickTarget(client);
   }
 
   async #pickTarget(client: QoveryClient): Promise<VariableTarget | undefined> {
