@@ -15,6 +15,7 @@ import type { FolderLink } from '../workspace/links';
 import { EnvironmentModes } from './actions';
 import { confirmation } from './decide';
 import type { DeployTarget, EnvironmentTarget, EnvironmentVerb, FailureExplanation, ServiceVerb } from './model';
+import { workspaceRowLinkOf } from '../shared/targets';
 import { environmentTargetOf, serviceTargetOf } from './targets';
 
 export interface DeployDeps {
@@ -22,7 +23,10 @@ export interface DeployDeps {
   ui: Ui;
   log: Logger;
   /** The workspace chunk's link and status service (loaded on first use). */
-  workspace(): { links: { activeLink(): FolderLink | undefined; refresh(): Promise<void>; refreshDeployedCommits?(environmentId: string): Promise<void> }; statuses: EnvironmentStatusService };
+  workspace(): {
+    links: { activeLink(): FolderLink | undefined; linkOf?(folder: vscode.WorkspaceFolder): FolderLink | undefined; refresh(): Promise<void>; refreshDeployedCommits?(environmentId: string): Promise<void> };
+    statuses: EnvironmentStatusService;
+  };
   /** Qovery's own explanation of a failed deployment, from its log (the logs chunk). */
   explain?(args: DeploymentLogsArgs): Promise<FailureExplanation | undefined>;
 }
@@ -62,8 +66,11 @@ export class DeployContext implements IDisposable {
   async serviceTarget(arg: unknown): Promise<{ target: DeployTarget; folder?: FolderLink } | undefined> {
     const given = serviceTargetOf(arg);
     if (given) {
-      const linked = this.linked();
-      return { target: given, folder: linked?.target.serviceId === given.serviceId ? linked.folder : undefined };
+      // A "This Workspace" row: its own folder's HEAD, whichever editor is active.
+      const rowFolder = (workspaceRowLinkOf(arg) as Partial<FolderLink> | undefined)?.folder;
+      const fromRow = rowFolder && this.deps.workspace().links.linkOf?.(rowFolder);
+      const linked = fromRow?.status === 'linked' ? { target: serviceTargetOf(fromRow.link), folder: fromRow } : this.linked();
+      return { target: given, folder: linked?.target?.serviceId === given.serviceId ? linked.folder : undefined };
     }
     await this.deps.workspace().links.refresh();
     const linked = this.linked();

@@ -75,6 +75,12 @@ export function readArgument(arg: unknown): ArgumentRead | undefined {
   return { kind: 'otherRow', row: a };
 }
 
+/** The folder link a "This Workspace" row stands for (its folder, its HEAD), when the argument is one. */
+export function workspaceRowLinkOf(arg: unknown): Obj | undefined {
+  const a = obj(arg);
+  return typeof a?.key === 'string' && a.key.startsWith('workspace:') ? obj(a.link) : undefined;
+}
+
 /**
  * A service read from an argument: a service row, a variables target of a service, a workspace
  * candidate or a `ServiceRef`. `listed` is the service as the API listed it, when a row gave it (what
