@@ -5,34 +5,21 @@ import { cleanMessage } from '../api/errors';
 import type { L10n } from '../tree/present';
 import { stateLabel } from '../tree/present';
 import { isMovingState } from '../shared/environmentStatus';
+import { shortSha } from '../shared/sha';
+import { serviceTypeOf, type EnvironmentRef, type ServiceRef, type ServiceType } from '../shared/targets';
 import type { BuildSource } from './actions';
 
-export type ServiceType = 'APPLICATION' | 'CONTAINER' | 'DATABASE' | 'JOB' | 'HELM' | 'TERRAFORM';
 export type ServiceVerb = 'deploy' | 'redeploy' | 'restart-service' | 'stop';
 export type EnvironmentVerb = 'deploy' | 'redeploy' | 'stop';
+export { serviceTypeOf, type ServiceType };
 
 /** The service a command acts on, whatever it was called with (a tree row, a variables target, the linked service). */
-export interface DeployTarget {
-  organizationId: string;
-  projectId: string;
-  environmentId: string;
-  environmentName?: string;
-  /** PRODUCTION, STAGING... (undefined until read). */
-  environmentMode?: string;
-  serviceId: string;
-  serviceName: string;
-  serviceType: ServiceType;
+export interface DeployTarget extends ServiceRef {
   /** What it is built from, when the caller knew (a tree row); read from Qovery otherwise. */
   buildSource?: BuildSource;
 }
 
-export interface EnvironmentTarget {
-  organizationId: string;
-  projectId: string;
-  environmentId: string;
-  environmentName?: string;
-  environmentMode?: string;
-}
+export type EnvironmentTarget = EnvironmentRef;
 
 /** The path segment of a service type: /application/{id}/deploy. */
 export const SEGMENTS: Record<ServiceType, string> = {
@@ -43,10 +30,6 @@ export const SEGMENTS: Record<ServiceType, string> = {
   HELM: 'helm',
   TERRAFORM: 'terraform',
 };
-
-export function serviceTypeOf(value: unknown): ServiceType | undefined {
-  return typeof value === 'string' && value in SEGMENTS ? (value as ServiceType) : undefined;
-}
 
 /** The actions the spec offers per type: jobs and helm have no restart; terraform neither restart nor stop. */
 export function verbsOf(type: ServiceType): ServiceVerb[] {
@@ -122,8 +105,6 @@ export function chooseCommit(head: string | undefined, dirty: boolean | 'unknown
   }
   return dirty ? { kind: 'dirty', head: found, latest: latest === found ? undefined : latest } : { kind: 'head', commit: found };
 }
-
-export const shortSha = (sha: unknown): string => (typeof sha === 'string' ? sha.slice(0, 7) : '');
 
 /** "abc1234 Fix the checkout" (first line, bounded). */
 export function commitText(commit: Pick<Q.Commit, 'git_commit_id' | 'message'> | undefined): string {

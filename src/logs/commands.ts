@@ -8,11 +8,11 @@ import { listEnvironments } from '../api/explorer';
 import { authorizationHeader, cleanToken } from '../api/token';
 import type { Core } from '../chunks/core';
 import { readSettings } from '../config';
-import type { ServiceCandidate } from '../workspace/match';
 import { explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeploymentLogs, type FailureExplanation } from './deployment';
 import { DeploymentLogView, type DeploymentLogsResult, type DeploymentLogTarget } from './deploymentView';
 import { LogDocuments } from './documents';
 import { parseWebsocketUrl, type SocketLike } from '../shared/gateway';
+import { logTargetOf } from '../shared/targets';
 import { DEFAULT_MAX_LINES, MAX_MAX_LINES, maxLinesValue, serviceLogsUrl } from './live';
 import { LiveLogView } from './liveView';
 
@@ -28,50 +28,6 @@ export interface ServiceLogTarget {
 
 /** Opens a websocket; the chunk gives `ws`, the benchmark may give its own. */
 export type SocketFactory = (url: string, headers: Record<string, string>) => SocketLike;
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-
-/**
- * What a command was given: an explorer service or environment row, the "This Workspace" row, or an
- * object with ids (the deploy feature's notification and history entries pass one).
- */
-export function targetOfArgument(arg: unknown): (DeploymentLogTarget & { environmentName?: string }) | undefined {
-  if (!arg || typeof arg !== 'object') {
-    return undefined;
-  }
-  const a = arg as Record<string, unknown>;
-  const key = str(a.key);
-  if (key?.startsWith('service:')) {
-    const service = a.service as { id?: unknown; name?: unknown } | undefined;
-    const environmentId = str(a.environmentId);
-    return environmentId && str(service?.id)
-      ? { organizationId: str(a.organizationId), projectId: str(a.projectId), environmentId, serviceId: str(service?.id), serviceName: str(service?.name) }
-      : undefined;
-  }
-  if (key?.startsWith('env:')) {
-    const environment = a.environment as { id?: unknown; name?: unknown } | undefined;
-    const environmentId = str(environment?.id);
-    return environmentId ? { organizationId: str(a.organizationId), projectId: str(a.projectId), environmentId, serviceName: str(environment?.name) } : undefined;
-  }
-  if (key?.startsWith('workspace:')) {
-    // The linked service row of "This Workspace" (its FolderLink holds the ServiceCandidate).
-    const link = (a.link as { link?: ServiceCandidate } | undefined)?.link;
-    return link ? targetOfArgument(link) : undefined;
-  }
-  const environmentId = str(a.environmentId);
-  if (!environmentId) {
-    return undefined;
-  }
-  return {
-    organizationId: str(a.organizationId),
-    projectId: str(a.projectId),
-    environmentId,
-    serviceId: str(a.serviceId),
-    serviceName: str(a.serviceName),
-    executionId: str(a.executionId),
-    environmentName: str(a.environmentName),
-  };
-}
 
 /** Reads `qovery.logs.maxLines`; a bad value is reported and replaced by the default. */
 export function maxLinesSetting(raw: unknown): { value: number; problem?: string } {
@@ -113,7 +69,7 @@ export class LogCommands implements vscode.Disposable {
 
   /** The argument, or the workspace's linked service. */
   async #target(arg: unknown): Promise<(DeploymentLogTarget & { environmentName?: string }) | undefined> {
-    const given = targetOfArgument(arg);
+    const given = logTargetOf(arg);
     if (given || (arg !== undefined && !(arg instanceof vscode.Uri))) {
       return given;
     }
@@ -124,7 +80,7 @@ export class LogCommands implements vscode.Disposable {
       void this.core.ui.prompter.info(vscode.l10n.t('Qovery: link this workspace to a service first, or use the command on a service in the Qovery view.'), {});
       return undefined;
     }
-    return targetOfArgument(link);
+    return logTargetOf(link);
   }
 
   // ---- deployment logs ----

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { errorKind } from '../api/errors';
 import type { Organization } from '../api/types';
 import { Commands } from '../contributions';
-import { consoleUrl } from '../consoleLinks';
+import { consoleUrl } from '../shared/consoleLinks';
 import { errorText, timeOfDay } from '../format';
 import { presentOrganization, presentUnrenderable, type RowPresentation } from './present';
 

@@ -23,12 +23,6 @@ export class VariablesNode extends QoveryNode {
   }
 }
 
-/** Reads a Variables row made by another chunk (rows of one chunk are not instances of another chunk's classes). */
-export function variablesTargetOf(node: unknown): VariableTarget | undefined {
-  const n = node as { key?: unknown; target?: unknown } | undefined;
-  return typeof n?.key === 'string' && n.key.startsWith('variables:') && n.target && typeof n.target === 'object' ? (n.target as VariableTarget) : undefined;
-}
-
 /** One variable: never a secret's value (the API does not return it). */
 export class VariableNode extends DataNode {
   readonly key: string;
@@ -46,9 +40,4 @@ export class VariableNode extends DataNode {
   present(): RowPresentation {
     return presentVariable(this.variable, this.target, this.overridden, vscode.l10n);
   }
-}
-
-export function variableOf(node: unknown): { target: VariableTarget; variable: Variable } | undefined {
-  const n = node as { key?: unknown; target?: unknown; variable?: unknown } | undefined;
-  return typeof n?.key === 'string' && n.key.startsWith('variable:') && n.target && n.variable ? { target: n.target as VariableTarget, variable: n.variable as Variable } : undefined;
 }

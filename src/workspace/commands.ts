@@ -1,7 +1,7 @@
 // Link Workspace to Service, Unlink Workspace, and the service item's menu.
 import * as vscode from 'vscode';
 import { Commands, executeCommand } from '../contributions';
-import { consoleUrl } from '../consoleLinks';
+import { consoleUrl } from '../shared/consoleLinks';
 import type { Ui } from '../ui';
 import { candidateItem, type CandidateItem, type FolderLink, type WorkspaceLinks } from './links';
 import { orderForPick, type ServiceCandidate } from './match';

@@ -12,7 +12,8 @@ import type { Ui } from '../ui';
 import { listServices } from '../api/explorer';
 import { isMovingState, type EnvironmentStatusService } from '../shared/environmentStatus';
 import { gitApi, type GitApi, type GitRepository } from '../shared/git';
-import { decideLink, gitRepositoryOf, matchServices, shortSha, type LocalRepository, type RememberedLink, type ServiceCandidate } from './match';
+import { decideLink, gitRepositoryOf, matchServices, type LocalRepository, type RememberedLink, type ServiceCandidate } from './match';
+import { shortSha } from '../shared/sha';
 import { normaliseRemoteUrl } from './remote';
 import { scanClientOf, scanOrganizations, type ScanResult } from './scan';
 

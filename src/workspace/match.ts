@@ -177,8 +177,3 @@ export function orderForPick(all: readonly ServiceCandidate[], local: LocalRepos
     .sort((a, b) => a.projectName.localeCompare(b.projectName) || a.environmentName.localeCompare(b.environmentName) || a.serviceName.localeCompare(b.serviceName));
   return { repository, others };
 }
-
-/** "HEAD a1b2c3d is not deployed; production runs e4f5a6b", or undefined when either side is unknown. */
-export function shortSha(sha: string | undefined): string | undefined {
-  return sha && /^[0-9a-f]{7,64}$/i.test(sha) ? sha.slice(0, 7).toLowerCase() : undefined;
-}

@@ -7,7 +7,7 @@ import { Disposable } from '../lifecycle';
 import { deploymentStatusText, stateLabel } from '../tree/present';
 import { isMovingState } from '../shared/environmentStatus';
 import type { FolderLink, ServiceState, WorkspaceLinks } from './links';
-import { shortSha } from './match';
+import { shortSha } from '../shared/sha';
 
 export interface ItemLook {
   text: string;

@@ -499,4 +499,38 @@ describe('deploy from the editor', function () {
     await Promise.all([vscode.commands.executeCommand(Commands.restartService), vscode.commands.executeCommand(Commands.restartService)]);
     assert.strictEqual(posts(/restart-service$/).length, 1);
   });
+
+  it('Deploy on a "This Workspace" row deploys that folder\'s service with its HEAD, whichever editor is active', async () => {
+    const webDir = makeRepository('row-web', 'https://github.com/acme/storefront-web.git');
+    const webService = DEMO.services.storefrontWeb;
+    try {
+      const webFolder = await addFolder(webDir);
+      await waitFor('the second folder is linked to web', async () => {
+        await api.workspace.links.refresh();
+        return api.workspace.links.linkOf(webFolder)?.link?.serviceId === webService;
+      }, 30_000);
+      // The active editor is in the admin-dashboard folder.
+      await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'README.md')));
+      await waitFor('the active link is admin-dashboard', () => api.workspace.links.activeLink()?.link?.serviceId === service);
+      const webHead = git(webDir, 'rev-parse', 'HEAD');
+      server.deployments.pushCommit(webService, { sha: webHead, message: 'row' });
+      const row = await waitFor('the web row under "This Workspace"', async () => {
+        const [top] = (await api.view.getChildren()) ?? [];
+        const rows = top ? ((await api.view.getChildren(top)) ?? []) : [];
+        return rows.find((r) => api.view.getTreeItem(r).label === 'web');
+      });
+      prompter.answer('Deploy');
+      await vscode.commands.executeCommand(Commands.deploy, row);
+      const [request] = posts(/\/deploy$/);
+      assert.strictEqual(request?.path, `/application/${webService}/deploy`, JSON.stringify(prompter.shown.map((s) => s.message)));
+      assert.deepStrictEqual(request.body, { git_commit_id: webHead });
+    } finally {
+      const index = (vscode.workspace.workspaceFolders ?? []).findIndex((f) => f.uri.fsPath === webDir);
+      if (index >= 0) {
+        vscode.workspace.updateWorkspaceFolders(index, 1);
+      }
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(webDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -93,6 +93,16 @@ describe('variables and secrets', function () {
     await resetExtension(api);
   });
 
+  it('signed out, a variables command asks to sign in as every command does: one message, with Sign In', async () => {
+    const prompter = script(undefined);
+    const target = { scope: 'APPLICATION', parentId: 's', name: 'web', organizationId: 'o', projectId: 'p', environmentId: 'e', serviceId: 's' };
+    await vscode.commands.executeCommand(Commands.addVariable, target);
+    const told = await waitFor('the message', () => prompter.shown.find((s) => s.kind === 'info'));
+    assert.strictEqual(told.message, 'Qovery: this command needs a connection. Sign in with a Qovery API token first.');
+    assert.ok(told.actions.some((a) => a.includes('Sign In')), told.actions.join());
+    assert.strictEqual(prompter.shown.length, 1, JSON.stringify(prompter.shown.map((s) => s.message)));
+  });
+
   it('lists the variables of a service with key, value or lock, and origin; an overridden one is marked', async () => {
     await signInWith(api, server.tokens.admin);
     const variables = await variablesRow();

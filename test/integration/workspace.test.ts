@@ -206,4 +206,20 @@ describe('workspace link: the folder\'s Qovery service', function () {
     assert.ok(listed.includes('$(symbol-variable) PORT | 3000 · service'), listed.join('\n'));
     assert.strictEqual(prompter.shown.filter((s) => s.kind === 'quickPick').length, 1, 'the list itself, no project, environment or service pick');
   });
+
+  it('Show Variables on the "This Workspace" row lists that service\'s variables, with no pick', async () => {
+    const folder = await addFolder(repository('vars-row', 'https://github.com/acme/storefront-web.git'));
+    await waitForStatus(folder, 'linked');
+    const [top] = (await api.view.getChildren()) ?? [];
+    const [row] = (await api.view.getChildren(top)) ?? [];
+    assert.ok(row, 'the folder row under "This Workspace"');
+    let listed: string[] = [];
+    prompter.answer((record: PromptRecord) => {
+      listed = (record.items ?? []).map((i) => `${i.label} | ${i.description ?? ''}`);
+      return undefined;
+    });
+    await vscode.commands.executeCommand(Commands.showVariables, row);
+    assert.ok(listed.includes('$(symbol-variable) PORT | 3000 · service'), listed.join('\n'));
+    assert.strictEqual(prompter.shown.filter((s) => s.kind === 'quickPick').length, 1, 'the list itself, no project, environment or service pick');
+  });
 });

@@ -152,6 +152,9 @@ describe('deploy: the pure rules', () => {
     assert.equal(commitText({ git_commit_id: 'abcdef0123', message: '[Release notes](https://evil.example/x) command:workbench.action.quit\nmore' }), 'abcdef0 Release notes');
     assert.equal(commitText({ git_commit_id: 'abcdef0123', message: 42 as never }), 'abcdef0');
     assert.equal(commitText({ git_commit_id: 7 as never, message: { text: 'x' } as never }), '');
+    // A commit id is shown as the workspace link shows it: seven lower-case hex digits, or not at all.
+    assert.equal(commitText({ git_commit_id: 'ABCDEF0123', message: 'Fix' }), 'abcdef0 Fix');
+    assert.equal(commitText({ git_commit_id: '<b>not-a-sha</b>', message: 'Fix' }), 'Fix');
     const row = historyRow({ id: 'd', status: 'DEPLOYED', details: { commit: { git_commit_id: 'abcdef0123', message: null } } } as never, plainL10n);
     assert.ok(row.description.includes('abcdef0') || row.label.includes('abcdef0') || row.detail.includes('abcdef0'), JSON.stringify(row));
   });

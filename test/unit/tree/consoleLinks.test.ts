@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { consoleUrl } from '../../../src/consoleLinks';
+import { consoleUrl } from '../../../src/shared/consoleLinks';
 
 describe('console links', () => {
   const o = 'org-1';
