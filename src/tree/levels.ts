@@ -6,7 +6,7 @@ import { errorKind } from '../api/errors';
 import { getServiceStatuses, listEnvironments, listEnvironmentStatuses, listProjects, listServices } from '../api/explorer';
 import type { Environment, EnvironmentServiceStatuses, EnvironmentStatus, Project, Service, ServiceStatus } from '../api/types';
 import type { Logger } from '../logger';
-import { consoleUrl } from '../consoleLinks';
+import { consoleUrl } from '../shared/consoleLinks';
 import { DataNode, type QoveryNode } from './nodes';
 import { byDisplayName, indexById, indexServiceStatuses, presentEnvironment, presentProject, presentService, type RowPresentation } from './present';
 import type { ChildLevel, LevelSource } from './provider';
