@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeSource, errorText, formatAge } from './format';
+import { noIcons } from './api/errors';
 import type { SessionManager, SessionState } from './auth/session';
 import { readSettings } from './config';
 import { Disposable } from './lifecycle';
@@ -11,7 +12,8 @@ interface Look {
 }
 
 function look(state: SessionState): Look {
-  const name = state.connection?.organizationName ?? state.connection?.name ?? '';
+  // A name is shown as typed: `$(x)` in it is no icon.
+  const name = noIcons(state.connection?.organizationName ?? state.connection?.name ?? '');
   switch (state.status) {
     case 'signedOut':
       return { text: vscode.l10n.t('$(sign-in) Qovery: Sign In') };

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, executeCommand } from './contributions';
-import { noLinks } from './api/errors';
+import { noIcons, noLinks } from './api/errors';
 
 /**
  * The dialogs the extension shows. One seam, so integration tests can answer them in real VS Code
@@ -51,7 +51,31 @@ export class Ui {
 
 const LINK_FREE = Symbol('linkFree');
 
-/** `prompter` with noLinks applied to every text it shows. */
+/**
+ * A quick pick whose items show names as typed: VS Code renders `$(name)` in a label, description or
+ * detail as an icon, so only an item's own leading icon stays one (noIcons). The prompter sees copies;
+ * the caller gets back the item it gave.
+ */
+async function iconFreePick<T extends vscode.QuickPickItem>(prompter: Prompter, items: readonly T[], o: vscode.QuickPickOptions): Promise<T | undefined> {
+  const originals = new Map<vscode.QuickPickItem, T>();
+  const shown = items.map((item) => {
+    const copy: T = { ...item, label: noIcons(item.label, true) };
+    if (item.description !== undefined) {
+      copy.description = noIcons(item.description);
+    }
+    if (item.detail !== undefined) {
+      copy.detail = noIcons(item.detail);
+    }
+    originals.set(copy, item);
+    return copy;
+  });
+  const picked: unknown = await prompter.quickPick(shown, o);
+  const original = (item: unknown): unknown => originals.get(item as vscode.QuickPickItem) ?? item;
+  // With canPickMany VS Code answers an array of the items.
+  return (Array.isArray(picked) ? picked.map(original) : picked === undefined ? undefined : original(picked)) as T | undefined;
+}
+
+/** `prompter` with noLinks applied to every text it shows, and noIcons to every pick item. */
 function linkFree(prompter: Prompter): Prompter {
   if ((prompter as { [LINK_FREE]?: true })[LINK_FREE]) {
     return prompter;
@@ -60,7 +84,7 @@ function linkFree(prompter: Prompter): Prompter {
   const wrapped: Prompter & { [LINK_FREE]: true } = {
     [LINK_FREE]: true,
     inputBox: (o) => prompter.inputBox(o),
-    quickPick: (items, o) => prompter.quickPick(items, o),
+    quickPick: (items, o) => iconFreePick(prompter, items, o),
     info: (message, o, ...actions) => prompter.info(noLinks(message), options(o), ...actions),
     warn: (message, o, ...actions) => prompter.warn(noLinks(message), options(o), ...actions),
     error: (message, o, ...actions) => prompter.error(noLinks(message), options(o), ...actions),

@@ -8,6 +8,7 @@ import { deploymentStatusText, stateLabel } from '../tree/present';
 import { isMovingState } from '../shared/environmentStatus';
 import type { FolderLink, ServiceState, WorkspaceLinks } from './links';
 import { shortSha } from '../shared/sha';
+import { noIcons } from '../api/errors';
 
 export interface ItemLook {
   text: string;
@@ -86,7 +87,7 @@ export function lookOf(link: FolderLink | undefined, state: ServiceState | undef
   }
   lines.push(folderLine);
   return {
-    text: vscode.l10n.t('{0} {1} · {2}: {3}', icon, c.serviceName, c.environmentName, stateText),
+    text: vscode.l10n.t('{0} {1} · {2}: {3}', icon, noIcons(c.serviceName), noIcons(c.environmentName), stateText),
     tooltip: lines.join('\n'),
     background: error ? 'statusBarItem.errorBackground' : undefined,
     visible: true,

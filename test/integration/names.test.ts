@@ -134,6 +134,55 @@ describe('names with link syntax in messages', function () {
   });
 });
 
+// A name holding VS Code's icon syntax `$(name)` is shown as typed in a quick pick and the status bar,
+// never as an icon (an icon in a pick item can pose as one of the extension's own, such as a warning).
+describe('names with icon syntax in picks and the status bar', function () {
+  let api: QoveryExtensionApi;
+  let server: QoveryServer;
+  const projectName = 'store $(warning) $(sync~spin)';
+
+  before(async () => {
+    api = await extensionApi();
+    server = await startQoveryServer({ account: renamed(demoAccount(), { [DEMO.projects.storefront]: projectName, [DEMO.organizations.acme]: 'Acme $(zap)' }) });
+    Object.values(server.tokens).forEach((t) => usedTokens.add(t));
+    await resetExtension(api);
+    await setSetting('apiUrl', server.url);
+    await signInWith(api, server.tokens.admin);
+  });
+
+  after(async () => {
+    await resetExtension(api);
+    await server.close();
+  });
+
+  it('a pick shows the name with its icon syntax escaped, keeps its own leading icon, and hands back the item given', async () => {
+    const prompter = new ScriptedPrompter();
+    api.ui.prompter = prompter;
+    // Show Variables with no argument asks for the project by name (the account has one organization).
+    prompter.answer(undefined);
+    await vscode.commands.executeCommand(Commands.showVariables);
+    const picks = prompter.shown.filter((r) => r.kind === 'quickPick');
+    assert.equal(picks.length, 1, JSON.stringify(prompter.shown.map((r) => r.message)));
+    const labels = (picks[0].items ?? []).map((i) => i.label);
+    assert.ok(labels.includes('store \\$(warning) \\$(sync~spin)'), labels.join(' | '));
+
+    // The extension's own leading icon stays one, and the caller gets its own item back.
+    const own = { label: '$(rocket) Deploy $(zap)', description: 'of $(warning) prod', tag: 42 };
+    const answer = new ScriptedPrompter();
+    api.ui.prompter = answer;
+    answer.answer('Deploy');
+    const picked = await api.ui.prompter.quickPick([own], {});
+    assert.strictEqual(picked, own);
+    const shown = answer.shown[0].items?.[0];
+    assert.equal(shown?.label, '$(rocket) Deploy \\$(zap)');
+    assert.equal(shown?.description, 'of \\$(warning) prod');
+  });
+
+  it("the status bar names the organization as typed", () => {
+    assert.match(api.statusBar.item.text, /^\$\(cloud\) Qovery: Acme \\\$\(zap\)$/);
+  });
+});
+
 // The deploy feature keeps the environment names and modes it read for a few minutes: another connection
 // (another account, another token) must never be shown the names the previous one read.
 describe('names read for one connection', function () {
