@@ -171,6 +171,8 @@ export function attachDeploymentStreams(
       };
       return out;
     });
+    // A message is a read of the statuses, as a REST answer is (a deployment shown late gets one read closer).
+    deployments.statusesRead(environment.id);
     return { environment: flat.environment, stages };
   };
 
