@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { EnvironmentServiceStatuses } from '../api';
 import type { IDisposable } from '../lifecycle';
 import { hasMovingService, isMovingState } from '../shared/environmentStatus';
+import { stageText } from '../shared/deploymentStreams';
 import { MAX_DEPLOYMENT_ENTRIES, mergeEntries, ofExecution, ofService, renderDeploymentLog, type DeploymentLogEntry } from './deployment';
 import type { LogDocuments, LogSession } from './documents';
 
@@ -67,6 +68,7 @@ export class DeploymentLogView implements LogSession {
   #loading: Promise<void> | undefined;
   #again = false;
   #moving = false;
+  #stage: string | undefined;
   readonly #abort = new AbortController();
   #stream: { close(): void } | undefined;
   #streamState: LogStreamState | undefined;
@@ -97,6 +99,8 @@ export class DeploymentLogView implements LogSession {
       return;
     }
     const moving = isDeploymentMoving(statuses, this.target.serviceId);
+    // The stage the deployment is at, when the statuses carry stages (the status stream's do).
+    this.#stage = moving ? stageText(statuses, this.target.serviceId, vscode.l10n) : undefined;
     if (moving) {
       this.#moving = true;
       this.#status = vscode.l10n.t('Deployment in progress: new entries appear as they come.');
@@ -227,7 +231,7 @@ export class DeploymentLogView implements LogSession {
 
   text(): string {
     const t = this.target;
-    const title = vscode.l10n.t('Deployment log of {0}', this.o.title) + (this.executionId ? ` (${this.executionId})` : '');
+    const title = vscode.l10n.t('Deployment log of {0}', this.o.title) + (this.executionId ? ` (${this.executionId})` : '') + (this.#stage ? ` · ${this.#stage}` : '');
     const scope = t.serviceId ? vscode.l10n.t("The lines of this service and the environment's own (marked); times in UTC.") : vscode.l10n.t('Every service of the environment; times in UTC.');
     const dropped = this.dropped > 0 ? vscode.l10n.t('{0} older entries dropped (keeping {1}).', this.dropped, MAX_DEPLOYMENT_ENTRIES) : undefined;
     return renderDeploymentLog(this.entries, { title, status: [this.#status, scope, dropped].filter(Boolean).join(' ') });

@@ -118,3 +118,9 @@ export function stageText(statuses: EnvironmentServiceStatuses | undefined, serv
   }
   return stage.name ? l10n.t('stage {0} of {1}: {2}', stage.index, stage.total, stage.name) : l10n.t('stage {0} of {1}', stage.index, stage.total);
 }
+
+/** What a follow's notification says: the step, then the stage when the statuses carry stages ("deploying · stage 2 of 3: backend"). */
+export function followProgressText(step: string, statuses: EnvironmentServiceStatuses | undefined, serviceId: string | undefined, l10n: L10n): string {
+  const stage = stageText(statuses, serviceId, l10n);
+  return stage ? `${step} · ${stage}` : step;
+}

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { currentStage, deploymentLogsUrl, deploymentStatusUrl, parseStatusMessage, stageText } from '../../../src/shared/deploymentStreams';
+import { currentStage, deploymentLogsUrl, deploymentStatusUrl, followProgressText, parseStatusMessage, stageText } from '../../../src/shared/deploymentStreams';
 import { plainL10n } from '../../../src/tree/present';
 import { DEMO, startQoveryServer } from '../../qovery';
 
@@ -48,5 +48,27 @@ describe('deployment streams: URLs, status messages and stages', () => {
     assert.throws(() => parseStatusMessage('[]'));
     assert.throws(() => parseStatusMessage('not json'));
     assert.throws(() => parseStatusMessage(JSON.stringify({ stages: [{ applications: [{ state: 'DEPLOYED' }] }] })), 'a status without its id');
+  });
+});
+
+describe('deployment streams: the follow notification text', () => {
+  const withStages = parseStatusMessage(
+    JSON.stringify({
+      stages: [
+        { databases: [{ id: 'db', state: 'DEPLOYED' }], stage: { id: 'a', name: 'data', description: '', status: 'DONE' } },
+        { containers: [{ id: 'api', state: 'DEPLOYING' }], stage: { id: 'b', name: 'backend', description: '', status: 'ONGOING' } },
+        { applications: [{ id: 'web', state: 'DEPLOYMENT_QUEUED' }], stage: { id: 'c', name: 'frontend', description: '', status: 'QUEUED' } },
+      ],
+    }),
+  );
+
+  it('the step, then the stage of the followed service: "deploying · stage 2 of 3: backend"', () => {
+    assert.equal(followProgressText('deploying', withStages, 'api', plainL10n), 'deploying · stage 2 of 3: backend');
+    assert.equal(followProgressText('deployment queued', withStages, 'web', plainL10n), 'deployment queued · stage 3 of 3: frontend');
+  });
+
+  it('an environment: the stage running now; a polled answer (no stages): the step alone', () => {
+    assert.equal(followProgressText('1 of 3 services done', withStages, undefined, plainL10n), '1 of 3 services done · stage 2 of 3: backend');
+    assert.equal(followProgressText('deploying', { applications: [], containers: [], jobs: [], databases: [], helms: [], terraforms: [] }, 'api', plainL10n), 'deploying');
   });
 });
