@@ -197,8 +197,20 @@ export function attachDeploymentStreams(
     return targets.length;
   };
 
-  // Each step of a deployment moves the status streams of its environment.
-  const offStep = deployments.onStep((d) => void pushStatus(d.environmentId));
+  // Each step of a deployment moves the status streams of its environment; one that the statuses show
+  // late (`statusLagMs`) is sent again when it shows.
+  const lagTimers = new Set<ReturnType<typeof setTimeout>>();
+  const offStep = deployments.onStep((d) => {
+    pushStatus(d.environmentId);
+    const wait = d.hiddenUntil === undefined ? 0 : d.hiddenUntil - Date.now();
+    if (wait > 0) {
+      const timer = setTimeout(() => {
+        lagTimers.delete(timer);
+        pushStatus(d.environmentId);
+      }, wait + 5);
+      lagTimers.add(timer);
+    }
+  });
   // Each entry appended reaches the log streams of its environment that follow it.
   const offAppend = logs.onAppend((environmentId, entries) => {
     for (const s of streams) {
@@ -342,6 +354,9 @@ export function attachDeploymentStreams(
     },
     close: () => {
       offStep();
+      for (const timer of lagTimers) {
+        clearTimeout(timer);
+      }
       offAppend();
       for (const s of streams) {
         s.socket.terminate();
