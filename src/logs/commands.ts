@@ -98,6 +98,9 @@ export class LogCommands implements vscode.Disposable {
       for (const s of this.documents.sessions()) {
         if (s instanceof LiveLogView) {
           s.reconnect();
+        } else if (s instanceof DeploymentLogView) {
+          // Its stream was opened with the previous token: the next status answer opens it again.
+          s.dropStream();
         }
       }
     });

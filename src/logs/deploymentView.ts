@@ -169,6 +169,11 @@ export class DeploymentLogView implements LogSession {
     stream?.close();
   }
 
+  /** Closes the log stream (another connection is active); a status answer that says the deployment moves opens it again. */
+  dropStream(): void {
+    this.#closeStream();
+  }
+
   /** Whether the log stream is connected now. */
   get streaming(): boolean {
     return this.#streamState === 'connected';
