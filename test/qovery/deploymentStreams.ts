@@ -182,6 +182,10 @@ export function attachDeploymentStreams(
     }
     s.socket.send(JSON.stringify(body));
     sent.push({ path: s.path, environmentId: s.environmentId, at: Date.now(), hr: performance.now() });
+    // The demo server runs for hours: only the newest are kept.
+    if (sent.length > 10_000) {
+      sent.splice(0, sent.length - 10_000);
+    }
   };
 
   const pushStatus = (environmentId: string): number => {
