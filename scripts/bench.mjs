@@ -56,6 +56,11 @@ const TARGETS = {
   /** Requests in a simulated idle hour, window focused, a service linked (the workspace link's polling). */
   idleFocusedRequests: 60,
   idleUnfocusedRequests: 0,
+  /** Following one deployment of 10 minutes with its log open, over the gateway streams (test/bench/followed.ts). */
+  followRestRequests: 10,
+  followWebsockets: 2,
+  /** From the server sending a status message to the status service's subscriber, median of 20. */
+  followFirstMessageMs: 100,
   /** Event-loop delay of the extension host, p99, while a live logs view takes a 100,000-line flood. */
   logsEventLoopP99Ms: 50,
 };
@@ -634,6 +639,16 @@ async function main() {
       `unfocused: ${idle.unfocused} (target ${TARGETS.idleUnfocusedRequests}); focus switching every 30 s: ${idle.flapping}`,
   );
 
+  // Following a deployment: plain Node, the test server's timings compressed (test/bench/followed.ts).
+  const followedModule = await import(pathToFileURL(join(root, 'out', 'test', 'bench', 'followed.js')).href);
+  const followed = await (followedModule.measureFollowedDeployment ?? followedModule.default.measureFollowedDeployment)();
+  log(
+    `following a deployment of ${followed.push.minutes} min with its log open: ${followed.push.restRequests} REST requests and ${followed.push.websockets} websockets over the streams ` +
+      `(target at most ${TARGETS.followRestRequests} and ${TARGETS.followWebsockets}), against ${followed.polling.restRequests} requests polling ` +
+      `(${followed.polling.statusRequests} statuses, ${followed.polling.logRequests} logs): ${followed.ratio}x fewer; ` +
+      `a status message reaches the view in ${followed.firstMessageMs.median} ms (median of ${followed.firstMessageMs.samples}, max ${followed.firstMessageMs.max}; target ${TARGETS.followFirstMessageMs} ms)`,
+  );
+
   const scratch = mkdtempSync(join(tmpdir(), 'qovery-bench-'));
   const resultsFile = join(scratch, 'results.json');
   const outputFile = join(scratch, 'output.txt');
@@ -728,6 +743,7 @@ async function main() {
     composition,
     chunks,
     idle,
+    followed,
     activation: activation.runs,
     load,
     summary,
@@ -739,7 +755,13 @@ async function main() {
   writeFileSync(outFile, JSON.stringify(report, null, 2));
   log(`\nWritten to ${relative(root, outFile)} in ${Math.round(report.durationMs / 1000)} s.`);
   const wrongRows = Object.values(summary.sizes).some((s) => s.problems.some((p) => p.includes('rows')));
-  const missed = summary.targets.some((t) => !t.met) || idle.focused > TARGETS.idleFocusedRequests || idle.unfocused > TARGETS.idleUnfocusedRequests;
+  const missed =
+    summary.targets.some((t) => !t.met) ||
+    idle.focused > TARGETS.idleFocusedRequests ||
+    idle.unfocused > TARGETS.idleUnfocusedRequests ||
+    followed.push.restRequests > TARGETS.followRestRequests ||
+    followed.push.websockets > TARGETS.followWebsockets ||
+    followed.firstMessageMs.median > TARGETS.followFirstMessageMs;
   if (code !== 0 || inHost.errors.length > 0 || wrongRows || (strict && missed)) {
     process.exit(1);
   }

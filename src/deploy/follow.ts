@@ -11,6 +11,7 @@ import { errorText } from '../format';
 import type { IDisposable } from '../lifecycle';
 import { stateLabel } from '../tree/present';
 import { isMovingState, POLL_MOVING_MS } from '../shared/environmentStatus';
+import { followProgressText, type FollowIds } from '../shared/deploymentStreams';
 import type { DeployDeps, DeploymentLogsArgs } from './context';
 import { environmentVerbTitleOf, serviceVerbTitles } from './decide';
 import {
@@ -72,14 +73,14 @@ export class DeployFollow implements IDisposable {
       const step = followStep(status, before, started, Date.now() - sentAt);
       if (status && step.started) {
         last = status;
-        const text = stepText(status, vscode.l10n);
+        const text = followProgressText(stepText(status, vscode.l10n), answer, target.serviceId, vscode.l10n);
         if (text !== shown) {
           shown = text;
           report(text);
         }
       }
       return { started: step.started, done: step.done, result: status?.state };
-    });
+    }, { organizationId: target.organizationId, projectId: target.projectId });
     this.#deployedCommitsMayHaveChanged(target.environmentId);
     if (unseen) {
       this.#unseen(target.serviceName);
@@ -194,6 +195,8 @@ export class DeployFollow implements IDisposable {
     title: string,
     startedAlready: boolean,
     step: (answer: EnvironmentServiceStatuses, started: boolean, report: (text: string) => void) => { started: boolean; done: boolean; result: T },
+    /** The environment is followed: its statuses are streamed while the follow lasts. */
+    follow?: FollowIds,
   ): Promise<{ result: T | undefined; lost: unknown; unseen: boolean }> {
     const statuses = this.deps.workspace().statuses;
     let lost: unknown;
@@ -215,6 +218,7 @@ export class DeployFollow implements IDisposable {
           };
           // Called at once with the last answer (from before the POST): ignored until armed.
           const watch = statuses.watch(environmentId, {
+            ...(follow ? { follow } : {}),
             onStatuses: (answer, error) => {
               if (!armed || ended) {
                 return;
@@ -275,10 +279,10 @@ export class DeployFollow implements IDisposable {
     const { result, lost, unseen } = await this.#track<EnvironmentServiceStatuses>(target.environmentId, title, running, (answer, started, report) => {
       const s = environmentStep(answer, before, started, running ? Infinity : Date.now() - sentAt);
       if (s.started) {
-        report(vscode.l10n.t('{0} of {1} services done', s.total - s.moving, s.total));
+        report(followProgressText(vscode.l10n.t('{0} of {1} services done', s.total - s.moving, s.total), answer, undefined, vscode.l10n));
       }
       return { started: s.started, done: s.done, result: answer };
-    });
+    }, { organizationId: target.organizationId, projectId: target.projectId });
     this.#deployedCommitsMayHaveChanged(target.environmentId);
     if (unseen) {
       this.#unseen(name);

@@ -8,10 +8,11 @@ import { listEnvironments } from '../api/explorer';
 import { authorizationHeader, cleanToken } from '../api/token';
 import type { Core } from '../chunks/core';
 import { readSettings } from '../config';
-import { explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeploymentLogs, type FailureExplanation } from './deployment';
-import { DeploymentLogView, type DeploymentLogsResult, type DeploymentLogTarget } from './deploymentView';
+import { explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeploymentLogs, type DeploymentLogEntry, type FailureExplanation } from './deployment';
+import { DeploymentLogView, type DeploymentLogsResult, type DeploymentLogTarget, type LogStreamState } from './deploymentView';
+import { deploymentLogsUrl } from '../shared/deploymentStreams';
 import { LogDocuments } from './documents';
-import { parseWebsocketUrl, type SocketLike } from '../shared/gateway';
+import { GatewayStream, parseWebsocketUrl, type SocketLike } from '../shared/gateway';
 import { logTargetOf } from '../shared/targets';
 import { DEFAULT_MAX_LINES, MAX_MAX_LINES, maxLinesValue, serviceLogsUrl } from './live';
 import { LiveLogView } from './liveView';
@@ -53,6 +54,9 @@ export class LogCommands implements vscode.Disposable {
       for (const s of this.documents.sessions()) {
         if (s instanceof LiveLogView) {
           s.reconnect();
+        } else if (s instanceof DeploymentLogView) {
+          // Its stream was opened with the previous token: the next status answer opens it again.
+          s.dropStream();
         }
       }
     });
@@ -135,11 +139,14 @@ export class LogCommands implements vscode.Disposable {
       watch: (environmentId, onStatuses) => {
         const service = this.core.load('statuses').service;
         let fresh = false;
-        const watch = service.watch(environmentId, { onStatuses: (s) => fresh && onStatuses(s) });
+        // An open deployment log follows its environment: its statuses are streamed meanwhile.
+        const follow = target.organizationId && target.projectId ? { organizationId: target.organizationId, projectId: target.projectId } : undefined;
+        const watch = service.watch(environmentId, { onStatuses: (s) => fresh && onStatuses(s), ...(follow ? { follow } : {}) });
         fresh = true;
         void service.refresh(environmentId);
         return watch;
       },
+      stream: target.organizationId && target.projectId ? (onEntries, onState) => this.#deploymentLogStream({ ...target, organizationId: target.organizationId!, projectId: target.projectId! }, onEntries, onState) : undefined,
       onError: (error) => {
         this.core.session.reportFailure(error);
         this.core.log.warn(`Deployment logs of ${target.environmentId} could not be loaded: ${this.core.log.redact(String((error as Error)?.message ?? error))}`);
@@ -148,6 +155,67 @@ export class LogCommands implements vscode.Disposable {
     await this.documents.show(view);
     await view.start();
     return view;
+  }
+
+  /**
+   * The environment's `/deployment/logs` stream (the newest deployment, live, as Qovery's console reads
+   * it): array messages of log entries. A 401 on the upgrade or a close 1007/1008 runs the token check.
+   */
+  #deploymentLogStream(
+    target: DeploymentLogTarget & { organizationId: string; projectId: string },
+    onEntries: (entries: DeploymentLogEntry[]) => void,
+    onState: (state: LogStreamState) => void,
+  ): { close(): void } {
+    const access = this.core.load('statuses').access;
+    let stream: GatewayStream | undefined;
+    let closed = false;
+    let bad = 0;
+    const where = `Deployment log stream of environment ${target.environmentId}`;
+    void (async () => {
+      let clusterId: string | undefined;
+      try {
+        clusterId = await access.clusterOf(target.projectId, target.environmentId);
+      } catch (error) {
+        this.core.session.reportFailure(error);
+      }
+      if (closed) {
+        return;
+      }
+      if (!clusterId) {
+        this.core.log.warn(`${where}: the environment's cluster is not known; the log is fetched instead.`);
+        onState('down');
+        return;
+      }
+      stream = new GatewayStream({
+        url: deploymentLogsUrl(access.baseUrl(), { organizationId: target.organizationId, projectId: target.projectId, clusterId, environmentId: target.environmentId }),
+        label: 'deployment log stream',
+        authorization: () => access.authorization(),
+        connect: this.sockets,
+        onProblem: (text) => this.core.log.warn(`${where}: ${text}`),
+        onMessage: (text) => {
+          try {
+            onEntries(parseDeploymentLogs(JSON.parse(text)));
+          } catch (error) {
+            if (bad++ === 0) {
+              this.core.log.warn(`${where}: a message was not a list of log entries (${error instanceof Error ? error.message : String(error)}).`);
+            }
+          }
+        },
+        onState: (state) => {
+          onState(state.kind === 'connected' ? 'connected' : state.kind === 'connecting' ? 'connecting' : 'down');
+          if (state.kind === 'stopped' && (state.reason === 'unauthorized' || (state.reason === 'forbidden' && state.closeCode !== undefined))) {
+            this.core.session.reportFailure(new QoveryApiError('unauthorized', 'The deployment log stream refused the token (401, or close code 1007/1008).'));
+          }
+        },
+      });
+      stream.start();
+    })();
+    return {
+      close: () => {
+        closed = true;
+        stream?.close();
+      },
+    };
   }
 
   // ---- live service logs ----

@@ -71,6 +71,40 @@ export function parseDeploymentLogs(body: unknown): DeploymentLogEntry[] {
   return entries.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => (Number.isNaN(a.at) || Number.isNaN(b.at) ? i - j : a.at - b.at || i - j)).map(([e]) => e);
 }
 
+/** The most entries a deployment log keeps (the REST answer holds up to 1,000; a stream can bring more). */
+export const MAX_DEPLOYMENT_ENTRIES = 20_000;
+
+/**
+ * What tells one entry from another when the same one comes twice (the REST answer and the stream, or a
+ * stream's backlog after a reconnection): its time and step, with its sender and text, so two lines of
+ * one step written in the same millisecond both stay.
+ */
+export const entryKey = (e: DeploymentLogEntry): string => `${e.at}|${e.step ?? ''}|${e.transmitterId ?? ''}|${e.type}|${e.message ?? ''}|${e.error?.userMessage ?? ''}`;
+
+/**
+ * The entries kept with the new ones added: each once, in time order (entries of equal times keep their
+ * arrival order), the oldest dropped past `max`. `dropped` counts those.
+ */
+export function mergeEntries(kept: readonly DeploymentLogEntry[], incoming: readonly DeploymentLogEntry[], max = MAX_DEPLOYMENT_ENTRIES): { entries: DeploymentLogEntry[]; dropped: number } {
+  const seen = new Set(kept.map(entryKey));
+  const added = incoming.filter((e) => {
+    const k = entryKey(e);
+    if (seen.has(k)) {
+      return false;
+    }
+    seen.add(k);
+    return true;
+  });
+  if (added.length === 0) {
+    return { entries: [...kept], dropped: 0 };
+  }
+  const all = [...kept, ...added];
+  // Stable: equal (or missing) times keep the order they came in.
+  const sorted = all.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => (Number.isNaN(a.at) || Number.isNaN(b.at) ? i - j : a.at - b.at || i - j)).map(([e]) => e);
+  const dropped = Math.max(0, sorted.length - max);
+  return { entries: dropped > 0 ? sorted.slice(dropped) : sorted, dropped };
+}
+
 /** The execution the entries belong to when none was asked for: the one of the newest entry. */
 export function latestExecutionId(entries: readonly DeploymentLogEntry[]): string | undefined {
   for (let i = entries.length - 1; i >= 0; i--) {

@@ -1,12 +1,23 @@
-// The log of one deployment in a read-only document. While the environment-status service says the
-// environment moves, each of its answers (every 3 s) brings a new fetch of the log; at a final state the
-// log is fetched once more and the watch ends.
+// The log of one deployment in a read-only document. The log is fetched once (what came before); while
+// the environment-status service says the deployment moves, new entries come over the gateway's
+// `/deployment/logs` stream, each kept once. Only while that stream is not connected does each status
+// answer bring a new fetch instead; at a final state a log that was not streamed is fetched once more.
 import * as vscode from 'vscode';
 import type { EnvironmentServiceStatuses } from '../api';
 import type { IDisposable } from '../lifecycle';
 import { hasMovingService, isMovingState } from '../shared/environmentStatus';
-import { renderDeploymentLog, type DeploymentLogEntry } from './deployment';
+import { stageText } from '../shared/deploymentStreams';
+import { MAX_DEPLOYMENT_ENTRIES, mergeEntries, ofExecution, ofService, renderDeploymentLog, type DeploymentLogEntry } from './deployment';
 import type { LogDocuments, LogSession } from './documents';
+
+/** Where the log stream is: `down` is waiting to reconnect or stopped (the log is fetched meanwhile). */
+export type LogStreamState = 'connecting' | 'connected' | 'down';
+
+/** Opens the environment's log stream (the newest deployment, live); undefined when it cannot be. */
+export type DeploymentLogStreamOpener = (onEntries: (entries: DeploymentLogEntry[]) => void, onState: (state: LogStreamState) => void) => { close(): void };
+
+/** How long a stream stays open after the deployment's end, for its last entries. */
+export const STREAM_GRACE_MS = 2_000;
 
 /** What the logs are asked for: an environment's deployment, or one service's part of it. */
 export interface DeploymentLogTarget {
@@ -32,6 +43,8 @@ export interface DeploymentViewOptions {
   fetch: (target: DeploymentLogTarget, signal: AbortSignal) => Promise<DeploymentLogsResult>;
   /** The environment-status service's watch (undefined when it cannot be had). */
   watch?: (environmentId: string, onStatuses: (s: EnvironmentServiceStatuses | undefined) => void) => IDisposable;
+  /** The log stream (undefined when the ids it needs are not known: the log is then fetched on each status answer). */
+  stream?: DeploymentLogStreamOpener;
   onError: (error: unknown) => void;
 }
 
@@ -55,9 +68,16 @@ export class DeploymentLogView implements LogSession {
   #loading: Promise<void> | undefined;
   #again = false;
   #moving = false;
+  #stage: string | undefined;
   readonly #abort = new AbortController();
-  /** Fetches done (the tests read it). */
+  #stream: { close(): void } | undefined;
+  #streamState: LogStreamState | undefined;
+  #grace: ReturnType<typeof setTimeout> | undefined;
+  /** Fetches done, and entries that came over the stream (the tests and the benchmark read them). */
   loads = 0;
+  streamed = 0;
+  /** Entries dropped past the bound. */
+  dropped = 0;
 
   constructor(private readonly o: DeploymentViewOptions) {
     this.uri = o.uri;
@@ -79,10 +99,18 @@ export class DeploymentLogView implements LogSession {
       return;
     }
     const moving = isDeploymentMoving(statuses, this.target.serviceId);
+    // The stage the deployment is at, when the statuses carry stages (the status stream's do).
+    this.#stage = moving ? stageText(statuses, this.target.serviceId, vscode.l10n) : undefined;
     if (moving) {
       this.#moving = true;
       this.#status = vscode.l10n.t('Deployment in progress: new entries appear as they come.');
-      void this.load();
+      this.#openStream();
+      if (this.#stream && this.#streamState !== 'down') {
+        // The stream brings the entries (or is about to): nothing to fetch.
+        this.o.documents.changed(this);
+      } else {
+        void this.load();
+      }
       return;
     }
     const wasMoving = this.#moving;
@@ -90,12 +118,87 @@ export class DeploymentLogView implements LogSession {
     this.#watch?.dispose();
     this.#watch = undefined;
     this.#status = vscode.l10n.t('The deployment is over.');
-    if (wasMoving) {
-      // The last entries of a deployment that just ended.
+    if (wasMoving && this.#stream && this.#streamState === 'connected') {
+      // Its last entries may still be on their way: the stream stays open a moment.
+      this.#grace = setTimeout(() => this.#closeStream(), STREAM_GRACE_MS);
+      this.o.documents.changed(this);
+    } else if (wasMoving) {
+      // The last entries of a deployment that just ended (the stream did not bring them).
+      this.#closeStream();
       void this.load();
     } else {
       this.o.documents.changed(this);
     }
+  }
+
+  #openStream(): void {
+    if (this.#stream || !this.o.stream || this.#abort.signal.aborted) {
+      return;
+    }
+    this.#streamState = 'connecting';
+    // Callbacks of a stream closed since (the view ended it) are ignored.
+    const box: { handle?: { close(): void } } = {};
+    const mine = (): boolean => this.#stream !== undefined && this.#stream === box.handle;
+    box.handle = this.o.stream(
+      (entries) => {
+        if (mine()) {
+          this.#add(entries);
+        }
+      },
+      (state) => {
+        if (!mine()) {
+          return;
+        }
+        const was = this.#streamState;
+        this.#streamState = state;
+        // A stream that fails while the deployment runs: the log is fetched, as each status answer will ask.
+        if (state === 'down' && was !== 'down' && this.#moving) {
+          void this.load();
+        }
+      },
+    );
+    this.#stream = box.handle;
+  }
+
+  #closeStream(): void {
+    clearTimeout(this.#grace);
+    this.#grace = undefined;
+    const stream = this.#stream;
+    this.#stream = undefined;
+    this.#streamState = undefined;
+    stream?.close();
+  }
+
+  /** Closes the log stream (another connection is active); a status answer that says the deployment moves opens it again. */
+  dropStream(): void {
+    this.#closeStream();
+  }
+
+  /** Whether the log stream is connected now. */
+  get streaming(): boolean {
+    return this.#streamState === 'connected';
+  }
+
+  /** Entries from the stream: those of this deployment (and service) kept once each. */
+  #add(incoming: DeploymentLogEntry[]): void {
+    // The newest deployment is streamed: an entry tells which execution it is when none was given.
+    this.executionId ??= incoming.find((e) => e.executionId)?.executionId;
+    const mine = ofService(ofExecution(incoming, this.executionId), this.target.serviceId);
+    this.streamed += mine.length;
+    if (mine.length === 0) {
+      return;
+    }
+    this.#merge(mine);
+    if (this.#status === vscode.l10n.t('Loading…')) {
+      this.#status = '';
+    }
+    this.o.documents.changed(this);
+  }
+
+  #merge(incoming: readonly DeploymentLogEntry[]): void {
+    const merged = mergeEntries(this.entries, incoming);
+    this.entries = merged.entries;
+    this.dropped += merged.dropped;
   }
 
   /** Fetches the log; a fetch asked for while one runs is done once after it. */
@@ -110,8 +213,9 @@ export class DeploymentLogView implements LogSession {
         try {
           const r = await this.o.fetch({ ...this.target, executionId: this.executionId }, this.#abort.signal);
           this.loads++;
-          this.entries = r.entries;
           this.executionId ??= r.executionId;
+          // Kept with what the stream brought: each entry once.
+          this.#merge(r.entries);
           if (this.#status === vscode.l10n.t('Loading…')) {
             this.#status = '';
           }
@@ -132,14 +236,16 @@ export class DeploymentLogView implements LogSession {
 
   text(): string {
     const t = this.target;
-    const title = vscode.l10n.t('Deployment log of {0}', this.o.title) + (this.executionId ? ` (${this.executionId})` : '');
+    const title = vscode.l10n.t('Deployment log of {0}', this.o.title) + (this.executionId ? ` (${this.executionId})` : '') + (this.#stage ? ` · ${this.#stage}` : '');
     const scope = t.serviceId ? vscode.l10n.t("The lines of this service and the environment's own (marked); times in UTC.") : vscode.l10n.t('Every service of the environment; times in UTC.');
-    return renderDeploymentLog(this.entries, { title, status: [this.#status, scope].filter(Boolean).join(' ') });
+    const dropped = this.dropped > 0 ? vscode.l10n.t('{0} older entries dropped (keeping {1}).', this.dropped, MAX_DEPLOYMENT_ENTRIES) : undefined;
+    return renderDeploymentLog(this.entries, { title, status: [this.#status, scope, dropped].filter(Boolean).join(' ') });
   }
 
   dispose(): void {
     this.#abort.abort();
     this.#watch?.dispose();
     this.#watch = undefined;
+    this.#closeStream();
   }
 }

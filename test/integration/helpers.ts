@@ -171,5 +171,7 @@ export async function freshServer(api: QoveryExtensionApi): Promise<QoveryServer
   Object.values(server.tokens).forEach((t) => usedTokens.add(t));
   await resetExtension(api);
   await setSetting('apiUrl', server.url);
+  // Its websocket gateway too (the deployment and live log streams).
+  await setSetting('websocketUrl', server.url.replace('http:', 'ws:'));
   return server;
 }

@@ -63,17 +63,23 @@ describe('logs: deployment logs and live service logs', function () {
     assert.deepStrictEqual(asked, [{}, { version: failedExecutionId(env) }], 'the explanation asks for the latest deployment, the view for the execution it was given');
   });
 
-  it('a running deployment: new entries appear while the environment moves', async () => {
+  it('a running deployment: new entries come over the deployment log stream while the environment moves, each once, with no log request', async () => {
     const web = target('stagingWeb', 'web');
     const add = (message: string) => server.state.appendDeploymentLogs([{ environmentId: env, executionId: 'run-1', service: { id: web.serviceId, name: 'web' }, stage: 'Build', message }]);
     add('first step of the running deployment');
     const view = await vscode.commands.executeCommand<DeploymentLogView>(Commands.showDeploymentLogs, { ...web, executionId: 'run-1' });
     await waitFor('the first entry', () => textOf(view.uri).includes('first step'));
-    // The first status answer (DEPLOYING) brings one reload; what is added after it needs the next poll.
-    await waitFor('the reload of the first status answer', () => view.loads >= 2);
+    // Staging web is DEPLOYING: the first status answer opens the log stream.
+    await waitFor('the log stream', () => view.streaming, 20_000);
+    const loads = view.loads;
+    const rest = server.requests.filter((r) => r.path === `/environment/${env}/logs`).length;
     add('second step, later');
-    // The environment-status service polls every 3 s while staging web is DEPLOYING; each answer fetches the log.
     await waitFor('the later entry', () => textOf(view.uri).includes('second step, later'), 20_000);
+    assert.strictEqual(view.loads, loads, 'no fetch while the stream is up');
+    assert.strictEqual(server.requests.filter((r) => r.path === `/environment/${env}/logs`).length, rest, 'no log request while the stream is up');
+    assert.strictEqual(textOf(view.uri).split('first step of the running deployment').length, 2, 'the entry fetched and streamed is shown once');
+    const upgrade = server.deploymentStreams.upgrades.find((u) => u.path === '/deployment/logs');
+    assert.ok(upgrade && upgrade.scheme === 'Token' && upgrade.query.cluster && !('version' in upgrade.query), JSON.stringify(upgrade));
   });
 
   it("a deployment that fails in the precheck: the explanation comes from the environment's lines, and the log shows the precheck apart", async () => {

@@ -24,3 +24,5 @@ export type { VariableRecord, VariableScope } from './variables';
 export type { DeploymentAction, DeploymentRecord, DeploymentTimings } from './deployments';
 export { DeploymentLogStore, failedExecutionId } from './logs';
 export type { DeploymentLogInput, LogStreamControls } from './logs';
+export { DEPLOYMENT_STREAM_PATHS } from './deploymentStreams';
+export type { DeploymentStreamControls, DeploymentStreamPath, StageInput } from './deploymentStreams';

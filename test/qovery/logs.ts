@@ -11,6 +11,7 @@ import { authenticate, canRead, parseAuthorization } from './auth';
 import type { QoveryAccount, ServiceRecord } from './model';
 import type { ApiTokenStore } from './tokens';
 import type { DeploymentRecord } from './deployments';
+import { DEPLOYMENT_STREAM_PATHS } from './deploymentStreams';
 
 /** What a test or another server module gives to make one entry; the rest is filled in. */
 export interface DeploymentLogInput {
@@ -40,6 +41,8 @@ export class DeploymentLogStore {
   /** Services whose next deployment fails in the precheck, and the executions that did. */
   readonly #precheckNext = new Set<string>();
   readonly #precheckFailed = new Set<string>();
+  /** Told of the entries appended to an environment's log (the `/deployment/logs` streams). */
+  readonly #appendListeners = new Set<(environmentId: string, entries: EnvironmentLogs[]) => void>();
 
   constructor(
     private readonly account: QoveryAccount,
@@ -77,7 +80,7 @@ export class DeploymentLogStore {
       const previous = execution.entries[execution.entries.length - 1]?.timestamp;
       const timestamp = input.timestamp ?? new Date(previous ? Date.parse(previous) + 1000 : Date.now()).toISOString();
       const environment = this.account.environment(input.environmentId);
-      execution.entries.push({
+      const entry: EnvironmentLogs = {
         type: input.type ?? (input.error ? 'error' : 'info'),
         timestamp,
         details: {
@@ -90,8 +93,18 @@ export class DeploymentLogStore {
         },
         error: input.error ? { tag: input.error.tag ?? 'DEPLOYMENT_ERROR', ...input.error } : null,
         message: input.message === undefined ? null : { safe_message: input.message },
-      });
+      };
+      execution.entries.push(entry);
+      for (const listener of [...this.#appendListeners]) {
+        listener(input.environmentId, [entry]);
+      }
     }
+  }
+
+  /** Called with every entry appended from now on; returns the unsubscribe. */
+  onAppend(listener: (environmentId: string, entries: EnvironmentLogs[]) => void): () => void {
+    this.#appendListeners.add(listener);
+    return () => this.#appendListeners.delete(listener);
   }
 
   /**
@@ -328,6 +341,10 @@ export function attachLogStreams(server: Server, account: QoveryAccount, tokens:
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // The deployment streams have their own handler (deploymentStreams.ts).
+    if (DEPLOYMENT_STREAM_PATHS.has(url.pathname)) {
+      return;
+    }
     const query = Object.fromEntries(url.searchParams);
     const credentials = parseAuthorization(req.headers.authorization);
     const entry = { scheme: credentials.scheme, query, status: 0 };

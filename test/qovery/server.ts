@@ -11,6 +11,7 @@ import { ApiTokenStore, type ApiTokenEntry } from './tokens';
 import { VariableStore, type VariableRecord } from './variables';
 import { DeploymentStore } from './deployments';
 import { attachLogStreams, DeploymentLogStore, type DeploymentLogInput, type LogStreamControls } from './logs';
+import { attachDeploymentStreams, type DeploymentStreamControls } from './deploymentStreams';
 
 export interface QoveryServerOptions {
   /** Default 0: an ephemeral port. */
@@ -83,6 +84,8 @@ export interface QoveryServer {
   close(): Promise<void>;
   /** The live log streams (`/service/logs` websockets on the same port): their controls and counts. */
   readonly logs: LogStreamControls;
+  /** The deployment streams (`/deployment/status`, `/deployment/logs` websockets on the same port): controls and counts. */
+  readonly deploymentStreams: DeploymentStreamControls;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -251,6 +254,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     const path = url.pathname;
     const credentials = parseAuthorization(req.headers.authorization);
     const caller = authenticate(credentials, account, tokens);
+    deploymentStreams.noteRequest(method, path);
     const entry: RequestLogEntry = {
       method,
       path,
@@ -364,6 +368,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
   });
   const port = (server.address() as AddressInfo).port;
   const logs = attachLogStreams(server, account, tokens);
+  const deploymentStreams = attachDeploymentStreams(server, account, tokens, deployments, deploymentLogs);
 
   const state: QoveryServerState = {
     account,
@@ -397,6 +402,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     state,
     deployments,
     logs,
+    deploymentStreams,
     clearLog: () => {
       log.length = 0;
     },
@@ -422,6 +428,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
         }
         intervals.clear();
         logs.close();
+        deploymentStreams.close();
         server.close(() => resolve());
         for (const socket of sockets) {
           socket.destroy();

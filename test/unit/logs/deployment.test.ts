@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { allowedLink, explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeploymentLogs, plainText, renderDeploymentLog } from '../../../src/logs/deployment';
+import { allowedLink, explainFailureOf, latestExecutionId, mergeEntries, ofExecution, ofService, parseDeploymentLogs, plainText, renderDeploymentLog, type DeploymentLogEntry } from '../../../src/logs/deployment';
 
 const entry = (o: { at: string; exec?: string; service?: string; transmitter?: 'Environment' | 'TaskManager'; stage?: string; step?: string; message?: string; type?: string; error?: Record<string, string> }) => ({
   type: o.type ?? (o.error ? 'error' : 'info'),
@@ -151,5 +151,35 @@ describe('deployment logs', () => {
 
   it('plain text keeps tabs and line breaks, removes other control characters', () => {
     assert.equal(plainText('a\tb\r\nc\u0007d\u001b[1;32m!'), 'a\tb\ncd!');
+  });
+});
+
+describe('deployment logs: entries from the REST answer and the stream, kept once each', () => {
+  const entry = (at: string, step: string, message: string, transmitterId = 'web'): DeploymentLogEntry => ({ type: 'info', at: Date.parse(at), step, message, transmitterId, executionId: 'x' });
+
+  it('an entry that comes twice (REST then stream, or a backlog sent again) is kept once; two lines of one step in the same millisecond both stay', () => {
+    const a = entry('2026-12-01T10:00:00.000Z', 'Build', 'Building web');
+    const b = entry('2026-12-01T10:00:00.000Z', 'Build', 'Step 1/4 : FROM node:20-alpine');
+    const c = entry('2026-12-01T10:00:01.000Z', 'Deploy', 'Deploying web');
+    const first = mergeEntries([], [a, b]);
+    assert.deepEqual(first.entries, [a, b]);
+    const again = mergeEntries(first.entries, [{ ...a }, { ...b }, c]);
+    assert.deepEqual(again.entries, [a, b, c]);
+    assert.equal(again.dropped, 0);
+  });
+
+  it('keeps time order whatever the arrival order, equal times in arrival order', () => {
+    const late = entry('2026-12-01T10:00:05.000Z', 'Deploy', 'late');
+    const early = entry('2026-12-01T10:00:01.000Z', 'Build', 'early');
+    assert.deepEqual(mergeEntries([late], [early]).entries.map((e) => e.message), ['early', 'late']);
+  });
+
+  it('is bounded: the oldest entries go first, and how many is counted', () => {
+    const many = Array.from({ length: 30 }, (_, i) => entry(new Date(Date.parse('2026-12-01T10:00:00.000Z') + i * 1000).toISOString(), 'Build', `line ${i}`));
+    const r = mergeEntries(many.slice(0, 20), many.slice(20), 25);
+    assert.equal(r.entries.length, 25);
+    assert.equal(r.dropped, 5);
+    assert.equal(r.entries[0].message, 'line 5');
+    assert.equal(r.entries[24].message, 'line 29');
   });
 });
