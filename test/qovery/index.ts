@@ -24,3 +24,4 @@ export type { VariableRecord, VariableScope } from './variables';
 export type { DeploymentAction, DeploymentRecord, DeploymentTimings } from './deployments';
 export { DeploymentLogStore, failedExecutionId } from './logs';
 export type { DeploymentLogInput, LogStreamControls } from './logs';
+export type { FakePod, ShellControls, ShellUpgrade } from './shell';

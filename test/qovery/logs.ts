@@ -11,6 +11,7 @@ import { authenticate, canRead, parseAuthorization } from './auth';
 import type { QoveryAccount, ServiceRecord } from './model';
 import type { ApiTokenStore } from './tokens';
 import type { DeploymentRecord } from './deployments';
+import { SHELL_PATHS } from './shell';
 
 /** What a test or another server module gives to make one entry; the rest is filled in. */
 export interface DeploymentLogInput {
@@ -328,6 +329,9 @@ export function attachLogStreams(server: Server, account: QoveryAccount, tokens:
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (SHELL_PATHS.has(url.pathname)) {
+      return; // served by shell.ts
+    }
     const query = Object.fromEntries(url.searchParams);
     const credentials = parseAuthorization(req.headers.authorization);
     const entry = { scheme: credentials.scheme, query, status: 0 };

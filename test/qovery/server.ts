@@ -10,6 +10,7 @@ import { demoAccount } from './seed';
 import { ApiTokenStore, type ApiTokenEntry } from './tokens';
 import { VariableStore, type VariableRecord } from './variables';
 import { DeploymentStore } from './deployments';
+import { attachShell, type ShellControls } from './shell';
 import { attachLogStreams, DeploymentLogStore, type DeploymentLogInput, type LogStreamControls } from './logs';
 
 export interface QoveryServerOptions {
@@ -83,6 +84,8 @@ export interface QoveryServer {
   close(): Promise<void>;
   /** The live log streams (`/service/logs` websockets on the same port): their controls and counts. */
   readonly logs: LogStreamControls;
+  /** The gateway's shell, pods and port forwards (`/shell/exec`, `/service/pods`, `/shell/portforward`). */
+  readonly shell: ShellControls;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -364,6 +367,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
   });
   const port = (server.address() as AddressInfo).port;
   const logs = attachLogStreams(server, account, tokens);
+  const shell = attachShell(server, account, tokens);
 
   const state: QoveryServerState = {
     account,
@@ -397,6 +401,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     state,
     deployments,
     logs,
+    shell,
     clearLog: () => {
       log.length = 0;
     },
@@ -422,6 +427,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
         }
         intervals.clear();
         logs.close();
+        shell.close();
         server.close(() => resolve());
         for (const socket of sockets) {
           socket.destroy();
