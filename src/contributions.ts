@@ -56,6 +56,7 @@ export const Commands = {
   toggleLogsPause: 'qovery.toggleLogsPause',
   filterLogsByPod: 'qovery.filterLogsByPod',
   clearLogs: 'qovery.clearLogs',
+  openShell: 'qovery.openShell',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

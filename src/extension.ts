@@ -124,6 +124,8 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     vscode.workspace.onDidChangeWorkspaceFolders(loadWorkspace),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
     chunks,
+    // The "Qovery Shell" terminal profile: the shell chunk loads when one is asked for.
+    vscode.window.registerTerminalProfileProvider('qovery.shell', { provideTerminalProfile: () => chunks.get('shell').provideProfile() }),
     ...CHUNK_COMMANDS.flatMap(([name, ids]) => ids.map((id) => command(id, (...args: unknown[]) => chunks.handler(name, id)(...args)))),
   );
   for (const problem of readSettings().problems) {

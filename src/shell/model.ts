@@ -251,3 +251,12 @@ export function shellEndText(end: ShellEnd, reason: string, l10n: L10n): string 
       return l10n.t('The shell was closed.');
   }
 }
+
+/**
+ * A line the extension itself prints into a terminal: names and server reasons cleaned of control
+ * characters, and no `scheme://` or `command:` left that the terminal's link detection would make a link.
+ */
+export function terminalText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\b([a-z][a-z0-9+.-]*):(?=\/\/|[a-z0-9])/gi, '$1\u2236');
+}
