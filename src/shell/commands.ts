@@ -50,10 +50,10 @@ export class ShellCommands implements vscode.Disposable {
     private readonly sockets: SocketOpener,
   ) {
     // Sign-out or another connection (or token): every shell's stream closes; its terminal says so and keeps its output.
+    // (A sign-out removes the token before the connection: both look alike here, and are said alike.)
     this.#connection = core.session.onDidChangeConnection(() => {
-      const end = core.session.store.active() ? ({ kind: 'connectionChanged' } as const) : ({ kind: 'signedOut' } as const);
       for (const s of this.#open) {
-        s.pty.stop(end);
+        s.pty.stop({ kind: 'connectionChanged' });
       }
     });
   }

@@ -246,7 +246,7 @@ export function shellEndText(end: ShellEnd, reason: string, l10n: L10n): string 
     case 'signedOut':
       return l10n.t('Signed out of Qovery: the shell was closed.');
     case 'connectionChanged':
-      return l10n.t('The Qovery connection changed: the shell was closed.');
+      return l10n.t('Signed out of Qovery, or another connection chosen: the shell was closed.');
     case 'closed':
       return l10n.t('The shell was closed.');
   }
