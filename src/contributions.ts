@@ -57,6 +57,8 @@ export const Commands = {
   filterLogsByPod: 'qovery.filterLogsByPod',
   clearLogs: 'qovery.clearLogs',
   openShell: 'qovery.openShell',
+  forwardPort: 'qovery.forwardPort',
+  showPortForwards: 'qovery.showPortForwards',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -1,21 +1,28 @@
 // The shell chunk: Qovery: Open Shell and the "Qovery Shell" terminal profile over the gateway's
-// `/shell/exec` (the `ws` client is in the gateway chunk, loaded with the first connection).
+// `/shell/exec`, and the port forwards over `/shell/portforward` (the `ws` client is in the gateway
+// chunk, loaded with the first connection).
 import * as vscode from 'vscode';
 import { isCancellation } from '../commands/registry';
 import { Commands } from '../contributions';
 import { errorText } from '../format';
 import type { DuplexSocket } from '../shell/connection';
 import { ShellCommands } from '../shell/commands';
+import { ForwardCommands } from '../shell/forwards';
 import type { ChunkHandlers, Core } from './core';
 
 /** A shell's frames are keystrokes and screen updates; 1 MiB (the gateway chunk's default) bounds one. */
 export function create(core: Core) {
-  const commands = new ShellCommands(core, (url, headers): DuplexSocket => core.load('gateway').connect(url, headers));
+  const sockets = (url: string, headers: Record<string, string>): DuplexSocket => core.load('gateway').connect(url, headers);
+  const commands = new ShellCommands(core, sockets);
+  const forwards = new ForwardCommands(core, commands, sockets);
   const handlers: ChunkHandlers = {
     [Commands.openShell]: (arg?: unknown) => commands.openShell(arg),
+    [Commands.forwardPort]: (arg?: unknown) => forwards.forwardPort(arg),
+    [Commands.showPortForwards]: () => forwards.showForwards(),
   };
   return {
     commands,
+    forwards,
     handlers,
     /** The profile's terminal, or undefined with the reason shown (VS Code would only say the profile failed). */
     provideProfile: () =>
@@ -26,6 +33,9 @@ export function create(core: Core) {
         }
         return undefined;
       }),
-    dispose: () => commands.dispose(),
+    dispose: () => {
+      forwards.dispose();
+      commands.dispose();
+    },
   };
 }

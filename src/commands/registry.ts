@@ -42,7 +42,7 @@ export const CHUNK_COMMANDS: readonly (readonly [ChunkName, readonly CommandId[]
     ],
   ],
   ['logs', [Commands.showDeploymentLogs, Commands.showServiceLogs, Commands.toggleLogsPause, Commands.filterLogsByPod, Commands.clearLogs]],
-  ['shell', [Commands.openShell]],
+  ['shell', [Commands.openShell, Commands.forwardPort, Commands.showPortForwards]],
 ];
 
 /** What the command wrapper needs to report a failure. */

@@ -73,11 +73,11 @@ export class ShellCommands implements vscode.Disposable {
   }
 
   /** The argument's service, or the workspace's linked service. */
-  async #service(arg: unknown): Promise<ServiceArgument | undefined> {
+  async service(arg: unknown, notAService = vscode.l10n.t('Qovery: a shell opens in a service: choose one in the Qovery view.')): Promise<ServiceArgument | undefined> {
     const given = serviceOfArgument(arg);
     if (given || (arg !== undefined && !(arg instanceof vscode.Uri))) {
       if (!given) {
-        void this.core.ui.prompter.info(vscode.l10n.t('Qovery: a shell opens in a service: choose one in the Qovery view.'), {});
+        void this.core.ui.prompter.info(notAService, {});
       }
       return given;
     }
@@ -186,6 +186,11 @@ export class ShellCommands implements vscode.Disposable {
     return picked.pod;
   }
 
+  /** A refusal that may be the token's doing: the session checks the token (only a confirmed 401 signs out). */
+  refused(): void {
+    this.#refused();
+  }
+
   #refused(): void {
     this.core.session.reportFailure(new QoveryApiError('unauthorized', 'The gateway refused the token (401, or close code 1007/1008).'));
   }
@@ -245,7 +250,7 @@ export class ShellCommands implements vscode.Disposable {
 
   /** The steps before a terminal: the service, its environment, a pod. Undefined when there is nothing to open. */
   async #prepare(arg: unknown): Promise<{ service: ResolvedService; pod: string } | undefined> {
-    const given = await this.#service(arg);
+    const given = await this.service(arg);
     if (!given) {
       return undefined;
     }

@@ -260,3 +260,13 @@ export function terminalText(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\b([a-z][a-z0-9+.-]*):(?=\/\/|[a-z0-9])/gi, '$1\u2236');
 }
+
+/** A port as typed: a whole number from `min` to 65535, or undefined. */
+export function portValue(text: string, min: number): number | undefined {
+  const t = text.trim();
+  if (!/^\d{1,5}$/.test(t)) {
+    return undefined;
+  }
+  const n = Number(t);
+  return n >= min && n <= 65535 ? n : undefined;
+}

@@ -5,6 +5,7 @@ import {
   endChecksToken,
   parsePods,
   portForwardUrl,
+  portValue,
   serviceOfArgument,
   servicePodsUrl,
   shellCommandSetting,
@@ -79,6 +80,16 @@ describe('shell: decisions', () => {
     assert.equal(cleanName('x'.repeat(150)).length, 100);
     const said = terminalText('see https://evil.example.com and command:workbench.action.quit\x1b[2J');
     assert.ok(!/https:\/\//.test(said) && !/command:w/.test(said) && !said.includes('\x1b'), said);
+  });
+
+  it('a typed port is a whole number up to 65535 (0 only where any free port is meant)', () => {
+    assert.equal(portValue(' 5432 ', 1), 5432);
+    assert.equal(portValue('0', 0), 0);
+    assert.equal(portValue('0', 1), undefined);
+    assert.equal(portValue('65536', 0), undefined);
+    assert.equal(portValue('80.5', 1), undefined);
+    assert.equal(portValue('-1', 0), undefined);
+    assert.equal(portValue('', 0), undefined);
   });
 
   it('the title names service, environment (production marked) and pod', () => {
