@@ -110,8 +110,18 @@ describe('port forward over the gateway (test server, real sockets)', function (
       const f = forward({ localPort: port });
       await assert.rejects(f.start(), (e: unknown) => e instanceof ForwardError && e.kind === 'portInUse' && e.port === port);
     } finally {
-      taken.close();
+      await new Promise<void>((r) => taken.close(() => r()));
     }
+    // Once the other program is gone, nothing of the forward listens there.
+    await assert.rejects(
+      new Promise<void>((resolve, reject) => {
+        const s = net.connect(port, '127.0.0.1', () => {
+          s.destroy();
+          resolve();
+        });
+        s.on('error', reject);
+      }),
+    );
   });
 
   it('a client that connects and closes at once leaves no websocket open', async () => {
