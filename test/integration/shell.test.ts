@@ -4,6 +4,7 @@ import { Commands } from '../../src/contributions';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { OpenShell } from '../../src/shell/commands';
 import { DEMO, DEMO_ADMIN_TOKEN, DEMO_VIEWER_TOKEN, type QoveryServer } from '../qovery';
+import { addFolder, makeRepository, removeAddedFolders } from './folders';
 import { extensionApi, freshServer, resetExtension, ScriptedPrompter, setSetting, signInWith, waitFor } from './helpers';
 
 describe('shell: Qovery: Open Shell in a VS Code terminal', function () {
@@ -182,5 +183,34 @@ describe('shell: Qovery: Open Shell in a VS Code terminal', function () {
     await resetExtension(api);
     await waitFor('the stream closed', () => server.shell.openShells === 0);
     await waitFor('the notice', () => shell.pty.recentOutput.includes('Signed out of Qovery, or another connection chosen: the shell was closed.')).catch(() => assert.fail(JSON.stringify(shell.pty.recentOutput.slice(-400))));
+  });
+
+  it('the "Qovery Shell" terminal profile opens a shell in the linked service', async () => {
+    const dir = makeRepository('admin-shell', 'git@github.com:Acme/admin-dashboard.git');
+    const folder = await addFolder(dir);
+    try {
+      await waitFor('the folder is linked to admin-dashboard', async () => {
+        await api.workspace.links.refresh();
+        return api.workspace.links.linkOf(folder)?.link?.serviceId === DEMO.services.toolsAdmin;
+      }, 30_000);
+      // The linked service of the active editor's folder.
+      await vscode.window.showTextDocument(vscode.Uri.file(`${dir}/README.md`));
+      const profile = await api.chunks.get('shell').provideProfile();
+      assert.ok(profile, 'the profile gives a terminal');
+      // What VS Code does with the profile the provider gives.
+      const terminal = vscode.window.createTerminal(profile.options as vscode.ExtensionTerminalOptions);
+      assert.match(terminal.name, /^admin-dashboard · development · admin-dashboard-7d9f-0$/);
+      const shell = api.chunks.get('shell').commands.shells().find((s) => s.service.serviceId === DEMO.services.toolsAdmin);
+      assert.ok(shell);
+      terminal.show();
+      await waitFor('the prompt', () => shell.pty.recentOutput.includes('root@admin-dashboard-7d9f-0:/# '), 20_000);
+      terminal.sendText('echo from the profile', true);
+      await waitFor('the echo', () => shell.pty.recentOutput.includes('from the profile\r\n'));
+      terminal.dispose();
+      await waitFor('the stream closed', () => server.shell.openShells === 0);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await removeAddedFolders();
+    }
   });
 });
