@@ -32,6 +32,8 @@ export interface ShellBackend {
 
 /** The size used when VS Code gives none (a terminal created while the panel is hidden). */
 const DEFAULT_SIZE: TtySize = { columns: 80, rows: 24 };
+/** What is typed before a connection exists is kept up to this many characters. */
+const EARLY_CHARS = 64 * 1024;
 /** The output kept for `recentOutput` (tests and support read it). */
 const TRANSCRIPT_CHARS = 64 * 1024;
 
@@ -52,6 +54,7 @@ export class ShellTerminal implements vscode.Pseudoterminal {
   #remoteSize: TtySize | undefined;
   #toldSize = false;
   #typed = false;
+  #early: string[] = [];
   #transcript = '';
   /** How many connections were opened (tests read it). */
   connections = 0;
@@ -96,7 +99,12 @@ export class ShellTerminal implements vscode.Pseudoterminal {
   handleInput(data: string): void {
     if (this.#state === 'open' || this.#state === 'connecting') {
       this.#typed = true;
-      this.#connection?.input(data);
+      if (this.#connection) {
+        this.#connection.input(data);
+      } else if (this.#early.reduce((n, s) => n + s.length, 0) + data.length <= EARLY_CHARS) {
+        // Typed while the pod is listed or the token read: sent once the connection exists.
+        this.#early.push(data);
+      }
       return;
     }
     if (this.#state === 'ended') {
@@ -160,6 +168,7 @@ export class ShellTerminal implements vscode.Pseudoterminal {
     }
     this.#state = 'connecting';
     this.#typed = false;
+    this.#early = [];
     this.#toldSize = false;
     try {
       if (again) {
@@ -200,6 +209,9 @@ export class ShellTerminal implements vscode.Pseudoterminal {
       this.connections++;
       this.#remoteSize = size;
       this.#connection = connection;
+      for (const data of this.#early.splice(0)) {
+        connection.input(data);
+      }
     } catch (error) {
       if (this.#state !== 'connecting') {
         return;

@@ -78,6 +78,12 @@ describe('shell: Qovery: Open Shell in a VS Code terminal', function () {
     assert.strictEqual(api.chunks.get('shell').commands.shells().length, 0, 'nothing kept');
   });
 
+  it('what is typed at once, before the connection is open, reaches the shell', async () => {
+    const shell = await open();
+    shell.terminal!.sendText('echo typed early', true);
+    await waitFor('the early line', () => shell.pty.recentOutput.includes('typed early\r\n'), 20_000).catch(() => assert.fail(JSON.stringify(shell.pty.recentOutput)));
+  });
+
   it('closing the terminal sends EOT and closes the stream', async () => {
     const shell = await open();
     await prompt(shell);
