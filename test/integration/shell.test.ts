@@ -84,6 +84,13 @@ describe('shell: Qovery: Open Shell in a VS Code terminal', function () {
     await waitFor('the early line', () => shell.pty.recentOutput.includes('typed early\r\n'), 20_000).catch(() => assert.fail(JSON.stringify(shell.pty.recentOutput)));
   });
 
+  it('a workspace cannot set the shell\'s command nor switch port forwarding on (user settings only)', async () => {
+    const config = vscode.workspace.getConfiguration('qovery');
+    await assert.rejects(Promise.resolve(config.update('shell.command', 'sh -c "echo from the repository"', vscode.ConfigurationTarget.Workspace)));
+    await assert.rejects(Promise.resolve(config.update('experimental.portForward', true, vscode.ConfigurationTarget.Workspace)));
+    assert.strictEqual(vscode.workspace.getConfiguration('qovery').inspect('shell.command')?.workspaceValue, undefined);
+  });
+
   it('closing the terminal sends EOT and closes the stream', async () => {
     const shell = await open();
     await prompt(shell);
