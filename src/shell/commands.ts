@@ -38,6 +38,8 @@ export interface OpenShell {
   pty: ShellTerminal;
   terminal: vscode.Terminal | undefined;
   service: ResolvedService;
+  /** The connection whose token its stream uses. */
+  connectionId: string | undefined;
 }
 
 export class ShellCommands implements vscode.Disposable {
@@ -49,13 +51,29 @@ export class ShellCommands implements vscode.Disposable {
     private readonly core: Core,
     private readonly sockets: SocketOpener,
   ) {
-    // Sign-out or another connection (or token): every shell's stream closes; its terminal says so and keeps its output.
-    // (A sign-out removes the token before the connection: both look alike here, and are said alike.)
-    this.#connection = core.session.onDidChangeConnection(() => {
-      for (const s of this.#open) {
+    // Sign-out or another connection: every shell's stream closes; its terminal says so and keeps its output.
+    this.#connection = core.session.onDidChangeConnection(() => void this.#connectionChanged());
+  }
+
+  /**
+   * What a change of connection means for the streams: another connection, or none, or its token gone
+   * (a sign-out removes the token before the connection) stops them; a new token for the same connection
+   * (a rotation) does not, since the gateway authorized them already and the next connection reads the new one.
+   */
+  async stillConnected(connectionId: string | undefined): Promise<boolean> {
+    const active = this.core.session.store.active();
+    if (!active || active.id !== connectionId) {
+      return false;
+    }
+    return (await this.core.session.store.getToken(active.id).catch(() => undefined)) !== undefined;
+  }
+
+  async #connectionChanged(): Promise<void> {
+    for (const s of [...this.#open]) {
+      if (!(await this.stillConnected(s.connectionId))) {
         s.pty.stop({ kind: 'connectionChanged' });
       }
-    });
+    }
   }
 
   /** The shells open now (the tests read them). */
@@ -196,7 +214,7 @@ export class ShellCommands implements vscode.Disposable {
   }
 
   /** The backend of one terminal: how it lists pods, connects and names itself. */
-  #backend(service: ResolvedService): ShellBackend {
+  #backend(service: ResolvedService, open: OpenShell): ShellBackend {
     return {
       choosePod: async (previous) => {
         try {
@@ -209,6 +227,7 @@ export class ShellCommands implements vscode.Disposable {
         }
       },
       connect: async (pod, size, handlers) => {
+        open.connectionId = this.core.session.store.active()?.id;
         const authorization = await this.authorization();
         if (!authorization) {
           throw new ShellProblem(vscode.l10n.t('Signed out of Qovery: sign in to connect.'), { kind: 'signedOut' });
@@ -233,8 +252,8 @@ export class ShellCommands implements vscode.Disposable {
 
   /** The terminal's options: its pty, title, icon, and red for production. */
   #terminalOptions(service: ResolvedService, pod: string): { open: OpenShell; options: vscode.ExtensionTerminalOptions } {
-    const open: OpenShell = { pty: undefined as unknown as ShellTerminal, terminal: undefined, service };
-    open.pty = new ShellTerminal(this.#backend(service), pod, () => this.#open.delete(open));
+    const open: OpenShell = { pty: undefined as unknown as ShellTerminal, terminal: undefined, service, connectionId: this.core.session.store.active()?.id };
+    open.pty = new ShellTerminal(this.#backend(service, open), pod, () => this.#open.delete(open));
     this.#open.add(open);
     return {
       open,

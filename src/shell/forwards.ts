@@ -24,6 +24,8 @@ export interface RunningForward {
   forward: PortForward;
   service: ResolvedService;
   saved: SavedForward;
+  /** The connection it was started with. */
+  connectionId: string | undefined;
 }
 
 const same = (a: SavedForward, b: SavedForward): boolean => a.serviceId === b.serviceId && a.remotePort === b.remotePort;
@@ -42,8 +44,9 @@ export class ForwardCommands implements vscode.Disposable {
     this.#item.name = vscode.l10n.t('Qovery Port Forwards');
     this.#item.command = Commands.showPortForwards;
     this.#subscriptions.push(
-      // Sign-out or another connection: every forward stops (the saved ones can be started again).
-      core.session.onDidChangeConnection(() => this.#stopAll(vscode.l10n.t('Qovery: the port forwards were stopped: signed out, or another connection chosen.'))),
+      // Sign-out or another connection: every forward stops (the saved ones can be started again); a
+      // rotated token does not stop them (each TCP connection reads the token it sends).
+      core.session.onDidChangeConnection(() => void this.#connectionChanged()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('qovery.experimental.portForward') && !this.#enabled()) {
           this.#stopAll(vscode.l10n.t('Qovery: the port forwards were stopped: qovery.experimental.portForward is off.'));
@@ -119,6 +122,23 @@ export class ForwardCommands implements vscode.Disposable {
     r.forward.stop();
     this.#running.delete(r);
     this.#update();
+  }
+
+  async #connectionChanged(): Promise<void> {
+    const gone = [];
+    for (const r of [...this.#running]) {
+      if (!(await this.shell.stillConnected(r.connectionId))) {
+        gone.push(r);
+      }
+    }
+    if (gone.length === 0) {
+      return;
+    }
+    for (const r of gone) {
+      this.#stop(r);
+    }
+    this.core.log.info('Port forwards stopped: the connection changed.');
+    void this.core.ui.prompter.info(vscode.l10n.t('Qovery: the port forwards were stopped: signed out, or another connection chosen.'), {});
   }
 
   #stopAll(message: string): void {
@@ -216,7 +236,7 @@ export class ForwardCommands implements vscode.Disposable {
       remotePort,
       localPort: localPort === 0 ? 0 : forward.localPort,
     };
-    const running: RunningForward = { forward, service, saved };
+    const running: RunningForward = { forward, service, saved, connectionId: this.core.session.store.active()?.id };
     this.#running.add(running);
     this.#update();
     await this.#save(saved);

@@ -190,6 +190,26 @@ describe('shell: Qovery: Open Shell in a VS Code terminal', function () {
     assert.deepStrictEqual([second.query.tty_width?.[0], second.query.tty_height?.[0]], [String(width - 12), String(height - 2)]);
   });
 
+  it('a new token for the same connection (a rotation) keeps the shell; another connection closes it', async () => {
+    const shell = await open();
+    await prompt(shell);
+    let changes = 0;
+    const counted = api.session.onDidChangeConnection(() => changes++);
+    try {
+      await api.store.replaceToken(api.store.active()!, DEMO_ADMIN_TOKEN);
+      await waitFor('the change of token seen', () => changes > 0);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.strictEqual(shell.pty.state, 'open', shell.pty.recentOutput);
+      shell.terminal!.sendText('echo still here', true);
+      await waitFor('the echo', () => shell.pty.recentOutput.includes('still here\r\n'));
+      await signInWith(api, server.tokens.secondOrgAdmin, 'side projects');
+      await waitFor('the stream closed', () => server.shell.openShells === 0);
+      await waitFor('the notice', () => shell.pty.recentOutput.includes('another connection chosen: the shell was closed.'));
+    } finally {
+      counted.dispose();
+    }
+  });
+
   it('sign-out closes every shell stream; the terminal says so', async () => {
     const shell = await open();
     await prompt(shell);
