@@ -9,6 +9,7 @@
 //   --sizes      account sizes, ORGANIZATIONSxPROJECTS, comma separated
 //   --wait-idle  before measuring, wait (up to 10 minutes) until other processes leave the CPU idle
 //   --strict     exit 1 when a target is missed (by default only a failed or wrong run exits 1)
+//   --only shell only the shell and port-forward section (plain Node, a few seconds)
 import { spawn, execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -63,7 +64,38 @@ const TARGETS = {
   followFirstMessageMs: 100,
   /** Event-loop delay of the extension host, p99, while a live logs view takes a 100,000-line flood. */
   logsEventLoopP99Ms: 50,
+  /** A keystroke's echo through the shell, over a raw websocket to the same test server. */
+  shellAddedMedianMs: 2,
+  shellAddedP95Ms: 5,
+  /**
+   * 50 MB through one port forward: its throughput over a raw websocket relay's, and the most bytes in
+   * flight at once (sent by the client, not yet back: every buffer of the path, kernel's included).
+   */
+  forwardThroughputRatio: 0.5,
+  forwardInFlightBytes: 32 * 1024 * KB,
 };
+
+/** The shell section: plain Node with --expose-gc (test/bench/shell.ts), and its targets. */
+function measureShellSection() {
+  const out = execFileSync(process.execPath, ['--expose-gc', join(root, 'out', 'test', 'bench', 'shell.js')], { cwd: root, encoding: 'utf8' });
+  const r = JSON.parse(out);
+  const targets = [
+    { name: 'shell keystroke echo: added median', value: r.addedMs.median, limit: TARGETS.shellAddedMedianMs, met: r.addedMs.median < TARGETS.shellAddedMedianMs, how: `${r.addedMs.median.toFixed(3)} ms < ${TARGETS.shellAddedMedianMs} ms (raw ${r.rawEchoMs.median.toFixed(3)} ms, shell ${r.shellEchoMs.median.toFixed(3)} ms, ${r.keystrokes} keystrokes)` },
+    { name: 'shell keystroke echo: added p95', value: r.addedMs.p95, limit: TARGETS.shellAddedP95Ms, met: r.addedMs.p95 < TARGETS.shellAddedP95Ms, how: `${r.addedMs.p95.toFixed(3)} ms < ${TARGETS.shellAddedP95Ms} ms (raw ${r.rawEchoMs.p95.toFixed(3)} ms, shell ${r.shellEchoMs.p95.toFixed(3)} ms)` },
+    { name: 'port forward 50 MB: throughput vs a raw relay', value: r.throughputRatio, limit: TARGETS.forwardThroughputRatio, met: r.throughputRatio >= TARGETS.forwardThroughputRatio, how: `${fmtX(r.throughputRatio)} >= ${fmtX(TARGETS.forwardThroughputRatio)} (${r.forwardMBps.toFixed(1)} MB/s vs ${r.rawRelayMBps.toFixed(1)} MB/s)` },
+    {
+      name: 'port forward 50 MB: bounded (back-pressure)',
+      value: r.forwardPeakInFlightBytes,
+      limit: TARGETS.forwardInFlightBytes,
+      met: r.forwardPeakInFlightBytes <= TARGETS.forwardInFlightBytes,
+      how: `at most ${fmtMb(r.forwardPeakInFlightBytes)} in flight <= ${fmtMb(TARGETS.forwardInFlightBytes)}; memory growth after full collections ${fmtMb(r.forwardPeakMemoryBytes)}${r.gc ? '' : ' (no full collections)'}`,
+    },
+  ];
+  for (const t of targets) {
+    log(`${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.how}`);
+  }
+  return { result: r, targets };
+}
 
 function log(line = '') {
   process.stdout.write(`${line}\n`);
@@ -618,6 +650,12 @@ function printReport(report) {
 
 async function main() {
   const started = Date.now();
+  if (value('--only') === 'shell') {
+    run('npx', ['tsc', '-p', 'tsconfig.test.json']);
+    log('== Shell and port forward (plain Node, the test server on 127.0.0.1)');
+    const shell = measureShellSection();
+    process.exit(strict && shell.targets.some((t) => !t.met) ? 1 : 0);
+  }
   ensureHost();
   log(`== Build (${quick ? 'quick' : 'full'} benchmark)`);
   const { composition, chunks, shipped } = await buildAndPackage();
@@ -648,6 +686,8 @@ async function main() {
       `(${followed.polling.statusRequests} statuses, ${followed.polling.logRequests} logs): ${followed.ratio}x fewer; ` +
       `a status message reaches the view in ${followed.firstMessageMs.median} ms (median of ${followed.firstMessageMs.samples}, max ${followed.firstMessageMs.max}; target ${TARGETS.followFirstMessageMs} ms)`,
   );
+  log('\n== Shell and port forward (plain Node, the test server on 127.0.0.1)');
+  const shell = measureShellSection();
 
   const scratch = mkdtempSync(join(tmpdir(), 'qovery-bench-'));
   const resultsFile = join(scratch, 'results.json');
@@ -732,6 +772,7 @@ async function main() {
     process.exit(1);
   }
   const summary = summarize(sizes, activation, inHost);
+  summary.targets.push(...shell.targets);
   const report = {
     date: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
@@ -744,6 +785,7 @@ async function main() {
     chunks,
     idle,
     followed,
+    shell: shell.result,
     activation: activation.runs,
     load,
     summary,

@@ -132,6 +132,8 @@ async function main() {
       'qovery.websocketUrl': server.url.replace('http:', 'ws:'),
       'workbench.editor.empty.hint': 'hidden',
       'window.menuBarVisibility': 'compact',
+      // The terminal's rows in the DOM, so the shell step can read them.
+      'terminal.integrated.gpuAcceleration': 'off',
     },
     // The extension's info lines are printed when a step fails.
     logLevel: 'info',

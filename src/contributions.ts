@@ -56,6 +56,9 @@ export const Commands = {
   toggleLogsPause: 'qovery.toggleLogsPause',
   filterLogsByPod: 'qovery.filterLogsByPod',
   clearLogs: 'qovery.clearLogs',
+  openShell: 'qovery.openShell',
+  forwardPort: 'qovery.forwardPort',
+  showPortForwards: 'qovery.showPortForwards',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -101,6 +101,8 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     vscode.workspace.onDidChangeWorkspaceFolders(loadWorkspace),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
     chunks,
+    // The "Qovery Shell" terminal profile: the shell chunk loads when one is asked for.
+    vscode.window.registerTerminalProfileProvider('qovery.shell', { provideTerminalProfile: () => chunks.get('shell').provideProfile() }),
     // Every command of the table, through the registry's one error path; a chunk loads the first time one of its commands runs.
     ...COMMAND_TABLE.map(({ id, chunk }) =>
       registerCommand(id, (...args: unknown[]) => (chunk === 'core' ? coreHandlers[id]! : chunks.handler(chunk, id))(...args), { log, ui }),

@@ -57,4 +57,6 @@ export const COMMAND_TABLE: readonly CommandRow[] = [
   ),
   ...rows('logs', true, Commands.showDeploymentLogs, Commands.showServiceLogs),
   ...rows('logs', false, Commands.toggleLogsPause, Commands.filterLogsByPod, Commands.clearLogs),
+  ...rows('shell', true, Commands.openShell, Commands.forwardPort),
+  ...rows('shell', false, Commands.showPortForwards),
 ];

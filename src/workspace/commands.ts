@@ -97,6 +97,9 @@ export function workspaceCommands(links: WorkspaceLinks, ui: Ui) {
       // The logs feature's entries.
       { label: vscode.l10n.t('$(output) Show Deployment Logs'), run: () => executeCommand(Commands.showDeploymentLogs, c) },
       { label: vscode.l10n.t('$(pulse) Show Service Logs'), run: () => executeCommand(Commands.showServiceLogs, c) },
+      // The shell feature's entry.
+      { label: vscode.l10n.t('$(terminal) Open Shell'), run: () => executeCommand(Commands.openShell, c) },
+      { label: vscode.l10n.t('$(arrow-swap) Forward Port…'), run: () => executeCommand(Commands.forwardPort, c) },
     ];
     const picked = await ui.prompter.quickPick(choices, { title: vscode.l10n.t('Qovery: {0} · {1}', c.serviceName, c.environmentName) });
     await picked?.run();

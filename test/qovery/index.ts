@@ -26,3 +26,4 @@ export { DeploymentLogStore, failedExecutionId } from './logs';
 export type { DeploymentLogInput, LogStreamControls } from './logs';
 export { DEPLOYMENT_STREAM_PATHS } from './deploymentStreams';
 export type { DeploymentStreamControls, DeploymentStreamPath, StageInput } from './deploymentStreams';
+export type { FakePod, ShellControls, ShellUpgrade } from './shell';

@@ -12,6 +12,7 @@ import type { QoveryAccount, ServiceRecord } from './model';
 import type { ApiTokenStore } from './tokens';
 import type { DeploymentRecord } from './deployments';
 import { DEPLOYMENT_STREAM_PATHS } from './deploymentStreams';
+import { SHELL_PATHS } from './shell';
 
 /** What a test or another server module gives to make one entry; the rest is filled in. */
 export interface DeploymentLogInput {
@@ -341,8 +342,8 @@ export function attachLogStreams(server: Server, account: QoveryAccount, tokens:
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    // The deployment streams have their own handler (deploymentStreams.ts).
-    if (DEPLOYMENT_STREAM_PATHS.has(url.pathname)) {
+    // The deployment streams and the shell have their own handlers (deploymentStreams.ts, shell.ts).
+    if (DEPLOYMENT_STREAM_PATHS.has(url.pathname) || SHELL_PATHS.has(url.pathname)) {
       return;
     }
     const query = Object.fromEntries(url.searchParams);

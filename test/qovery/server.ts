@@ -10,6 +10,7 @@ import { demoAccount } from './seed';
 import { ApiTokenStore, type ApiTokenEntry } from './tokens';
 import { VariableStore, type VariableRecord } from './variables';
 import { DeploymentStore } from './deployments';
+import { attachShell, type ShellControls } from './shell';
 import { attachLogStreams, DeploymentLogStore, type DeploymentLogInput, type LogStreamControls } from './logs';
 import { attachDeploymentStreams, type DeploymentStreamControls } from './deploymentStreams';
 
@@ -86,6 +87,8 @@ export interface QoveryServer {
   readonly logs: LogStreamControls;
   /** The deployment streams (`/deployment/status`, `/deployment/logs` websockets on the same port): controls and counts. */
   readonly deploymentStreams: DeploymentStreamControls;
+  /** The gateway's shell, pods and port forwards (`/shell/exec`, `/service/pods`, `/shell/portforward`). */
+  readonly shell: ShellControls;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -369,6 +372,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
   const port = (server.address() as AddressInfo).port;
   const logs = attachLogStreams(server, account, tokens);
   const deploymentStreams = attachDeploymentStreams(server, account, tokens, deployments, deploymentLogs);
+  const shell = attachShell(server, account, tokens);
 
   const state: QoveryServerState = {
     account,
@@ -403,6 +407,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     deployments,
     logs,
     deploymentStreams,
+    shell,
     clearLog: () => {
       log.length = 0;
     },
@@ -429,6 +434,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
         intervals.clear();
         logs.close();
         deploymentStreams.close();
+        shell.close();
         server.close(() => resolve());
         for (const socket of sockets) {
           socket.destroy();

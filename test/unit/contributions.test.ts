@@ -29,7 +29,7 @@ function contextKeysOfManifest(): Set<string> {
   const whens = [
     ...c.viewsWelcome.map((w) => w.when ?? ''),
     ...Object.values(c.menus).flatMap((items) => items.map((i) => i.when ?? '')),
-  ].map((w) => w.replace(/\bviewItem\s*(==|=~)\s*\S+/g, '').replace(/\bview\s*==\s*\S+/g, ''));
+  ].map((w) => w.replace(/\bviewItem\s*(==|=~)\s*\S+/g, '').replace(/\bview\s*==\s*\S+/g, '').replace(/\bconfig\.\S+/g, ''));
   const events = c.walkthroughs.flatMap((w) => w.steps.flatMap((s) => s.completionEvents ?? [])).filter((e) => e.startsWith('onContext:')).map((e) => e.slice('onContext:'.length));
   const keys = new Set<string>();
   for (const text of [...whens, ...events]) {

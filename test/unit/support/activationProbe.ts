@@ -70,6 +70,7 @@ function vscodeStub(commands: string[]): unknown {
       createOutputChannel: () => ({ logLevel: 3, trace() {}, debug() {}, info() {}, warn() {}, error() {}, show() {}, dispose() {} }),
       createTreeView: () => ({ onDidChangeVisibility: event, visible: false, selection: [], dispose() {} }),
       createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
+      registerTerminalProfileProvider: () => disposable,
       onDidChangeWindowState: event,
       state: { focused: true },
     },
