@@ -24,3 +24,5 @@ export type { VariableRecord, VariableScope } from './variables';
 export type { DeploymentAction, DeploymentRecord, DeploymentTimings } from './deployments';
 export { DeploymentLogStore, failedExecutionId } from './logs';
 export type { DeploymentLogInput, LogStreamControls } from './logs';
+export { EditableAccount } from './previews';
+export type { DeploymentRuleRecord } from './previews';
