@@ -242,6 +242,8 @@ export interface PreviewJournal {
   branch: string;
   /** The commit to deploy (the branch's pushed HEAD when the creation started). */
   commitId: string;
+  /** The blueprint's services built from this repository, by name: their copies are pointed at the branch. */
+  pointNames: string[];
   name: string;
   step: SagaStep;
   environmentId?: string;

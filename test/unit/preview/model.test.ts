@@ -187,6 +187,7 @@ describe('preview: the saga resumes or rolls back', () => {
     blueprintName: 'staging',
     branch: 'feat/x',
     commitId: 'sha',
+    pointNames: ['web'],
     name: 'feat-x',
     step: 'cloning',
     edited: [],
