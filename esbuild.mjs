@@ -30,6 +30,7 @@ export const CHUNK_ENTRY_POINTS = {
   'chunks/deploy': 'src/chunks/deploy.ts',
   'chunks/logs': 'src/chunks/logs.ts',
   'chunks/gateway': 'src/chunks/gateway.ts',
+  'chunks/preview': 'src/chunks/preview.ts',
 };
 
 export const CORE_ENTRY = 'src/extension.ts';

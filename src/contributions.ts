@@ -56,6 +56,8 @@ export const Commands = {
   toggleLogsPause: 'qovery.toggleLogsPause',
   filterLogsByPod: 'qovery.filterLogsByPod',
   clearLogs: 'qovery.clearLogs',
+  createPreview: 'qovery.createPreview',
+  deletePreview: 'qovery.deletePreview',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -21,6 +21,7 @@ import type * as api from './api';
 import type * as deploy from './deploy';
 import type * as logs from './logs';
 import type * as gateway from './gateway';
+import type * as preview from './preview';
 
 /** The core's services. Chunks receive them; they never build their own. */
 export interface Core {
@@ -54,6 +55,7 @@ interface ChunkModules {
   deploy: typeof deploy;
   logs: typeof logs;
   gateway: typeof gateway;
+  preview: typeof preview;
 }
 
 export type ChunkName = keyof ChunkModules;

@@ -11,6 +11,7 @@ import { actionLabel, runCommonAction, type Ui } from '../ui';
  * the chunk loads the first time one of them runs (an integration test checks every chunk has them all).
  */
 export const CHUNK_COMMANDS: readonly (readonly [ChunkName, readonly CommandId[]])[] = [
+  ['preview', [Commands.createPreview, Commands.deletePreview]],
   [
     'variables',
     [
