@@ -22,6 +22,8 @@ export function create(core: Core) {
       core.tree.refreshTop();
     }
   });
+  // Leaving a branch a preview builds: the preview feature asks whether the branch is gone and offers the delete.
+  const leftBranch = links.onDidLeaveBranch((left) => void core.load('preview').commands.offerDeleteAfterLeaving(left));
   void links.refresh();
   return {
     links,
@@ -29,6 +31,7 @@ export function create(core: Core) {
     item,
     commands: workspaceCommands(links, core.ui),
     dispose: () => {
+      leftBranch.dispose();
       redraw.dispose();
       topRows.dispose();
       item.dispose();

@@ -12,7 +12,7 @@ import { isMovingState, POLL_MOVING_MS, type EnvironmentStatusService } from '..
 import { gitApi } from '../shared/git';
 import { runGit } from '../shared/gitRun';
 import { askToSignIn, type Ui } from '../ui';
-import type { FolderLink } from '../workspace/links';
+import type { FolderLink, LeftBranch } from '../workspace/links';
 import type { ServiceCandidate } from '../workspace/match';
 import type { ScanResult } from '../workspace/scan';
 import { previewApiOf, type PreviewApi } from './api';
@@ -485,6 +485,37 @@ export class PreviewCommands implements IDisposable {
     void ui.prompter.info(vscode.l10n.t('Qovery: the preview environment "{0}" is being deleted.', environment.name), {});
   }
 
+  /**
+   * A folder left a branch that a preview builds: when the branch's upstream is gone (deleted after a
+   * merge, then pruned, or `gh pr merge --delete-branch`), its preview is offered for deletion. Nothing
+   * is asked while the branch still exists on the remote.
+   */
+  async offerDeleteAfterLeaving(left: LeftBranch): Promise<void> {
+    const { ui, log } = this.deps;
+    const cwd = left.folder.uri.fsPath;
+    const git = await gitApi().catch(() => undefined);
+    const upstream = await runGit(git?.git?.path, cwd, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${left.branch}`]);
+    if (upstream.kind !== 'ran' || upstream.code === 0) {
+      return;
+    }
+    const local = await runGit(git?.git?.path, cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${left.branch}`]);
+    const environments = [...new Map(left.previews.map((p) => [p.environmentId, p])).values()];
+    for (const preview of environments) {
+      log.info(`Preview ${preview.environmentName}: the branch ${left.branch} is gone from the remote; offering to delete the preview.`);
+      const offer = vscode.l10n.t('Delete Preview…');
+      const answer = await ui.prompter.info(
+        local.kind === 'ran' && local.code === 0
+          ? vscode.l10n.t('Qovery: the branch "{0}" is gone from the remote (merged?). Delete its preview environment "{1}"?', left.branch, preview.environmentName)
+          : vscode.l10n.t('Qovery: the branch "{0}" is deleted. Delete its preview environment "{1}"?', left.branch, preview.environmentName),
+        {},
+        offer,
+      );
+      if (answer === offer) {
+        await this.delete({ organizationId: preview.organizationId, projectId: preview.projectId, environmentId: preview.environmentId, environmentName: preview.environmentName, environmentMode: preview.environmentMode });
+      }
+    }
+  }
+
   /** Creations a previous run left unfinished, for this connection: resumed or rolled back, in the background. */
   async recover(): Promise<void> {
     const { session, log } = this.deps;
@@ -498,6 +529,10 @@ export class PreviewCommands implements IDisposable {
       const api = previewApiOf(client);
       const request: CreateRequest = { ...journal, pointNames: new Set(journal.pointNames) };
       const outcome = await this.#saga(api).create(request);
+      if (outcome.kind === 'busy') {
+        // Another window is at it (the journal is shared): it reports the outcome itself.
+        continue;
+      }
       await this.#after(outcome, api, journal, journal.blueprintName);
     }
   }

@@ -58,6 +58,7 @@ describe('preview environments: create, follow and delete a branch\'s preview', 
     server.deployments.pushBranchCommit('acme/storefront-web', BRANCH, { sha: head });
     folder = await addFolder(dir);
     await waitFor('no service builds the branch yet', () => linkOf()?.status === 'none', 30_000);
+    await waitFor('the item offers Create Preview…', () => api.workspace.item.item.text === '$(git-branch) Qovery: Create Preview…');
   });
 
   beforeEach(() => {
@@ -106,6 +107,7 @@ describe('preview environments: create, follow and delete a branch\'s preview', 
     const link = await waitFor('the folder links to the preview', () => linkOf()?.status === 'linked' && linkOf(), 30_000);
     assert.strictEqual(link.link?.environmentId, preview.id);
     assert.strictEqual(link.link?.environmentMode, 'PREVIEW');
+    await waitFor('the item names the preview by its branch', () => /^\$\((rocket|sync~spin)\) web · preview feat\/login: /.test(api.workspace.item.item.text) && api.workspace.item.item.text);
   });
 
   it('run twice for one branch: the existing preview is linked, nothing is cloned', async () => {
@@ -157,6 +159,27 @@ describe('preview environments: create, follow and delete a branch\'s preview', 
       await waitFor('the folder links to the preview', () => linkOf()?.status === 'linked' && linkOf()?.link?.environmentMode === 'PREVIEW', 30_000);
     });
   }
+
+  it('the branch merged and deleted (gone from the remote): leaving it offers to delete its preview', async () => {
+    await deleteAllPreviews();
+    script();
+    await vscode.commands.executeCommand(Commands.createPreview);
+    assert.strictEqual(previews().length, 1);
+    await waitFor('the folder links to the preview', () => linkOf()?.link?.environmentMode === 'PREVIEW', 30_000);
+    // As after `gh pr merge --delete-branch`: the remote branch is gone, the folder switches to main.
+    prompter = new ScriptedPrompter().answer('Delete Preview…', 'Delete');
+    api.ui.prompter = prompter;
+    git(dir, 'update-ref', '-d', `refs/remotes/origin/${BRANCH}`);
+    git(dir, 'checkout', '-q', '-b', 'main');
+    await waitFor('the preview is deleted', () => previews().length === 0, 30_000);
+    const offer = prompter.shown.find((s) => s.actions.includes('Delete Preview…'));
+    assert.ok(offer?.message.includes('feat/login') && offer.message.includes('feat-login'), prompter.messages().join('\n'));
+    assert.ok(prompter.shown.some((s) => s.kind === 'warn' && (s.options as vscode.MessageOptions).modal === true), 'the modal was shown');
+    // Back on the branch for the next test.
+    git(dir, 'checkout', '-q', BRANCH);
+    git(dir, 'update-ref', `refs/remotes/origin/${BRANCH}`, 'HEAD');
+    await waitFor('back on the branch', () => linkOf()?.local?.branch === BRANCH && linkOf()?.status === 'none', 30_000);
+  });
 
   it('an edit refused: the half-made environment is deleted and the message says so', async () => {
     await deleteAllPreviews();
