@@ -132,6 +132,8 @@ export class PreviewCommands implements IDisposable {
   readonly #leases: LayeredLeases;
   readonly #now: () => number;
   #running = false;
+  #disposed = false;
+  readonly #timers = new Set<ReturnType<typeof setInterval>>();
 
   constructor(private readonly deps: PreviewDeps) {
     this.#journals = new MementoJournals(deps.globalState);
@@ -264,7 +266,7 @@ export class PreviewCommands implements IDisposable {
     await this.#after(outcome, api, request, blueprint.environmentName);
   }
 
-  async #after(outcome: CreateOutcome, api: PreviewApi, request: Pick<CreateRequest, 'branch' | 'organizationId' | 'projectId'>, blueprintName: string): Promise<void> {
+  async #after(outcome: CreateOutcome, api: PreviewApi, request: Pick<CreateRequest, 'key' | 'branch' | 'organizationId' | 'projectId'>, blueprintName: string): Promise<void> {
     const { ui, log } = this.deps;
     const { links } = this.deps.workspace();
     switch (outcome.kind) {
@@ -274,11 +276,22 @@ export class PreviewCommands implements IDisposable {
         return;
       case 'busy':
         void ui.prompter.info(vscode.l10n.t('Qovery: another window is creating the preview of "{0}"; it will show here once made.', request.branch), {});
+        this.#linkWhenDone(request.key);
         return;
       case 'conflict':
         void ui.prompter.error(vscode.l10n.t('Qovery: an environment named "{0}" exists and was not made for this branch; nothing was changed.', outcome.name), {});
         return;
       case 'failed': {
+        if (outcome.step === 'resume') {
+          log.warn(`Preview ${outcome.name}: an unfinished creation was too old to resume; rolled back (cleanup: ${outcome.cleanup}).`);
+          void ui.prompter.warn(
+            outcome.cleanup === 'deleted'
+              ? vscode.l10n.t('Qovery: the preview "{0}" of "{1}" was left unfinished more than a day ago; it was deleted. Run Create Preview again to make a new one.', outcome.name, request.branch)
+              : vscode.l10n.t('Qovery: the preview "{0}" of "{1}" was left unfinished more than a day ago and could not be deleted: {2}', outcome.name, request.branch, errorText(outcome.error)),
+            {},
+          );
+          return;
+        }
         log.warn(`Preview ${outcome.name}: failed at ${outcome.step}: ${errorText(outcome.error)} (cleanup: ${outcome.cleanup}).`);
         const why = errorText(outcome.error);
         const text =
@@ -305,6 +318,23 @@ export class PreviewCommands implements IDisposable {
     // The nightly stop is offered beside the follow, never in its way.
     void this.#offerNightlyStop(api, outcome.environmentId, outcome.name);
     await this.#follow(api, outcome.environmentId, outcome.name);
+  }
+
+  /** After "busy": once the other window's journal is gone, scan again so this folder links to the preview it made (no request meanwhile). */
+  #linkWhenDone(key: string): void {
+    let checks = 0;
+    const timer = setInterval(() => {
+      checks++;
+      if (this.#disposed || checks > 60) {
+        clearInterval(timer);
+        return;
+      }
+      if (!this.#journals.get(key)) {
+        clearInterval(timer);
+        void this.deps.workspace().links.refresh({ rescan: true });
+      }
+    }, 5_000);
+    this.#timers.add(timer);
   }
 
   async #offerNightlyStop(api: PreviewApi, environmentId: string, name: string): Promise<void> {
@@ -538,6 +568,10 @@ export class PreviewCommands implements IDisposable {
   }
 
   dispose(): void {
-    // Nothing held: a running creation ends on its own and its journal stays for the next start.
+    // A running creation ends on its own, and its journal stays for the next start.
+    this.#disposed = true;
+    for (const timer of this.#timers) {
+      clearInterval(timer);
+    }
   }
 }

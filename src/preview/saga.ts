@@ -115,7 +115,8 @@ export class PreviewSaga {
           await journals.clear(request.key);
           return { kind: 'conflict', name: journal.name };
         case 'rollback':
-          return this.#rollback(journal, recovery.environmentId, new Error('unfinished'), 'resume');
+          // Too old to finish: the failure is the abandonment itself (no request failed).
+          return this.#rollback(journal, recovery.environmentId, undefined, 'resume');
         case 'resume':
           journal = { ...journal, environmentId: recovery.environmentId, step: recovery.from === 'deploy' ? 'pointed' : journal.step === 'cloning' ? 'cloned' : journal.step };
           await this.#save(journal);
