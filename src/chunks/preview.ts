@@ -16,7 +16,7 @@ export function create(core: Core) {
     workspace: () => ({ links: core.load('workspace').links, statuses: core.load('statuses').service }),
   });
   const handlers: ChunkHandlers = {
-    [Commands.createPreview]: () => commands.create(),
+    [Commands.createPreview]: (arg?: unknown) => commands.create(arg),
     [Commands.deletePreview]: (arg?: unknown) => commands.delete(arg),
   };
   return {

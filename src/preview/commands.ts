@@ -162,9 +162,13 @@ export class PreviewCommands implements IDisposable {
     });
   }
 
-  /** The folder to act for: the active one when linked or scanned, else the first with a branch. */
-  #folder(): FolderLink | undefined {
+  /** The folder to act for: the one given (a row of the view), the active one, else the first with a branch. */
+  #folder(arg?: unknown): FolderLink | undefined {
     const { links } = this.deps.workspace();
+    const given = arg && typeof arg === 'object' && 'uri' in arg ? links.links.find((l) => l.folder.uri.toString() === String(arg.uri)) : undefined;
+    if (given?.local?.branch) {
+      return given;
+    }
     const active = links.activeLink();
     if (active?.local?.branch) {
       return active;
@@ -172,8 +176,8 @@ export class PreviewCommands implements IDisposable {
     return links.links.find((l) => l.local?.branch && l.local.remotes.length > 0);
   }
 
-  /** Qovery: Create Preview Environment for This Branch. */
-  async create(): Promise<void> {
+  /** Qovery: Create Preview Environment for This Branch (for a folder of the view, or the active one). */
+  async create(arg?: unknown): Promise<void> {
     const { ui, session, log } = this.deps;
     if (this.#running) {
       void ui.prompter.info(vscode.l10n.t('Qovery: a preview environment is being created already.'), {});
@@ -187,7 +191,7 @@ export class PreviewCommands implements IDisposable {
     }
     const { links } = this.deps.workspace();
     await links.refresh();
-    const folder = this.#folder();
+    const folder = this.#folder(arg);
     const local = folder?.local;
     if (!folder || !local?.branch) {
       void ui.prompter.warn(vscode.l10n.t('Qovery: open a git repository on a branch (not a detached HEAD) to create its preview environment.'), {});
