@@ -59,6 +59,8 @@ export const Commands = {
   openShell: 'qovery.openShell',
   forwardPort: 'qovery.forwardPort',
   showPortForwards: 'qovery.showPortForwards',
+  createPreview: 'qovery.createPreview',
+  deletePreview: 'qovery.deletePreview',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -139,6 +139,24 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     }
   };
   setTimeout(() => void recoverRotations(), 0);
+  // A preview creation stopped in the middle is resumed or rolled back once signed in; the preview chunk
+  // loads only when its journal (src/preview/commands.ts PREVIEW_JOURNAL_KEY) lists one.
+  const recoverPreviews = session.onDidChange(() => {
+    if (session.state.status !== 'signedIn') {
+      return;
+    }
+    // Once, at the first sign-in of this run: later a journal is this window's own creation running.
+    recoverPreviews.dispose();
+    const journals = context.globalState.get<Record<string, unknown>>('qovery.previewJournals');
+    if (!journals || Object.keys(journals).length === 0) {
+      return;
+    }
+    void chunks
+      .get('preview')
+      .commands.recover()
+      .catch((error: unknown) => log.error('Finishing an interrupted preview creation failed', error));
+  });
+  context.subscriptions.push(recoverPreviews);
   const api: QoveryExtensionApi = {
     log,
     ui,

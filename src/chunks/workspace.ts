@@ -24,6 +24,8 @@ export function create(core: Core) {
       core.tree.refreshTop();
     }
   });
+  // Leaving a branch a preview builds: the preview feature asks whether the branch is gone and offers the delete.
+  const leftBranch = links.onDidLeaveBranch((left) => void core.load('preview').commands.offerDeleteAfterLeaving(left));
   void links.refresh();
   const commands = workspaceCommands(links, core.ui);
   const handlers: ChunkHandlers = {
@@ -37,6 +39,7 @@ export function create(core: Core) {
     item,
     handlers,
     dispose: () => {
+      leftBranch.dispose();
       redraw.dispose();
       topRows.dispose();
       item.dispose();

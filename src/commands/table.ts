@@ -59,4 +59,5 @@ export const COMMAND_TABLE: readonly CommandRow[] = [
   ...rows('logs', false, Commands.toggleLogsPause, Commands.filterLogsByPod, Commands.clearLogs),
   ...rows('shell', true, Commands.openShell, Commands.forwardPort),
   ...rows('shell', false, Commands.showPortForwards),
+  ...rows('preview', true, Commands.createPreview, Commands.deletePreview),
 ];

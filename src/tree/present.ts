@@ -165,7 +165,24 @@ export function presentProject(project: unknown, l10n: L10n): RowPresentation {
   };
 }
 
-export function presentEnvironment(environment: unknown, status: unknown, l10n: L10n): RowPresentation {
+/** How long ago `createdAt` was, in the largest whole unit: "3 days", "5 hours", "12 minutes". */
+export function ageText(createdAt: unknown, now: number, l10n: L10n): string | undefined {
+  const at = typeof createdAt === 'string' ? Date.parse(createdAt) : NaN;
+  if (Number.isNaN(at) || at > now + 60_000) {
+    return undefined;
+  }
+  const minutes = Math.max(0, Math.floor((now - at) / 60_000));
+  if (minutes < 60) {
+    return minutes === 1 ? l10n.t('1 minute') : l10n.t('{0} minutes', minutes);
+  }
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) {
+    return hours === 1 ? l10n.t('1 hour') : l10n.t('{0} hours', hours);
+  }
+  return l10n.t('{0} days', Math.floor(hours / 24));
+}
+
+export function presentEnvironment(environment: unknown, status: unknown, l10n: L10n, now = Date.now()): RowPresentation {
   const e = asObject(environment);
   const s = asObject(status);
   const name = displayName(e, l10n);
@@ -183,6 +200,8 @@ export function presentEnvironment(environment: unknown, status: unknown, l10n: 
       [l10n.t('Last deployment'), humanize(s.last_deployment_state)],
       [l10n.t('Deployed at'), s.last_deployment_date],
       [l10n.t('Cluster'), text(e.cluster_name) ?? e.cluster_id],
+      // A preview costs while it runs: its age says how long.
+      [l10n.t('Age'), mode === 'PREVIEW' ? ageText(e.created_at, now, l10n) : undefined],
     ]),
     icon: mode === 'PREVIEW' ? 'git-pull-request' : 'server-environment',
     iconColor: stateColorId(s.state),

@@ -80,6 +80,16 @@ export function workspaceCommands(links: WorkspaceLinks, ui: Ui) {
   async function actions(): Promise<void> {
     await links.refresh();
     const target = links.activeLink();
+    if (target?.status === 'none' && target.previewable) {
+      // No environment builds this branch: a preview of it first, or a link to a service.
+      const offers: { label: string; run: () => unknown }[] = [
+        { label: vscode.l10n.t('$(git-branch) Create Preview Environment for This Branch'), run: () => executeCommand(Commands.createPreview) },
+        { label: vscode.l10n.t('$(link) Link to a Service…'), run: () => link(target.folder) },
+      ];
+      const chosen = await ui.prompter.quickPick(offers, { title: vscode.l10n.t('Qovery: no environment builds "{0}"', target.local?.branch ?? '') });
+      await chosen?.run();
+      return;
+    }
     if (!target || target.status !== 'linked' || !target.link) {
       await link(target?.folder);
       return;
@@ -94,6 +104,7 @@ export function workspaceCommands(links: WorkspaceLinks, ui: Ui) {
       { label: vscode.l10n.t('$(globe) Open Service URL'), run: () => executeCommand(Commands.openServiceUrl) },
       { label: vscode.l10n.t('$(link) Link to Another Service…'), run: () => link(target.folder) },
       { label: vscode.l10n.t('$(debug-disconnect) Unlink'), run: () => links.unlink(target.folder) },
+      ...(c.environmentMode === 'PREVIEW' ? [{ label: vscode.l10n.t('$(trash) Delete Preview Environment…'), run: () => executeCommand(Commands.deletePreview) }] : []),
       // The logs feature's entries.
       { label: vscode.l10n.t('$(output) Show Deployment Logs'), run: () => executeCommand(Commands.showDeploymentLogs, c) },
       { label: vscode.l10n.t('$(pulse) Show Service Logs'), run: () => executeCommand(Commands.showServiceLogs, c) },

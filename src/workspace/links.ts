@@ -44,7 +44,20 @@ export interface FolderLink {
   link?: ServiceCandidate;
   matches: ServiceCandidate[];
   error?: unknown;
+  /** With no match: whether some environment builds this repository (on other branches), so a preview can be cloned from it. */
+  previewable?: boolean;
 }
+
+/** A folder left a branch that a preview environment builds (the preview feature asks whether the branch is gone). */
+export interface LeftBranch {
+  folder: vscode.WorkspaceFolder;
+  branch: string;
+  /** The preview environments' services that build the branch left, from the scan. */
+  previews: ServiceCandidate[];
+}
+
+/** A scan younger than this is reused on a branch switch: the branch's services are matched locally, no request. */
+export const SCAN_FRESH_MS = 120_000;
 
 /** The service's state from the environment's statuses. */
 export interface ServiceState {
@@ -66,7 +79,10 @@ export class WorkspaceLinks extends Disposable {
   #links: FolderLink[] = [];
   #git: Promise<GitApi | undefined> | undefined;
   readonly #watchedRepositories = new Map<string, { signature: string; branch?: string; head?: string; subscription: IDisposable }>();
-  #scan: { key: string; result: Promise<ScanResult> } | undefined;
+  #scan: { key: string; result: Promise<ScanResult>; at: number } | undefined;
+  readonly #leftBranch = this.register(new vscode.EventEmitter<LeftBranch>());
+  /** Fired when a folder switches away from a branch that a preview environment builds. */
+  readonly onDidLeaveBranch = this.#leftBranch.event;
   #queue: Promise<void> = Promise.resolve();
   #pending = false;
   /** Picks already offered, by folder and branch: the quick pick shows once. */
@@ -252,7 +268,7 @@ export class WorkspaceLinks extends Disposable {
         }
         return scan;
       })();
-      this.#scan = { key, result };
+      this.#scan = { key, result, at: Date.now() };
       // A failed scan is not cached: the next refresh tries again.
       result.catch(() => {
         if (this.#scan?.result === result) {
@@ -336,12 +352,16 @@ export class WorkspaceLinks extends Disposable {
         const signature = repositorySignature(repository);
         const head = repository.state.HEAD?.commit;
         if (signature !== entry.signature) {
+          const left = entry.branch;
           const branchChanged = repository.state.HEAD?.name !== entry.branch;
           entry.signature = signature;
           entry.branch = repository.state.HEAD?.name;
           entry.head = head;
-          // A branch switch rescans: what Qovery builds from the new branch may have changed too.
-          void this.refresh({ rescan: branchChanged });
+          // A branch switch rescans only an old scan: a fresh one already has every branch's services.
+          void this.refresh({ rescan: branchChanged && (this.#scan === undefined || Date.now() - this.#scan.at > SCAN_FRESH_MS) });
+          if (branchChanged && left) {
+            void this.#noteLeftBranch(repository, left);
+          }
         } else if (head !== entry.head) {
           entry.head = head;
           void this.refresh();
@@ -349,6 +369,26 @@ export class WorkspaceLinks extends Disposable {
       }),
     };
     this.#watchedRepositories.set(key, entry);
+  }
+
+  /** Tells the preview feature when the branch left has a preview environment (read from the cached scan: no request). */
+  async #noteLeftBranch(repository: GitRepository, branch: string): Promise<void> {
+    const scan = this.#scan && (await this.#scan.result.catch(() => undefined));
+    const folder = (vscode.workspace.workspaceFolders ?? []).find((f) => this.#gitRoot(f, repository));
+    if (!scan || !folder) {
+      return;
+    }
+    const local = this.#readLocal(folder, repository);
+    const previews = matchServices(scan.services, { ...local, branch }).filter((c) => c.environmentMode === 'PREVIEW');
+    if (previews.length > 0) {
+      this.#leftBranch.fire({ folder, branch, previews });
+    }
+  }
+
+  #gitRoot(folder: vscode.WorkspaceFolder, repository: GitRepository): boolean {
+    const root = repository.rootUri.fsPath;
+    const r = path.relative(root, folder.uri.fsPath);
+    return !r.startsWith('..') && !path.isAbsolute(r);
   }
 
   #readLocal(folder: vscode.WorkspaceFolder, repository: GitRepository): LocalRepository {
@@ -455,9 +495,12 @@ export class WorkspaceLinks extends Disposable {
         }
         break;
       }
-      case 'none':
+      case 'none': {
         l.status = 'none';
+        const keys = new Set(local.remotes.map((r) => r.key));
+        l.previewable = local.branch !== undefined && scan.services.some((c) => c.repository !== undefined && keys.has(c.repository.key) && c.environmentMode !== 'PREVIEW');
         break;
+      }
       case 'unlinked':
         l.status = 'unlinked';
         break;

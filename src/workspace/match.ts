@@ -113,7 +113,8 @@ export function matchServices(candidates: readonly ServiceCandidate[], local: Lo
   return [...chosen].sort(byModeThenName);
 }
 
-const MODE_ORDER: Record<string, number> = { DEVELOPMENT: 0, PREVIEW: 1, STAGING: 2, PRODUCTION: 3 };
+// A branch's own preview first: it is the environment made for this branch.
+const MODE_ORDER: Record<string, number> = { PREVIEW: 0, DEVELOPMENT: 1, STAGING: 2, PRODUCTION: 3 };
 
 /** Production last in a pick, so it is never the first item by accident. */
 function byModeThenName(a: ServiceCandidate, b: ServiceCandidate): number {
@@ -161,6 +162,11 @@ export function decideLink(
   }
   if (matches.length === 1) {
     return { kind: 'linked', candidate: matches[0], how: 'automatic' };
+  }
+  // One preview environment among several builds this branch: it was made for it, so it wins.
+  const previews = new Set(matches.filter((m) => m.environmentMode === 'PREVIEW').map((m) => m.environmentId));
+  if (previews.size === 1) {
+    return { kind: 'linked', candidate: matches.find((m) => m.environmentMode === 'PREVIEW')!, how: 'automatic' };
   }
   if (matches.length > 1) {
     return { kind: 'pick', matches: [...matches] };

@@ -47,6 +47,13 @@ export function lookOf(link: FolderLink | undefined, state: ServiceState | undef
       };
     case 'none':
     case 'unlinked':
+      if (link.status === 'none' && link.previewable) {
+        return {
+          text: vscode.l10n.t('$(git-branch) Qovery: Create Preview…'),
+          tooltip: [vscode.l10n.t('No Qovery environment builds this branch. Click to create a preview environment for it, or to link a service.'), folderLine, branchLine].join('\n'),
+          visible: true,
+        };
+      }
       return {
         text: vscode.l10n.t('$(link) Qovery: Link…'),
         tooltip: [
@@ -86,8 +93,10 @@ export function lookOf(link: FolderLink | undefined, state: ServiceState | undef
     lines.push(vscode.l10n.t('{0} runs {1}.', c.environmentName, deployed));
   }
   lines.push(folderLine);
+  // A preview is named by the branch it builds: "web · preview feat/login: deploying".
+  const where = c.environmentMode === 'PREVIEW' && c.git.branch ? vscode.l10n.t('preview {0}', c.git.branch) : c.environmentName;
   return {
-    text: vscode.l10n.t('{0} {1} · {2}: {3}', icon, noIcons(c.serviceName), noIcons(c.environmentName), stateText),
+    text: vscode.l10n.t('{0} {1} · {2}: {3}', icon, noIcons(c.serviceName), noIcons(where), stateText),
     tooltip: lines.join('\n'),
     background: error ? 'statusBarItem.errorBackground' : undefined,
     visible: true,

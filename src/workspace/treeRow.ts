@@ -51,6 +51,12 @@ export class WorkspaceFolderNode extends QoveryNode {
       t.iconPath = new vscode.ThemeIcon('link');
       t.contextValue = 'qovery.workspaceFolder';
       t.command = { command: Commands.linkWorkspace, title: vscode.l10n.t('Link Workspace to Service'), arguments: [this.link.folder] };
+      if (this.link.status === 'none' && this.link.previewable) {
+        // No environment builds this branch: its preview is the natural offer.
+        t.description = vscode.l10n.t('no environment on {0}: Create Preview…', this.link.local?.branch ?? '');
+        t.iconPath = new vscode.ThemeIcon('git-branch');
+        t.command = { command: Commands.createPreview, title: vscode.l10n.t('Create Preview Environment for This Branch'), arguments: [this.link.folder] };
+      }
       return t;
     }
     const t = new vscode.TreeItem(c.serviceName, vscode.TreeItemCollapsibleState.None);

@@ -108,10 +108,10 @@ describe('workspace link: the folder\'s Qovery service', function () {
     assert.deepStrictEqual(item().backgroundColor, new vscode.ThemeColor('statusBarItem.errorBackground'));
   });
 
-  it('offers "Link…" when no service matches; the pick lists the repository\'s services first', async () => {
+  it('offers "Create Preview…" when no service builds the branch of a repository Qovery builds; the Link pick lists the repository\'s services first', async () => {
     const folder = await addFolder(repository('hack', 'https://github.com/acme/storefront-web.git', 'no-such-branch'));
     await waitForStatus(folder, 'none');
-    await waitFor('the Link… item', () => item().text === '$(link) Qovery: Link…');
+    await waitFor('the Create Preview… item', () => item().text === '$(git-branch) Qovery: Create Preview…');
     let offered: readonly vscode.QuickPickItem[] = [];
     prompter.answer((record) => {
       offered = record.items ?? [];
@@ -127,14 +127,16 @@ describe('workspace link: the folder\'s Qovery service', function () {
     assert.strictEqual(link.link?.serviceId, DEMO.services.toolsAdmin);
   });
 
-  it('relinks on a branch switch, with a new scan', async () => {
+  it('relinks on a branch switch from the fresh scan, with no request', async () => {
     const dir = repository('switch', 'https://github.com/acme/storefront-web.git');
     const folder = await addFolder(dir);
     await waitFor('linked to production web', () => linkOf(folder)?.link?.serviceId === DEMO.services.storefrontWeb, 20_000);
     const scans = links().scans;
+    server.clearLog();
     git(dir, 'checkout', '-q', '-b', 'develop');
     await waitFor('linked to staging web after the switch', () => linkOf(folder)?.link?.serviceId === DEMO.services.stagingWeb, 30_000);
-    assert.strictEqual(links().scans, scans + 1, 'one new scan');
+    assert.strictEqual(links().scans, scans, 'no new scan: the scan is fresh');
+    assert.deepStrictEqual(scanPaths(), []);
     assert.ok(String(item().tooltip).includes('Branch: develop'));
     await waitFor('the spinner while staging deploys', () => item().text.startsWith('$(sync~spin) web · staging') && item().text);
   });

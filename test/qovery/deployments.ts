@@ -85,7 +85,7 @@ export function gitOf(service: ServiceRecord): { repository: string; branch: str
     case 'HELM':
       return source.git && { repository: source.git.repository, branch: source.git.branch };
     case 'TERRAFORM':
-      return { repository: source.repository, branch: 'main' };
+      return { repository: source.repository, branch: source.branch ?? 'main' };
     default:
       return undefined;
   }
@@ -134,6 +134,8 @@ export class DeploymentStore {
   readonly #deployments: DeploymentRecord[] = [];
   /** Pushed commits per service (newest first), on top of the seeded ones of its branch. */
   readonly #pushed = new Map<string, Commit[]>();
+  /** Pushed commits per "repository#branch" (newest first): every service building that branch sees them. */
+  readonly #pushedToBranch = new Map<string, Commit[]>();
   readonly #failing = new Set<string>();
   readonly #failNext = new Map<string, StateEnum>();
   /** State overrides of seeded services acted on without a deployment (a seeded DEPLOYING cancelled). */
@@ -201,12 +203,27 @@ export class DeploymentStore {
         commit_page_url: `https://github.com/${repository}/commit/${id}`,
       };
     });
-    return [...(this.#pushed.get(serviceId) ?? []), ...seeded].slice(0, 100);
+    return [...(this.#pushed.get(serviceId) ?? []), ...(this.#pushedToBranch.get(`${repository}#${branch}`) ?? []), ...seeded].slice(0, 100);
   }
 
   /** The seeded commit whose build fails ("Try the new bundler"). */
   failingCommit(serviceId: string): string | undefined {
     return this.commits(serviceId).find((c) => c.message === MESSAGES[2])?.git_commit_id;
+  }
+
+  /** A commit pushed to a branch of a repository ("acme/storefront-web"): every service building it sees it from now on, clones included. */
+  pushBranchCommit(repository: string, branch: string, commit: { sha: string; message?: string }): void {
+    const key = `${repository}#${branch}`;
+    const list = this.#pushedToBranch.get(key) ?? [];
+    list.unshift({
+      git_commit_id: commit.sha,
+      created_at: this.now().toISOString(),
+      author_name: 'Test',
+      message: commit.message ?? 'A pushed commit',
+      tag: '',
+      commit_page_url: `https://github.com/${repository}/commit/${commit.sha}`,
+    });
+    this.#pushedToBranch.set(key, list);
   }
 
   /** A commit pushed to the service's branch: Qovery sees it from now on. */
@@ -467,6 +484,47 @@ export class DeploymentStore {
       return [202, status];
     }
     return [202, undefined];
+  }
+
+  /**
+   * POST /environment/{id}/service/deploy (DeployAllRequest): the services named, each at the commit or
+   * tag given (a git-built service at a commit Qovery sees on its branch), as one execution.
+   */
+  deployServices(principal: Principal, environment: EnvironmentRecord, body: unknown): void {
+    this.#mayDeploy(principal, environment);
+    const fields = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+    const services = this.account.services(environment.id);
+    const wanted: { service: ServiceRecord; commitId?: string; imageTag?: string }[] = [];
+    const items = (key: string): Record<string, unknown>[] => (Array.isArray(fields[key]) ? (fields[key] as unknown[]) : []).map((v) => (typeof v === 'string' ? { id: v } : (v as Record<string, unknown>)));
+    for (const [key, idKey] of [['applications', 'application_id'], ['containers', 'id'], ['jobs', 'id'], ['helms', 'id'], ['terraforms', 'id'], ['databases', 'id']] as const) {
+      for (const item of items(key)) {
+        const service = services.find((s) => s.id === item[idKey]);
+        if (!service) {
+          throw new DeploymentProblem(400, `${String(item[idKey])} is not a service of this environment.`);
+        }
+        wanted.push({
+          service,
+          ...(typeof item.git_commit_id === 'string' ? { commitId: item.git_commit_id } : {}),
+          ...(typeof item.image_tag === 'string' ? { imageTag: item.image_tag } : {}),
+        });
+      }
+    }
+    if (wanted.length === 0) {
+      throw new DeploymentProblem(400, 'No service to deploy.');
+    }
+    if (services.some((s) => isMoving(this.overlay(s).state))) {
+      throw new DeploymentProblem(409, 'Operation is in progress.');
+    }
+    const commits = wanted.map(({ service, commitId }) => {
+      const commit = commitId === undefined ? undefined : this.commits(service.id).find((c) => c.git_commit_id === commitId);
+      if (commitId !== undefined && !commit) {
+        throw new DeploymentProblem(400, `Commit ${commitId} is not among the commits Qovery sees on the branch of ${service.name}.`);
+      }
+      return commit;
+    });
+    const executionId = this.#nextExecution(environment.id);
+    const requestId = this.#requestId();
+    wanted.forEach(({ service, imageTag }, i) => this.#start(principal, { environment, service }, 'DEPLOY', executionId, requestId, commits[i], imageTag));
   }
 
   /** POST /environment/{id}/cancelDeployment: running deployments are cancelled (`force_cancel` cancels what runs beside them too). */

@@ -27,3 +27,5 @@ export type { DeploymentLogInput, LogStreamControls } from './logs';
 export { DEPLOYMENT_STREAM_PATHS } from './deploymentStreams';
 export type { DeploymentStreamControls, DeploymentStreamPath, StageInput } from './deploymentStreams';
 export type { FakePod, ShellControls, ShellUpgrade } from './shell';
+export { EditableAccount } from './previews';
+export type { DeploymentRuleRecord } from './previews';

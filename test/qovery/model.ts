@@ -61,7 +61,7 @@ export type ServiceSource =
   | { type: 'DATABASE'; engine: DatabaseTypeEnum; version: string; mode: DatabaseModeEnum }
   | { type: 'JOB'; schedule: { cron: string; timezone: string } | 'lifecycle'; image: string; tag: string; registry: RegistryRecord; git?: GitSourceRecord }
   | { type: 'HELM'; chart: string; chartVersion: string; repository: HelmRepositoryRecord; git?: GitSourceRecord }
-  | { type: 'TERRAFORM'; engine: TerraformEngineEnum; repository: string; rootPath: string };
+  | { type: 'TERRAFORM'; engine: TerraformEngineEnum; repository: string; rootPath: string; branch?: string };
 
 /** A job built from a Dockerfile in git (`source.docker`), or a helm chart read from git (`source.git`). */
 export interface GitSourceRecord {
@@ -93,6 +93,8 @@ export interface ServiceRecord {
   /** Absent for services that were never deployed. */
   lastDeployedAt?: string;
   source: ServiceSource;
+  /** The answer after an edit through the API (PUT), served as it is. */
+  json?: Record<string, unknown>;
 }
 
 export interface RoleRecord {

@@ -21,6 +21,7 @@ import type { ApiTokenStore } from './tokens';
 import { VariableProblem, variableHandlers, type VariableStore } from './variables';
 import { DeploymentProblem, type DeploymentStore } from './deployments';
 import type { DeploymentLogStore } from './logs';
+import { PreviewProblem, deploymentRuleJson, type EditableAccount } from './previews';
 
 export type RequestBody = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'invalid'; text: string };
 
@@ -45,6 +46,8 @@ export interface ApiContext {
   /** Optional so a context built elsewhere (the benchmark) still works: no deployments then. */
   deployments?: DeploymentStore;
   deploymentLogs: DeploymentLogStore;
+  /** Clone, service edit, deployment rules and delete (test/qovery/previews.ts); absent: those routes answer 404. */
+  previews?: EditableAccount;
 }
 
 /** RFC 7807 body, plus `message` as Qovery sends it. */
@@ -266,6 +269,7 @@ const ROUTES: readonly Route[] = [
   }),
   ...variableRoutes(),
   ...deploymentRoutes(),
+  ...previewRoutes(),
   // Deployment logs: a bare array (EnvironmentLogsResponseList), not {results}.
   route('GET', '/environment/{environmentId}/logs', (call) => ok(call.context.deploymentLogs.list(requireEnvironment(call).id, call.request.query.get('version')))),
   route('GET', '/account', (call) => {
@@ -372,6 +376,88 @@ function deploymentRoutes(): Route[] {
     })),
   );
   routes.push(route('POST', '/deploymentQueue/{deploymentRequestId}/cancelDeployment', d((c) => store(c).cancelRequest(c.principal, c.params.deploymentRequestId))));
+  return routes;
+}
+
+/** Clone, read and edit a service (whole bodies), deployment rules, delete, deploy chosen services (test/qovery/previews.ts). */
+function previewRoutes(): Route[] {
+  const store = (call: Call): EditableAccount => {
+    if (!call.context.previews) {
+      throw new ProblemError(404, 'Environment edits are not simulated here.');
+    }
+    return call.context.previews;
+  };
+  const body = (call: Call): unknown => {
+    if (call.request.body.kind === 'invalid') {
+      throw new ProblemError(400, 'The request body is not valid JSON.');
+    }
+    return call.request.body.kind === 'json' ? call.request.body.value : undefined;
+  };
+  // Admin and DevOps (and the user) may change an environment; the others read.
+  const mayWrite = (call: Call, environment: EnvironmentRecord): void => {
+    if (call.principal.kind === 'apiToken' && !['Admin', 'DevOps'].includes(call.principal.role.name)) {
+      throw new ProblemError(403, `The role ${call.principal.role.name} may not change environment ${environment.name}.`);
+    }
+  };
+  const p = (handle: (call: Call) => Reply) => (call: Call): Reply => {
+    try {
+      return handle(call);
+    } catch (error) {
+      if (error instanceof PreviewProblem || error instanceof DeploymentProblem) {
+        throw new ProblemError(error.status, error.detail);
+      }
+      throw error;
+    }
+  };
+  const withStates = (call: Call, json: ReturnType<typeof serviceJson>, id: string) => (call.context.deployments ? call.context.deployments.decorateService(json, id) : json);
+  const routes: Route[] = [
+    route('POST', '/environment/{environmentId}/clone', p((c) => {
+      const environment = requireEnvironment(c);
+      mayWrite(c, environment);
+      return ok(environmentJson(store(c).clone(environment, body(c))), 202);
+    })),
+    route('DELETE', '/environment/{environmentId}', p((c) => {
+      const environment = requireEnvironment(c);
+      mayWrite(c, environment);
+      store(c).delete(environment);
+      return { status: 204 };
+    })),
+    route('GET', '/environment/{environmentId}', p((c) => ok(environmentJson(requireEnvironment(c))))),
+    route('GET', '/environment/{environmentId}/deploymentRule', p((c) => ok(deploymentRuleJson(store(c).rule(requireEnvironment(c)))))),
+    route('PUT', '/environment/{environmentId}/deploymentRule/{deploymentRuleId}', p((c) => {
+      const environment = requireEnvironment(c);
+      mayWrite(c, environment);
+      return ok(deploymentRuleJson(store(c).editRule(environment, c.params.deploymentRuleId, body(c))));
+    })),
+    route('POST', '/environment/{environmentId}/service/deploy', p((c) => {
+      const environment = requireEnvironment(c);
+      if (!c.context.deployments) {
+        throw new ProblemError(404, 'Deployments are not simulated here.');
+      }
+      c.context.deployments.deployServices(c.principal, environment, body(c));
+      return ok(environmentStatusJson(environment, servicesNow(c, environment.id)), 202);
+    })),
+  ];
+  for (const type of ['application', 'job', 'helm', 'terraform']) {
+    routes.push(
+      route('GET', `/${type}/{serviceId}`, p((c) => {
+        const { environment, service } = store(c).service(type, c.params.serviceId);
+        if (!canRead(c.principal, environment.organizationId)) {
+          throw new ProblemError(403, 'This token has no access to this service.');
+        }
+        return ok(withStates(c, serviceJson(service), service.id));
+      })),
+      route('PUT', `/${type}/{serviceId}`, p((c) => {
+        const { environment } = store(c).service(type, c.params.serviceId);
+        if (!canRead(c.principal, environment.organizationId)) {
+          throw new ProblemError(403, 'This token has no access to this service.');
+        }
+        mayWrite(c, environment);
+        const edited = store(c).edit(type, c.params.serviceId, body(c));
+        return ok(withStates(c, serviceJson(edited), edited.id));
+      })),
+    );
+  }
   return routes;
 }
 

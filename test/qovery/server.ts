@@ -11,6 +11,7 @@ import { ApiTokenStore, type ApiTokenEntry } from './tokens';
 import { VariableStore, type VariableRecord } from './variables';
 import { DeploymentStore } from './deployments';
 import { attachShell, type ShellControls } from './shell';
+import { EditableAccount } from './previews';
 import { attachLogStreams, DeploymentLogStore, type DeploymentLogInput, type LogStreamControls } from './logs';
 import { attachDeploymentStreams, type DeploymentStreamControls } from './deploymentStreams';
 
@@ -75,6 +76,8 @@ export interface QoveryServer {
   readonly state: QoveryServerState;
   /** Deployments: timings (`setTimings`), commits, `onStep`; see deployments.ts. */
   readonly deployments: DeploymentStore;
+  /** Clones, service edits, deployment rules and deletions made through the API (previews.ts). */
+  readonly previews: EditableAccount;
   clearLog(): void;
   /** Adds a fault rule (newest wins); returns a function removing it. */
   setFault(route: FaultRoute, fault: Fault): () => void;
@@ -183,8 +186,10 @@ function redirectLocation(target: string, pathAndQuery: string): string {
 }
 
 export async function startQoveryServer(options: QoveryServerOptions = {}): Promise<QoveryServer> {
-  const account = options.account ?? demoAccount();
   const now = options.now ?? (() => new Date());
+  // Clones, edits and deletions through the API land on top of the seeded account (previews.ts).
+  const previews = new EditableAccount(options.account ?? demoAccount(), now);
+  const account: QoveryAccount = previews;
   const tokens = new ApiTokenStore(account, now);
   const variables = new VariableStore(account, now);
   const deployments = new DeploymentStore(account, now);
@@ -300,7 +305,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     };
     if (fault?.afterAction && !('truncate' in fault)) {
       // The request takes effect; only the answer is lost or replaced.
-      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments, deploymentLogs });
+      handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments, deploymentLogs, previews });
     }
     if (fault && 'hang' in fault) {
       reply(0);
@@ -337,7 +342,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
       });
       return;
     }
-    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments, deploymentLogs });
+    const outcome = handleRequest({ method, path, query: url.searchParams, credentials, body }, { account, tokens, variables, deployments, deploymentLogs, previews });
     reply(outcome.reply.status);
     if (fault && 'truncate' in fault) {
       sendTruncated(res, outcome.reply);
@@ -405,6 +410,7 @@ export async function startQoveryServer(options: QoveryServerOptions = {}): Prom
     tokens: SEED_TOKENS,
     state,
     deployments,
+    previews,
     logs,
     deploymentStreams,
     shell,

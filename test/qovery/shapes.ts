@@ -302,8 +302,12 @@ function healthchecks(port: number): Healthcheck {
 
 const DATABASE_PORTS = { POSTGRESQL: 5432, MYSQL: 3306, MONGODB: 27017, REDIS: 6379 } as const;
 
-/** One element of GET /environment/{id}/services, shaped by its service_type. */
+/** One element of GET /environment/{id}/services, shaped by its service_type; an edited service as its edit left it. */
 export function serviceJson(service: ServiceRecord): ListServicesByEnvironmentId200ResponseResultsInner {
+  return service.json ? ({ ...service.json, id: service.id, environment: { id: service.environmentId } } as unknown as ListServicesByEnvironmentId200ResponseResultsInner) : seededServiceJson(service);
+}
+
+function seededServiceJson(service: ServiceRecord): ListServicesByEnvironmentId200ResponseResultsInner {
   const base = {
     id: service.id,
     created_at: service.createdAt,
@@ -419,7 +423,7 @@ export function serviceJson(service: ServiceRecord): ListServicesByEnvironmentId
         icon_uri: `${ICON_BASE}/terraform`,
         timeout_sec: 1800,
         auto_deploy: false,
-        terraform_files_source: { git: { git_repository: gitRepository(source.repository, 'main', source.rootPath, service.id) } },
+        terraform_files_source: { git: { git_repository: gitRepository(source.repository, source.branch ?? 'main', source.rootPath, service.id) } },
         terraform_variables_source: { tf_var_file_paths: [`${source.rootPath}/terraform.tfvars`], tf_vars: [{ key: 'region', value: 'eu-west-3', secret: false }] },
         engine: source.engine,
         backend: { kubernetes: {} },

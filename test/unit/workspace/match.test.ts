@@ -51,6 +51,17 @@ describe('workspace link: matching rules', () => {
     assert.deepEqual(matchServices([prod, preview, staging], local(WEB, 'main')), [preview, staging, prod]);
   });
 
+  it('a branch\'s preview comes first and links by itself among other environments building the branch', () => {
+    const dev = service({ url: WEB, branch: 'feat/login', environmentName: 'dev', environmentMode: 'DEVELOPMENT' });
+    const preview = service({ url: WEB, branch: 'feat/login', environmentName: 'feat-login', environmentMode: 'PREVIEW' });
+    const matches = matchServices([dev, preview], local(WEB, 'feat/login'));
+    assert.deepEqual(matches, [preview, dev]);
+    assert.deepEqual(decideLink([dev, preview], matches, undefined, 'c'), { kind: 'linked', candidate: preview, how: 'automatic' });
+    // Two previews of one branch: the user chooses.
+    const other = service({ url: WEB, branch: 'feat/login', environmentName: 'feat-login-2', environmentMode: 'PREVIEW' });
+    assert.equal(decideLink([dev, preview, other], matchServices([dev, preview, other], local(WEB, 'feat/login')), undefined, 'c').kind, 'pick');
+  });
+
   it('in a monorepo, narrows to the services whose root path holds the folder or the active file', () => {
     const mono = 'https://gitlab.com/acme/platform/mono.git';
     const api = service({ url: mono, branch: 'main', rootPath: '/services/api', serviceName: 'api' });
