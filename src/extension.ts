@@ -11,7 +11,7 @@ import { Logger } from './logger';
 import { StatusBar } from './statusBar';
 import type { OrganizationsTreeProvider } from './tree/provider';
 import { ExplorerView } from './tree/view';
-import { Ui } from './ui';
+import { askToSignIn, Ui } from './ui';
 import { registerCommand } from './commands/registry';
 import { COMMAND_TABLE } from './commands/table';
 import { Commands, ContextKeys, setContext, VIEW_ID } from './contributions';
@@ -104,8 +104,9 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     // The "Qovery Shell" terminal profile: the shell chunk loads when one is asked for.
     vscode.window.registerTerminalProfileProvider('qovery.shell', { provideTerminalProfile: () => chunks.get('shell').provideProfile() }),
     // Every command of the table, through the registry's one error path; a chunk loads the first time one of its commands runs.
-    ...COMMAND_TABLE.map(({ id, chunk }) =>
-      registerCommand(id, (...args: unknown[]) => (chunk === 'core' ? coreHandlers[id]! : chunks.handler(chunk, id))(...args), { log, ui }),
+    // Signed out, a command that needs a connection says so, the one way, and loads nothing.
+    ...COMMAND_TABLE.map(({ id, chunk, connection }) =>
+      registerCommand(id, (...args: unknown[]) => (connection && !store.active() ? askToSignIn(ui) : (chunk === 'core' ? coreHandlers[id]! : chunks.handler(chunk, id))(...args)), { log, ui }),
     ),
   );
   for (const problem of readSettings().problems) {

@@ -9,9 +9,9 @@ export interface CommandRow {
   /** The chunk whose `handlers` map has the command; `core` for one activation runs itself. */
   readonly chunk: ChunkName | 'core';
   /**
-   * It acts on a Qovery account, so signed out it cannot do its work. Each such command answers that
-   * case in its own prologue (its message, and the result the smoke test checks after loading its
-   * chunk), so the wrapper does not pre-empt it.
+   * It acts on a Qovery account, so signed out (no active connection) it cannot do its work: the
+   * registration answers that case for it with the one message (`askToSignIn`), before its chunk loads
+   * or anything is asked (test/integration/signedOut.test.ts runs every such row signed out).
    */
   readonly connection: boolean;
 }
@@ -20,8 +20,9 @@ const rows = (chunk: CommandRow['chunk'], connection: boolean, ...ids: CommandId
 
 export const COMMAND_TABLE: readonly CommandRow[] = [
   ...rows('core', false, Commands.showLog),
-  ...rows('connections', false, Commands.signIn, Commands.addConnection, Commands.updateToken, Commands.switchConnection, Commands.statusBarActions),
-  ...rows('connections', true, Commands.signOut, Commands.testAuthentication),
+  // Sign Out with no connection has nothing to do, and says that rather than asking to sign in.
+  ...rows('connections', false, Commands.signIn, Commands.addConnection, Commands.updateToken, Commands.switchConnection, Commands.statusBarActions, Commands.signOut),
+  ...rows('connections', true, Commands.testAuthentication),
   ...rows('rotation', true, Commands.rotateToken),
   ...rows('tokens', true, Commands.createApiToken, Commands.deleteApiToken),
   ...rows('tree', false, Commands.refresh, Commands.refreshNode, Commands.retryNode, Commands.openInConsole, Commands.copyId, Commands.copyName),
