@@ -1,10 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { QoveryAuthenticationProvider } from './auth/authProvider';
 import { AuthNotifier } from './auth/notifier';
 import { SessionManager } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
+import { hasUnfinishedRotation } from './auth/rotation/pending';
 import { Chunks, type ChunkHandlers, type ChunkOf, type Core } from './chunks/core';
 import { readSettings } from './config';
 import { Logger } from './logger';
@@ -16,8 +16,6 @@ import { registerCommand } from './commands/registry';
 import { COMMAND_TABLE } from './commands/table';
 import { Commands, ContextKeys, setContext, VIEW_ID } from './contributions';
 
-/** The rotation journal in globalState: a rotation left unfinished by the last run is listed there. */
-const ROTATION_JOURNAL_KEY = 'qovery.rotations';
 
 /** What activate returns: the services, for the extension's own integration tests. */
 export interface QoveryExtensionApi {
@@ -118,21 +116,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   // A rotation that VS Code stopped in the middle is finished or rolled back, also in the background;
   // the rotation chunk loads only when the journal lists one.
   const recoverRotations = async (): Promise<void> => {
-    // Journals live in SecretStorage (every window of the client sees them), listed under one index
-    // entry; earlier versions kept them as files in the global storage, and 0.1 in globalState.
-    const shared = await context.secrets.get('qovery.rotation.journals').then(
-      (index) => index !== undefined && index !== '[]',
-      () => true,
-    );
-    const legacy = context.globalState.get<unknown>(ROTATION_JOURNAL_KEY);
-    const files = (() => {
-      try {
-        return fs.readdirSync(path.join(storageDir, 'rotation')).some((name) => name.startsWith('journal-'));
-      } catch {
-        return false;
-      }
-    })();
-    if (shared || files || (Array.isArray(legacy) && legacy.length > 0)) {
+    if (await hasUnfinishedRotation(context.secrets, context.globalState, storageDir)) {
       void chunks
         .get('rotation')
         .recover()

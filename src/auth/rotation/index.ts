@@ -17,7 +17,7 @@ import { FileJournalStore, FileLeases, LayeredLeases, LEASE_TTL_MS, MigratingJou
 
 export type { RotationJournal, RotationReport } from './model';
 
-/** Where version 0.1 kept its journals; read once to tell the user, then cleared. */
+/** Where version 0.1 kept its journals; read once to tell the user, then cleared (pending.ts reads it too). */
 const LEGACY_JOURNAL_KEY = 'qovery.rotations';
 
 export interface TokenRotationOptions {
