@@ -10,6 +10,7 @@
 //   --wait-idle  before measuring, wait (up to 10 minutes) until other processes leave the CPU idle
 //   --strict     exit 1 when a target is missed (by default only a failed or wrong run exits 1)
 //   --only shell only the shell and port-forward section (plain Node, a few seconds)
+//   --only preview  only the preview-creation cost (plain Node, a second)
 import { spawn, execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -73,6 +74,8 @@ const TARGETS = {
    */
   forwardThroughputRatio: 0.5,
   forwardInFlightBytes: 32 * 1024 * KB,
+  /** Creating a preview environment from a blueprint of 6 or more services, up to its deploy (test/bench/preview.ts). */
+  previewCreateRequests: 20,
 };
 
 /** The shell section: plain Node with --expose-gc (test/bench/shell.ts), and its targets. */
@@ -95,6 +98,15 @@ function measureShellSection() {
     log(`${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.how}`);
   }
   return { result: r, targets };
+}
+
+/** The preview section: plain Node (test/bench/preview.ts), and its target. */
+function measurePreviewSection() {
+  const r = JSON.parse(execFileSync(process.execPath, [join(root, 'out', 'test', 'bench', 'preview.js')], { cwd: root, encoding: 'utf8' }));
+  const met = r.requests <= TARGETS.previewCreateRequests;
+  const how = `${r.requests} REST requests <= ${TARGETS.previewCreateRequests} (a blueprint of ${r.services} services, ${r.pointed} pointed at the branch: ${Object.entries(r.byRoute).map(([k, n]) => `${n} ${k}`).join(', ')})`;
+  log(`${met ? 'met   ' : 'MISSED'} preview creation, up to its deploy: ${how}`);
+  return { result: r, targets: [{ name: 'preview creation: REST requests up to the deploy', value: r.requests, limit: TARGETS.previewCreateRequests, met, how }] };
 }
 
 function log(line = '') {
@@ -656,6 +668,12 @@ async function main() {
     const shell = measureShellSection();
     process.exit(strict && shell.targets.some((t) => !t.met) ? 1 : 0);
   }
+  if (value('--only') === 'preview') {
+    run('npx', ['tsc', '-p', 'tsconfig.test.json']);
+    log('== Preview environments (plain Node, the test server on 127.0.0.1)');
+    const preview = measurePreviewSection();
+    process.exit(strict && preview.targets.some((t) => !t.met) ? 1 : 0);
+  }
   ensureHost();
   log(`== Build (${quick ? 'quick' : 'full'} benchmark)`);
   const { composition, chunks, shipped } = await buildAndPackage();
@@ -688,6 +706,8 @@ async function main() {
   );
   log('\n== Shell and port forward (plain Node, the test server on 127.0.0.1)');
   const shell = measureShellSection();
+  log('\n== Preview environments (plain Node, the test server on 127.0.0.1)');
+  const preview = measurePreviewSection();
 
   const scratch = mkdtempSync(join(tmpdir(), 'qovery-bench-'));
   const resultsFile = join(scratch, 'results.json');
@@ -772,7 +792,7 @@ async function main() {
     process.exit(1);
   }
   const summary = summarize(sizes, activation, inHost);
-  summary.targets.push(...shell.targets);
+  summary.targets.push(...shell.targets, ...preview.targets);
   const report = {
     date: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
@@ -786,6 +806,7 @@ async function main() {
     idle,
     followed,
     shell: shell.result,
+    preview: preview.result,
     activation: activation.runs,
     load,
     summary,
