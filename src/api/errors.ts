@@ -141,12 +141,13 @@ export function noLinks(message: string): string {
 }
 
 /** VS Code's icon syntax in a label: `$(name)` or `$(name~spin)`. */
-const ICON = /\$\([a-z0-9-]+(?:~[a-z0-9-]*)?\)/gi;
+const ICON = /(?<!\\)\$\([a-z0-9-]+(?:~[a-z0-9-]*)?\)/gi;
 
 /**
  * A quick pick's label, description and detail and a status bar item's text render `$(name)` as an
  * icon: a name or a server text that holds one is shown as typed instead (VS Code's own escape, a
- * backslash before it). `keepLeading` keeps one icon at the very start (the extension's own).
+ * backslash before it; one escaped already stays as it is, so a name escaped by its caller can lead a
+ * label). `keepLeading` keeps one icon at the very start (the extension's own).
  */
 export function noIcons(text: string, keepLeading = false): string {
   const lead = keepLeading ? /^\$\([a-z0-9-]+(?:~[a-z0-9-]*)?\)/i.exec(text)?.[0] ?? '' : '';

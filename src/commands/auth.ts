@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorKind } from '../api/errors';
+import { errorKind, noIcons } from '../api/errors';
 import { describeSource } from '../format';
 import { verificationFailure } from '../auth/messages';
 import type { SessionManager } from '../auth/session';
@@ -19,7 +19,7 @@ export async function switchConnection({ session, signIn, ui }: AuthCommandDeps)
   const store = session.store;
   const active = store.active();
   const items = store.connections().map((c) => ({
-    label: `${c.id === active?.id ? '$(check) ' : ''}${c.name}`,
+    label: `${c.id === active?.id ? '$(check) ' : ''}${noIcons(c.name)}`,
     description: c.organizationName ?? '',
     detail: describeSource(c.source, c.sourceVariable),
     id: c.id,

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { QoveryClient } from '../api/client';
 import type { Organization, OrganizationAvailableRole } from '../api/types';
-import { errorKind } from '../api/errors';
+import { errorKind, noIcons } from '../api/errors';
 import type { Logger } from '../logger';
 import { errorText } from '../format';
 import { signalFrom, type Ui } from '../ui';
@@ -13,7 +13,7 @@ export async function pickOrganization(ui: Ui, organizations: readonly Organizat
     return organizations[0]?.id;
   }
   const picked = await ui.prompter.quickPick(
-    organizations.map((o) => ({ label: o.name, description: o.id, id: o.id })),
+    organizations.map((o) => ({ label: noIcons(o.name), description: o.id, id: o.id })),
     options,
   );
   return picked?.id;
@@ -43,7 +43,7 @@ export async function pickRole(
     return undefined;
   }
   const picked = await deps.ui.prompter.quickPick(
-    roles.map((r) => ({ label: r.name, description: r.id === options.currentRoleId ? vscode.l10n.t('role of the current token') : r.id, role: r })),
+    roles.map((r) => ({ label: noIcons(r.name), description: r.id === options.currentRoleId ? vscode.l10n.t('role of the current token') : r.id, role: r })),
     { title: options.title, placeHolder: options.placeHolder },
   );
   return picked?.role;

@@ -13,6 +13,7 @@ import type { DeployApi } from './api';
 import type { DeployContext } from './context';
 import { uncheckedReasonText } from './decide';
 import { chooseCommit, commitText, type DeployTarget } from './model';
+import { noIcons } from '../api/errors';
 
 /** Whether the folder has uncommitted changes to tracked files, asked of the git VS Code runs (`git.path`). */
 async function workingTree(folder: string): Promise<TreeState> {
@@ -132,7 +133,7 @@ export class VersionChooser {
           return undefined;
         }
         const picked = await p.quickPick(
-          commits.map((c) => ({ label: commitText(c), description: [c.author_name, c.created_at ? new Date(c.created_at).toLocaleString() : ''].filter(Boolean).join(' · '), commit: c })),
+          commits.map((c) => ({ label: noIcons(commitText(c)), description: [c.author_name, c.created_at ? new Date(c.created_at).toLocaleString() : ''].filter(Boolean).join(' · '), commit: c })),
           { title: vscode.l10n.t('Qovery: deploy which commit of {0}?', target.serviceName), placeHolder: vscode.l10n.t('The commits Qovery sees on the service\'s branch, newest first') },
         );
         return picked && { commitId: picked.commit.git_commit_id, what: commitText(picked.commit) };

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { askToSignIn } from '../ui';
 import type { QoveryClient } from '../api/client';
 import { apiPath } from '../api/client';
-import { QoveryApiError } from '../api/errors';
+import { noIcons, QoveryApiError } from '../api/errors';
 import { listEnvironments } from '../api/explorer';
 import { authorizationHeader, cleanToken } from '../api/token';
 import type { Core } from '../chunks/core';
@@ -327,7 +327,7 @@ export class LogCommands implements vscode.Disposable {
     type Item = vscode.QuickPickItem & { pod: string | undefined };
     view.buffer.lines(); // parses what is kept, so every kept line's pod is known
     const all: Item = { label: vscode.l10n.t('All pods'), pod: undefined };
-    const items: Item[] = [all, ...[...view.buffer.pods].sort().map((pod): Item => ({ label: pod || '-', pod, description: pod === view.pod ? vscode.l10n.t('shown now') : undefined }))];
+    const items: Item[] = [all, ...[...view.buffer.pods].sort().map((pod): Item => ({ label: noIcons(pod || '-'), pod, description: pod === view.pod ? vscode.l10n.t('shown now') : undefined }))];
     const picked = await this.core.ui.prompter.quickPick(items, { title: vscode.l10n.t('Qovery: show the lines of which pod?') });
     if (picked) {
       view.setPod(picked.pod);

@@ -2,7 +2,7 @@
 // creation saga (saga.ts) and the delete. The decisions are in model.ts and saga.ts, free of `vscode`.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorKind } from '../api/errors';
+import { errorKind, noIcons } from '../api/errors';
 import type { SessionManager } from '../auth/session';
 import { FileLeases, LayeredLeases, SharedLeases, type SharedStore } from '../auth/rotation/storage';
 import { errorText } from '../format';
@@ -229,7 +229,7 @@ export class PreviewCommands implements IDisposable {
       return;
     }
     const items = choice.ordered.map((c) => ({
-      label: c === choice.preselected ? `$(star-full) ${c.environmentName}` : c.mode === 'PRODUCTION' ? `$(warning) ${c.environmentName}` : c.environmentName,
+      label: c === choice.preselected ? `$(star-full) ${noIcons(c.environmentName)}` : c.mode === 'PRODUCTION' ? `$(warning) ${noIcons(c.environmentName)}` : noIcons(c.environmentName),
       description: `${c.projectName} · ${(c.mode ?? '').toLowerCase()}`,
       detail:
         defaultBranch && c.branches.includes(defaultBranch)

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { askToSignIn } from '../ui';
 import type { QoveryClient } from '../api/client';
-import { QoveryApiError } from '../api/errors';
+import { noIcons, QoveryApiError } from '../api/errors';
 import { listEnvironments } from '../api/explorer';
 import { authorizationHeader, cleanToken } from '../api/token';
 import type { Core } from '../chunks/core';
@@ -196,7 +196,7 @@ export class ShellCommands implements vscode.Disposable {
       return pods[0].name;
     }
     type Item = vscode.QuickPickItem & { pod: string };
-    const items = pods.map((p): Item => ({ label: cleanName(p.name), description: p.ports.length > 0 ? vscode.l10n.t('ports {0}', p.ports.join(', ')) : undefined, pod: p.name }));
+    const items = pods.map((p): Item => ({ label: noIcons(cleanName(p.name)), description: p.ports.length > 0 ? vscode.l10n.t('ports {0}', p.ports.join(', ')) : undefined, pod: p.name }));
     const picked = await this.core.ui.prompter.quickPick(items, { title: vscode.l10n.t('Qovery: open the shell in which pod of {0}?', cleanName(service.serviceName) || service.serviceId) });
     if (!picked) {
       throw new vscode.CancellationError();

@@ -2,7 +2,7 @@
 // then the target given or picked), the level picked, and how a read, a change and its outcome are told.
 import * as vscode from 'vscode';
 import type { QoveryClient } from '../api/client';
-import { errorKind } from '../api/errors';
+import { errorKind, noIcons } from '../api/errors';
 import { listEnvironments, listProjects, listServices } from '../api/explorer';
 import type { SessionManager } from '../auth/session';
 import { Commands } from '../contributions';
@@ -59,17 +59,17 @@ export class VariablesContext {
     const organization =
       organizations.length <= 1
         ? organizations[0]
-        : (await ui.prompter.quickPick(organizations.map((o) => ({ label: o.name, o })), { title, placeHolder: vscode.l10n.t('Organization') }))?.o;
+        : (await ui.prompter.quickPick(organizations.map((o) => ({ label: noIcons(o.name), o })), { title, placeHolder: vscode.l10n.t('Organization') }))?.o;
     if (!organization) {
       return undefined;
     }
     const projects = await this.progress(title, (signal) => listProjects(client, organization.id, { signal }));
-    const project = projects && (await ui.prompter.quickPick(projects.map((p) => ({ label: p.name, p })), { title, placeHolder: vscode.l10n.t('Project') }))?.p;
+    const project = projects && (await ui.prompter.quickPick(projects.map((p) => ({ label: noIcons(p.name), p })), { title, placeHolder: vscode.l10n.t('Project') }))?.p;
     if (!project) {
       return undefined;
     }
     const environments = await this.progress(title, (signal) => listEnvironments(client, project.id, { signal }));
-    const environment = environments && (await ui.prompter.quickPick(environments.map((e) => ({ label: e.name, description: String(e.mode), e })), { title, placeHolder: vscode.l10n.t('Environment') }))?.e;
+    const environment = environments && (await ui.prompter.quickPick(environments.map((e) => ({ label: noIcons(e.name), description: String(e.mode), e })), { title, placeHolder: vscode.l10n.t('Environment') }))?.e;
     if (!environment) {
       return undefined;
     }
@@ -83,7 +83,7 @@ export class VariablesContext {
         { label: `$(server-environment) ${environment.name}`, description: vscode.l10n.t('the environment itself'), target: { ...base, scope: 'ENVIRONMENT', parentId: environment.id, name: environment.name } },
         ...services.flatMap((s) => {
           const scope = serviceScopeOf(s.service_type);
-          return scope ? [{ label: s.name, description: String(s.service_type).toLowerCase(), target: { ...base, scope, parentId: s.id, name: s.name, serviceId: s.id } }] : [];
+          return scope ? [{ label: noIcons(s.name), description: String(s.service_type).toLowerCase(), target: { ...base, scope, parentId: s.id, name: s.name, serviceId: s.id } }] : [];
         }),
       ],
       { title, placeHolder: vscode.l10n.t('Service (or the environment)') },

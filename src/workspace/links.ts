@@ -16,6 +16,7 @@ import { decideLink, gitRepositoryOf, matchServices, type LocalRepository, type 
 import { shortSha } from '../shared/sha';
 import { normaliseRemoteUrl } from './remote';
 import { scanClientOf, scanOrganizations, type ScanResult } from './scan';
+import { noIcons } from '../api/errors';
 
 /** Workspace state key: folder URI -> what the user chose (ids only). */
 export const LINKS_KEY = 'qovery.workspaceLinks';
@@ -589,7 +590,7 @@ export interface CandidateItem extends vscode.QuickPickItem {
 export function candidateItem(c: ServiceCandidate): CandidateItem {
   const production = c.environmentMode === 'PRODUCTION';
   return {
-    label: production ? `$(warning) ${c.serviceName}` : c.serviceName,
+    label: production ? `$(warning) ${noIcons(c.serviceName)}` : noIcons(c.serviceName),
     description: [c.environmentName, c.environmentMode ?? vscode.l10n.t('mode unknown'), c.projectName, c.organizationName].join(' · '),
     detail: production
       ? vscode.l10n.t('Production environment: deploying from here changes what your users run.')

@@ -139,7 +139,8 @@ describe('names with link syntax in messages', function () {
 describe('names with icon syntax in picks and the status bar', function () {
   let api: QoveryExtensionApi;
   let server: QoveryServer;
-  const projectName = 'store $(warning) $(sync~spin)';
+  // One at the very start too: a name can lead a label, where the extension's own icon would be.
+  const projectName = '$(pass-filled) store $(warning) $(sync~spin)';
 
   before(async () => {
     api = await extensionApi();
@@ -164,7 +165,7 @@ describe('names with icon syntax in picks and the status bar', function () {
     const picks = prompter.shown.filter((r) => r.kind === 'quickPick');
     assert.equal(picks.length, 1, JSON.stringify(prompter.shown.map((r) => r.message)));
     const labels = (picks[0].items ?? []).map((i) => i.label);
-    assert.ok(labels.includes('store \\$(warning) \\$(sync~spin)'), labels.join(' | '));
+    assert.ok(labels.includes('\\$(pass-filled) store \\$(warning) \\$(sync~spin)'), labels.join(' | '));
 
     // The extension's own leading icon stays one, and the caller gets its own item back.
     const own = { label: '$(rocket) Deploy $(zap)', description: 'of $(warning) prod', tag: 42 };

@@ -15,6 +15,7 @@ import { tokenInUse, type ListedToken } from './policyTokens';
 import { kindOf } from './saga';
 import type { RotationPlan, RotationReport } from './model';
 import { readTokenRecord, tokenIdOf } from './records';
+import { noIcons } from '../../api/errors';
 
 export class RotationPlanner {
   constructor(
@@ -185,7 +186,7 @@ export class RotationPlanner {
   async #pickOldToken(connection: ConnectionInfo, tokens: OrganizationApiToken[], policyTokens: readonly OrganizationPolicyApiToken[] = []): Promise<OrganizationApiToken | { policy: OrganizationPolicyApiToken } | 'none' | undefined> {
     const sorted = tokens.slice().sort((a, b) => Number(b.name === connection.tokenName) - Number(a.name === connection.tokenName) || (a.name ?? '').localeCompare(b.name ?? ''));
     const items: (vscode.QuickPickItem & { token?: OrganizationApiToken })[] = sorted.map((t) => ({
-      label: t.name ?? t.id,
+      label: noIcons(t.name ?? t.id),
       description: [t.role_name ?? t.role_id ?? '', vscode.l10n.t('created {0}', t.created_at.slice(0, 10))].filter(Boolean).join(' · '),
       detail: [t.description ?? '', t.id].filter(Boolean).join(' · '),
       token: t,

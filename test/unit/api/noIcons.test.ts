@@ -15,6 +15,13 @@ describe('noIcons', () => {
     assert.equal(noIcons('web $(zap)', true), 'web \\$(zap)');
   });
 
+  it('leaves one escaped already as it is: a caller escapes a name that leads a label before adding its own icon', () => {
+    const name = noIcons('$(pass-filled) staging');
+    assert.equal(name, '\\$(pass-filled) staging');
+    assert.equal(noIcons(name, true), name, 'the Ui does not escape it twice, nor take it for the leading icon');
+    assert.equal(noIcons(`$(star-full) ${name}`, true), '$(star-full) \\$(pass-filled) staging');
+  });
+
   it('leaves text with no icon syntax as it is', () => {
     for (const text of ['web', 'cost: $5 (monthly)', '$(', '$()', '$( zap)', 'a$b(c)']) {
       assert.equal(noIcons(text), text);

@@ -37,10 +37,10 @@ describe('the command table (src/commands/table.ts)', function () {
 
   it('says which commands need a connection', () => {
     const needs = (id: string): boolean | undefined => table.find((r) => r.id === id)?.connection;
-    for (const key of ['signOut', 'rotateToken', 'createApiToken', 'deploy', 'showVariables', 'showServiceLogs']) {
+    for (const key of ['testAuthentication', 'rotateToken', 'createApiToken', 'deploy', 'showVariables', 'showServiceLogs', 'openShell', 'createPreview']) {
       assert.strictEqual(needs(commands[key]), true, key);
     }
-    for (const key of ['signIn', 'addConnection', 'showLog', 'copyId', 'filterVariables', 'clearLogs']) {
+    for (const key of ['signIn', 'addConnection', 'signOut', 'showLog', 'copyId', 'filterVariables', 'clearLogs']) {
       assert.strictEqual(needs(commands[key]), false, key);
     }
   });
