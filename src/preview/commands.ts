@@ -17,10 +17,8 @@ import type { ServiceCandidate } from '../workspace/match';
 import type { ScanResult } from '../workspace/scan';
 import { previewApiOf, type PreviewApi } from './api';
 import { chooseBlueprint, journalKey, nightlyRuleBody, nightlyStop, type EnvironmentCandidate, type PreviewJournal } from './model';
-import { PreviewSaga, type CreateOutcome, type CreateRequest, type PreviewJournalStore, type SagaDeps } from './saga';
-
-/** The creations left unfinished, by journal key, in globalState (every window of this machine sees it). */
-export const PREVIEW_JOURNAL_KEY = 'qovery.previewJournals';
+import { MementoJournals } from './journals';
+import { PreviewSaga, type CreateOutcome, type CreateRequest, type SagaDeps } from './saga';
 
 /** The longest a new preview's deployment is followed. */
 const FOLLOW_LIMIT_MS = 60 * 60_000;
@@ -38,32 +36,6 @@ export interface PreviewDeps {
   };
   /** Tests swap the clock of leases and journals. */
   now?: () => number;
-}
-
-class MementoJournals implements PreviewJournalStore {
-  constructor(private readonly memento: vscode.Memento) {}
-
-  #all(): Record<string, PreviewJournal> {
-    const value = this.memento.get<Record<string, PreviewJournal>>(PREVIEW_JOURNAL_KEY);
-    return value && typeof value === 'object' ? value : {};
-  }
-
-  get(key: string): PreviewJournal | undefined {
-    return this.#all()[key];
-  }
-
-  list(): PreviewJournal[] {
-    return Object.values(this.#all());
-  }
-
-  async save(journal: PreviewJournal): Promise<void> {
-    await this.memento.update(PREVIEW_JOURNAL_KEY, { ...this.#all(), [journal.key]: journal });
-  }
-
-  async clear(key: string): Promise<void> {
-    const { [key]: _gone, ...rest } = this.#all();
-    await this.memento.update(PREVIEW_JOURNAL_KEY, Object.keys(rest).length > 0 ? rest : undefined);
-  }
 }
 
 /** The shared half of the lease, in globalState (it reaches windows whose extension host runs elsewhere). */
