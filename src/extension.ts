@@ -125,15 +125,14 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
   };
   setTimeout(() => void recoverRotations(), 0);
   // A preview creation stopped in the middle is resumed or rolled back once signed in; the preview chunk
-  // loads only when its journal (src/preview/commands.ts PREVIEW_JOURNAL_KEY) lists one.
+  // loads only when a journal is recorded (src/preview/journals.ts: one key each, or the former single key).
   const recoverPreviews = session.onDidChange(() => {
     if (session.state.status !== 'signedIn') {
       return;
     }
     // Once, at the first sign-in of this run: later a journal is this window's own creation running.
     recoverPreviews.dispose();
-    const journals = context.globalState.get<Record<string, unknown>>('qovery.previewJournals');
-    if (!journals || Object.keys(journals).length === 0) {
+    if (!context.globalState.keys().some((k) => k.startsWith('qovery.previewJournal'))) {
       return;
     }
     void chunks

@@ -17,10 +17,8 @@ import type { ServiceCandidate } from '../workspace/match';
 import type { ScanResult } from '../workspace/scan';
 import { previewApiOf, type PreviewApi } from './api';
 import { chooseBlueprint, journalKey, nightlyRuleBody, nightlyStop, type EnvironmentCandidate, type PreviewJournal } from './model';
-import { PreviewSaga, type CreateOutcome, type CreateRequest, type PreviewJournalStore } from './saga';
-
-/** The creations left unfinished, by journal key, in globalState (every window of this machine sees it). */
-export const PREVIEW_JOURNAL_KEY = 'qovery.previewJournals';
+import { MementoJournals } from './journals';
+import { PreviewSaga, type CreateOutcome, type CreateRequest, type SagaDeps } from './saga';
 
 /** The longest a new preview's deployment is followed. */
 const FOLLOW_LIMIT_MS = 60 * 60_000;
@@ -38,32 +36,6 @@ export interface PreviewDeps {
   };
   /** Tests swap the clock of leases and journals. */
   now?: () => number;
-}
-
-class MementoJournals implements PreviewJournalStore {
-  constructor(private readonly memento: vscode.Memento) {}
-
-  #all(): Record<string, PreviewJournal> {
-    const value = this.memento.get<Record<string, PreviewJournal>>(PREVIEW_JOURNAL_KEY);
-    return value && typeof value === 'object' ? value : {};
-  }
-
-  get(key: string): PreviewJournal | undefined {
-    return this.#all()[key];
-  }
-
-  list(): PreviewJournal[] {
-    return Object.values(this.#all());
-  }
-
-  async save(journal: PreviewJournal): Promise<void> {
-    await this.memento.update(PREVIEW_JOURNAL_KEY, { ...this.#all(), [journal.key]: journal });
-  }
-
-  async clear(key: string): Promise<void> {
-    const { [key]: _gone, ...rest } = this.#all();
-    await this.memento.update(PREVIEW_JOURNAL_KEY, Object.keys(rest).length > 0 ? rest : undefined);
-  }
 }
 
 /** The shared half of the lease, in globalState (it reaches windows whose extension host runs elsewhere). */
@@ -142,9 +114,10 @@ export class PreviewCommands implements IDisposable {
     this.#leases = new LayeredLeases(new FileLeases(path.join(deps.storageDir, 'preview'), clock), new SharedLeases(mementoStore(deps.globalState), clock));
   }
 
-  #saga(api: PreviewApi, report?: (message: string) => void): PreviewSaga {
+  #saga(api: PreviewApi, report?: (message: string) => void, confirmRollback?: SagaDeps['confirmRollback']): PreviewSaga {
     return new PreviewSaga({
       api,
+      confirmRollback,
       journals: this.#journals,
       leases: this.#leases,
       now: this.#now,
@@ -284,6 +257,17 @@ export class PreviewCommands implements IDisposable {
         return;
       case 'conflict':
         void ui.prompter.error(vscode.l10n.t('Qovery: an environment named "{0}" exists and was not made for this branch; nothing was changed.', outcome.name), {});
+        return;
+      case 'interrupted':
+        log.warn(`Preview ${outcome.name}: a step outlasted this window's lease; the creation stopped and its journal is kept.`);
+        void ui.prompter.warn(vscode.l10n.t('Qovery: the creation of the preview of "{0}" was interrupted (Qovery answered slowly); run Create Preview again to go on.', request.branch), {});
+        return;
+      case 'kept':
+        log.info(`Preview ${outcome.name}: an unfinished creation was too old to resume; the user kept the environment, the journal is dropped.`);
+        void ui.prompter.info(
+          vscode.l10n.t('Qovery: the unfinished preview environment "{0}" of "{1}" was left as it is and will not be asked about again; delete it from the Qovery view when you no longer need it.', outcome.name, request.branch),
+          {},
+        );
         return;
       case 'failed': {
         if (outcome.step === 'resume') {
@@ -562,13 +546,25 @@ export class PreviewCommands implements IDisposable {
       log.info(`Preview ${journal.name}: finishing a creation a previous run left at ${journal.step}.`);
       const api = previewApiOf(client);
       const request: CreateRequest = { ...journal, pointNames: new Set(journal.pointNames) };
-      const outcome = await this.#saga(api).create(request);
+      // At start nobody asked for this: deleting an environment waits for the user's yes.
+      const outcome = await this.#saga(api, undefined, (j) => this.#confirmRollback(j)).create(request);
       if (outcome.kind === 'busy') {
         // Another window is at it (the journal is shared): it reports the outcome itself.
         continue;
       }
       await this.#after(outcome, api, journal, journal.blueprintName);
     }
+  }
+
+  /** The modal before an old unfinished creation's environment is deleted at start. */
+  async #confirmRollback(journal: PreviewJournal): Promise<boolean> {
+    const remove = vscode.l10n.t('Delete Environment');
+    const answer = await this.deps.ui.prompter.warn(
+      vscode.l10n.t('Qovery: the preview environment "{0}" of "{1}" was left unfinished more than a day ago. Delete it?', journal.name, journal.branch),
+      { modal: true, detail: vscode.l10n.t('It was cloned from "{0}" by this extension and never finished. Cancel leaves it as it is, and it is not asked about again.', journal.blueprintName) },
+      remove,
+    );
+    return answer === remove;
   }
 
   dispose(): void {

@@ -263,6 +263,8 @@ export interface Found {
   mode?: string;
   /** Whether its git-built services already build the branch. */
   onBranch: boolean;
+  /** When Qovery made it (epoch ms, from created_at); undefined when the answer did not say. */
+  createdAt?: number;
 }
 
 export type Recovery =
@@ -277,6 +279,30 @@ export type Recovery =
 
 /** Past this, an unfinished creation found at start is rolled back rather than resumed. */
 export const RESUME_WITHIN_MS = 24 * 3_600_000;
+
+/** How far Qovery's clock and this machine's may disagree. */
+export const CLOCK_SKEW_MS = 2 * 60_000;
+
+/** The longest a clone may take to be made after its journal was written (the request's timeout and more). */
+export const CLONE_WINDOW_MS = 5 * 60_000;
+
+/** The epoch ms of an API date, or undefined when there is none or it does not parse. */
+export function epochOf(date: string | undefined): number | undefined {
+  const ms = date === undefined ? NaN : Date.parse(date);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * Whether an environment found by name alone (the clone's answer never read) can be the one this
+ * journal's clone made: a PREVIEW made while the clone was under way, never before the journal was
+ * written nor long after (a teammate's preview of the same name made later is not ours).
+ */
+export function madeByClone(journal: Pick<PreviewJournal, 'startedAt' | 'updatedAt'>, found: Pick<Found, 'mode' | 'createdAt'>): boolean {
+  if (found.mode !== 'PREVIEW' || found.createdAt === undefined) {
+    return false;
+  }
+  return found.createdAt >= journal.startedAt - CLOCK_SKEW_MS && found.createdAt <= Math.max(journal.startedAt, journal.updatedAt) + CLONE_WINDOW_MS + CLOCK_SKEW_MS;
+}
 
 /**
  * What to do with a journal found unfinished (a restart, a lost answer): resume a creation whose
@@ -293,6 +319,10 @@ export function decideRecovery(journal: PreviewJournal, found: Found | undefined
     return { kind: 'restart' };
   }
   if (journal.environmentId !== undefined && found.environmentId !== journal.environmentId) {
+    return { kind: 'conflict' };
+  }
+  if (journal.environmentId === undefined && !madeByClone(journal, found)) {
+    // Matched by name only: another's environment unless it is a PREVIEW made while our clone ran.
     return { kind: 'conflict' };
   }
   if (found.mode !== undefined && found.mode !== 'PREVIEW') {

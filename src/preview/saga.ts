@@ -4,7 +4,7 @@
 import { errorKind, isTransient } from '../api/errors';
 import type { Lease, LeaseProvider } from '../auth/rotation/model';
 import type { PreviewApi } from './api';
-import { decideRecovery, deployBody, editBody, previewName, previewNameBase, type PreviewJournal } from './model';
+import { decideRecovery, deployBody, editBody, epochOf, madeByClone, previewName, previewNameBase, type PreviewJournal } from './model';
 
 type Obj = Record<string, unknown>;
 
@@ -36,6 +36,10 @@ export type CreateOutcome =
   | { kind: 'existing'; environmentId: string; name: string }
   /** Another window is creating this preview right now. */
   | { kind: 'busy' }
+  /** This run lost its lease on the way (a step outlasted it): it stopped; the journal stays, so running it again goes on. */
+  | { kind: 'interrupted'; name: string }
+  /** An unfinished creation too old to resume, whose deletion the user declined: the environment is left as it is and forgotten. */
+  | { kind: 'kept'; name: string; environmentId: string }
   /** The name is held by an environment this extension did not make; nothing was touched. */
   | { kind: 'conflict'; name: string }
   /**
@@ -57,6 +61,11 @@ export interface SagaDeps {
   log: SagaLog;
   /** Told after each step, for the progress notification. */
   report?: (step: 'clone' | 'point' | 'deploy', detail: string) => void;
+  /**
+   * Asked before an unfinished creation too old to resume is rolled back (its environment deleted);
+   * without it the rollback goes on unasked (the user is creating the preview right now).
+   */
+  confirmRollback?: (journal: PreviewJournal, environmentId: string) => Promise<boolean>;
 }
 
 /** The answer was lost or the server failed: the call may or may not have taken effect. */
@@ -108,17 +117,28 @@ export class PreviewSaga {
     if (journal) {
       // A creation left unfinished (a restart, another window that stopped): resume or roll back.
       const found = environments.find((e) => e.name.toLowerCase() === journal!.name.toLowerCase());
-      const recovery = decideRecovery(journal, found && { environmentId: found.id, mode: found.mode, onBranch: false }, this.deps.now());
+      const recovery = decideRecovery(journal, found && { environmentId: found.id, mode: found.mode, onBranch: false, createdAt: epochOf(found.createdAt) }, this.deps.now());
       this.deps.log.info(`Preview ${journal.name}: an unfinished creation (step ${journal.step}) is ${recovery.kind === 'resume' ? `resumed from ${recovery.from}` : recovery.kind}.`);
       switch (recovery.kind) {
         case 'conflict':
           await journals.clear(request.key);
           return { kind: 'conflict', name: journal.name };
         case 'rollback':
+          if (this.deps.confirmRollback && !(await this.deps.confirmRollback(journal, recovery.environmentId))) {
+            // Declined: the environment stays as it is, and the journal goes (the user was told its name).
+            await journals.clear(request.key);
+            return { kind: 'kept', name: journal.name, environmentId: recovery.environmentId };
+          }
+          if (!(await lease.renew())) {
+            return { kind: 'interrupted', name: journal.name };
+          }
           // Too old to finish: the failure is the abandonment itself (no request failed).
           return this.#rollback(journal, recovery.environmentId, undefined, 'resume');
         case 'resume':
           journal = { ...journal, environmentId: recovery.environmentId, step: recovery.from === 'deploy' ? 'pointed' : journal.step === 'cloning' ? 'cloned' : journal.step };
+          if (!(await lease.renew())) {
+            return { kind: 'interrupted', name: journal.name };
+          }
           await this.#save(journal);
           return this.#finish(journal, request.pointNames, lease);
         case 'restart':
@@ -126,6 +146,10 @@ export class PreviewSaga {
           journal = undefined;
           break;
       }
+    }
+    // The list may have been slow: renew before the reads of findExisting and before the clone.
+    if (!(await lease.renew())) {
+      return { kind: 'interrupted', name: previewNameBase(request.branch) };
     }
     const existing = await findExisting(api, request.branch, environments);
     if (existing) {
@@ -149,8 +173,8 @@ export class PreviewSaga {
       startedAt: now,
       updatedAt: now,
     };
-    if (!(await lease.holds())) {
-      return { kind: 'busy' };
+    if (!(await lease.renew())) {
+      return { kind: 'interrupted', name };
     }
     await this.#save(journal);
     this.deps.report?.('clone', name);
@@ -166,8 +190,9 @@ export class PreviewSaga {
         return { kind: 'failed', error, step: 'clone', cleanup: 'none', name };
       }
       // The answer was lost: the clone may exist under our name.
+      const sent = journal;
       const found = await api.environments(request.projectId).then(
-        (list) => list.find((e) => e.name.toLowerCase() === name.toLowerCase() && e.mode === 'PREVIEW'),
+        (list) => list.find((e) => e.name.toLowerCase() === name.toLowerCase() && madeByClone(sent, { mode: e.mode, createdAt: epochOf(e.createdAt) })),
         () => undefined,
       );
       if (!found) {
@@ -187,6 +212,10 @@ export class PreviewSaga {
     const { api } = this.deps;
     let journal = start;
     const environmentId = journal.environmentId!;
+    // The clone (or the recovery's reads) may have outlasted the lease: renew before going on.
+    if (!(await lease.renew())) {
+      return { kind: 'interrupted', name: journal.name };
+    }
     let services: Obj[];
     try {
       services = await api.services(environmentId);
@@ -208,7 +237,7 @@ export class PreviewSaga {
           continue;
         }
         if (!(await lease.renew())) {
-          return { kind: 'busy' };
+          return { kind: 'interrupted', name: journal.name };
         }
         journal = { ...journal, step: 'pointing' };
         await this.#save(journal);

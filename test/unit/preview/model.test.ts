@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   chooseBlueprint,
+  CLOCK_SKEW_MS,
   decideRecovery,
   deployBody,
   editBody,
@@ -197,7 +198,21 @@ describe('preview: the saga resumes or rolls back', () => {
   });
 
   it('a clone whose answer was lost is found by name and resumed from the edits', () => {
-    assert.deepEqual(decideRecovery(journal({ step: 'cloning' }), { environmentId: 'e1', mode: 'PREVIEW', onBranch: false }, now), { kind: 'resume', environmentId: 'e1', from: 'point' });
+    assert.deepEqual(decideRecovery(journal({ step: 'cloning' }), { environmentId: 'e1', mode: 'PREVIEW', onBranch: false, createdAt: now - 500 }, now), { kind: 'resume', environmentId: 'e1', from: 'point' });
+  });
+
+  it('a clone never read, matched by name only: ours only when a PREVIEW made while the clone ran (created_at), else a conflict', () => {
+    const j = journal({ step: 'cloning' });
+    // Made before the journal (beyond the clock skew): another's environment.
+    assert.deepEqual(decideRecovery(j, { environmentId: 'e1', mode: 'PREVIEW', onBranch: false, createdAt: j.startedAt - CLOCK_SKEW_MS - 1 }, now), { kind: 'conflict' });
+    // Within the skew: ours.
+    assert.deepEqual(decideRecovery(j, { environmentId: 'e1', mode: 'PREVIEW', onBranch: false, createdAt: j.startedAt - CLOCK_SKEW_MS }, now), { kind: 'resume', environmentId: 'e1', from: 'point' });
+    // A teammate's preview of that name made hours later: not ours.
+    assert.deepEqual(decideRecovery(j, { environmentId: 'e1', mode: 'PREVIEW', onBranch: false, createdAt: j.startedAt + 3_600_000 }, now + 3_600_000), { kind: 'conflict' });
+    // No created_at, or no mode: never ours; and never rolled back (deleted) even when the journal is old.
+    assert.deepEqual(decideRecovery(j, { environmentId: 'e1', mode: 'PREVIEW', onBranch: false }, now), { kind: 'conflict' });
+    assert.deepEqual(decideRecovery(j, { environmentId: 'e1', onBranch: false, createdAt: now - 500 }, now), { kind: 'conflict' });
+    assert.deepEqual(decideRecovery(j, { environmentId: 'e1', mode: 'PREVIEW', onBranch: false, createdAt: j.startedAt + 3_600_000 }, now + RESUME_WITHIN_MS * 2), { kind: 'conflict' });
   });
 
   it('no environment: the clone starts again', () => {

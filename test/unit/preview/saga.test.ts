@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { QoveryClient } from '../../../src/api';
 import { FileLeases } from '../../../src/auth/rotation/storage';
-import { previewApiOf } from '../../../src/preview/api';
+import { previewApiOf, type PreviewApi } from '../../../src/preview/api';
 import { journalKey, type PreviewJournal } from '../../../src/preview/model';
 import { PreviewSaga, type CreateRequest, type PreviewJournalStore } from '../../../src/preview/saga';
 import { loadSpec, validateRequest } from '../../qovery/contract';
@@ -172,6 +172,82 @@ describe('preview: the creation saga', function () {
     const outcome = await saga().create(request);
     assert.ok(outcome.kind === 'failed' && outcome.cleanup === 'deleted', JSON.stringify(outcome));
     assert.equal(server.state.account.environment(cloned.id), undefined);
+    assertCreated(await saga().create(request));
+  });
+
+  const cloneAs = (name: string) =>
+    fetch(`${server.url}/environment/${DEMO.environments.storefrontProduction}/clone`, {
+      method: 'POST',
+      headers: { authorization: `Token ${server.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, mode: 'PREVIEW' }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+
+  for (const age of [{ label: '2 hours', ms: 2 * 3_600_000 }, { label: '25 hours', ms: 25 * 3_600_000 }]) {
+    it(`a journal at "cloning" (${age.label} old) whose clone never happened, and a teammate's preview of that name made since: neither pointed, deployed nor deleted`, async () => {
+      const old = Date.now() - age.ms;
+      await journals.save({ ...request, pointNames: ['web'], name: 'feat-login', step: 'cloning', edited: [], startedAt: old, updatedAt: old });
+      const theirs = await cloneAs('feat-login');
+      const before = server.requests.length;
+      const outcome = await saga().create(request);
+      assert.deepEqual(outcome, { kind: 'conflict', name: 'feat-login' });
+      assert.ok(server.state.account.environment(theirs.id), 'their preview is not deleted');
+      const web = webOf(theirs.id);
+      assert.equal(web.source.type === 'APPLICATION' && web.source.branch, 'main', 'their preview is not pointed at our branch');
+      const writes = server.requests.slice(before).filter((r) => r.method !== 'GET');
+      assert.deepEqual(writes.map((r) => `${r.method} ${r.path}`), [], 'no write request');
+    });
+  }
+
+  it('an unfinished creation too old to resume, its deletion declined: the environment is kept and the journal dropped; accepted: deleted', async () => {
+    const cloned = await cloneAs('feat-login');
+    const old = Date.now() - 25 * 3_600_000;
+    const stale = { ...request, pointNames: ['web'], name: 'feat-login', step: 'pointing' as const, environmentId: cloned.id, edited: [], startedAt: old, updatedAt: old };
+    journals.entries.set(request.key, stale);
+    const asked: string[] = [];
+    const withConfirm = (yes: boolean) =>
+      new PreviewSaga({
+        api: previewApiOf(new QoveryClient({ baseUrl: server.url, token: server.tokens.admin, maxRetries: 0 })),
+        journals,
+        leases: new FileLeases(dir, { now: () => Date.now() }),
+        now: () => Date.now(),
+        log: { info: () => undefined, warn: () => undefined },
+        confirmRollback: (journal, environmentId) => {
+          asked.push(`${journal.name} ${environmentId}`);
+          return Promise.resolve(yes);
+        },
+      });
+    assert.deepEqual(await withConfirm(false).create(request), { kind: 'kept', name: 'feat-login', environmentId: cloned.id });
+    assert.deepEqual(asked, [`feat-login ${cloned.id}`]);
+    assert.ok(server.state.account.environment(cloned.id), 'kept');
+    assert.equal(journals.list().length, 0, 'the journal is dropped');
+    journals.entries.set(request.key, stale);
+    const outcome = await withConfirm(true).create(request);
+    assert.ok(outcome.kind === 'failed' && outcome.cleanup === 'deleted', JSON.stringify(outcome));
+    assert.equal(server.state.account.environment(cloned.id), undefined);
+  });
+
+  // A clock the test moves: each slow answer below costs 20 s of a 30 s lease.
+  const slowSaga = (slow: Partial<Record<'environments' | 'clone' | 'services', number>>) => {
+    let offset = 0;
+    const clock = { now: () => Date.now() + offset };
+    const api = previewApiOf(new QoveryClient({ baseUrl: server.url, token: server.tokens.admin, maxRetries: 0 }));
+    const slowed: PreviewApi = {
+      ...api,
+      environments: async (...a) => api.environments(...a).finally(() => (offset += slow.environments ?? 0)),
+      clone: async (...a) => api.clone(...a).finally(() => (offset += slow.clone ?? 0)),
+      services: async (...a) => api.services(...a).finally(() => (offset += slow.services ?? 0)),
+    };
+    return new PreviewSaga({ api: slowed, journals, leases: new FileLeases(dir, clock), now: clock.now, log: { info: () => undefined, warn: () => undefined } });
+  };
+
+  it('slow answers (the list, the clone, 20 s each of a 30 s lease): the lease is renewed between the steps and the preview is made', async () => {
+    assertCreated(await slowSaga({ environments: 20_000, clone: 20_000 }).create(request));
+  });
+
+  it('a clone answered after the lease lapsed: "interrupted", not "another window"; the journal stays and the next run finishes', async () => {
+    const outcome = await slowSaga({ clone: 40_000 }).create(request);
+    assert.deepEqual(outcome, { kind: 'interrupted', name: 'feat-login' });
+    assert.equal(journals.list()[0]?.step, 'cloned');
     assertCreated(await saga().create(request));
   });
 
