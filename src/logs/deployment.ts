@@ -2,6 +2,7 @@
 // the API answers, the lines of one service, the text shown in the editor, and Qovery's own explanation
 // of a failure. No `vscode` here: plain mocha tests it.
 import { cleanMessage } from '../api/errors';
+import { MAX_BUFFER_BYTES, MAX_LINE_CHARS } from './live';
 
 /** One entry, as much of the spec's `EnvironmentLogs` as the extension reads. */
 export interface DeploymentLogEntry {
@@ -15,6 +16,8 @@ export interface DeploymentLogEntry {
   stageName?: string;
   step?: string;
   message?: string;
+  /** The message's length when it was longer than MAX_LINE_CHARS and `message` is its beginning. */
+  cut?: number;
   error?: { userMessage?: string; hint?: string; link?: string; tag?: string };
 }
 
@@ -81,28 +84,98 @@ export const MAX_DEPLOYMENT_ENTRIES = 20_000;
  */
 export const entryKey = (e: DeploymentLogEntry): string => `${e.at}|${e.step ?? ''}|${e.transmitterId ?? ''}|${e.type}|${e.message ?? ''}|${e.error?.userMessage ?? ''}`;
 
+/** Stable order by time: equal or missing times keep the order they came in. */
+const inTimeOrder = (list: readonly DeploymentLogEntry[]): DeploymentLogEntry[] =>
+  list.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => (Number.isNaN(a.at) || Number.isNaN(b.at) ? i - j : a.at - b.at || i - j)).map(([e]) => e);
+
+/** An entry with its message cut to MAX_LINE_CHARS (never half of a surrogate pair), `cut` telling its length. */
+export function boundedEntry(e: DeploymentLogEntry, maxChars = MAX_LINE_CHARS): DeploymentLogEntry {
+  if (e.message === undefined || e.message.length <= maxChars) {
+    return e;
+  }
+  let end = maxChars;
+  const last = e.message.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) {
+    end--;
+  }
+  return { ...e, message: e.message.slice(0, end), cut: e.cut ?? e.message.length };
+}
+
+/** What an entry weighs in the kept text (characters, as the live view's buffer counts them). */
+export const entrySize = (e: DeploymentLogEntry): number => 64 + (e.message?.length ?? 0) + (e.error?.userMessage?.length ?? 0) + (e.error?.hint?.length ?? 0) + (e.transmitterName?.length ?? 0);
+
+/**
+ * A deployment's log as kept: each entry once (its key remembered while it is kept), in time order
+ * (entries of equal times keep their arrival order), each message cut to MAX_LINE_CHARS, at most
+ * `max` entries and `maxBytes` of text; the oldest go first, `dropped` counts them. An entry that comes
+ * after the newest is appended: only one that comes out of order sorts the log again.
+ */
+export class DeploymentLog {
+  entries: DeploymentLogEntry[] = [];
+  /** Entries dropped past the bounds. */
+  dropped = 0;
+  /** The size of the kept entries (see entrySize). */
+  bytes = 0;
+  readonly #seen = new Set<string>();
+
+  constructor(
+    readonly max = MAX_DEPLOYMENT_ENTRIES,
+    readonly maxBytes = MAX_BUFFER_BYTES,
+  ) {}
+
+  /** Adds the entries not kept yet; returns how many were added (0: nothing changed). */
+  add(incoming: readonly DeploymentLogEntry[]): number {
+    let added = 0;
+    let outOfOrder = false;
+    for (const raw of incoming) {
+      const e = boundedEntry(raw);
+      const k = entryKey(e);
+      if (this.#seen.has(k)) {
+        continue;
+      }
+      this.#seen.add(k);
+      const newest = this.entries[this.entries.length - 1];
+      if (newest && !Number.isNaN(e.at) && !Number.isNaN(newest.at) && e.at < newest.at) {
+        outOfOrder = true;
+      }
+      this.entries.push(e);
+      this.bytes += entrySize(e);
+      added++;
+    }
+    if (added === 0) {
+      return 0;
+    }
+    if (outOfOrder) {
+      this.entries = inTimeOrder(this.entries);
+    }
+    let drop = 0;
+    let bytes = this.bytes;
+    // The newest entry stays, whatever its size.
+    while (drop < this.entries.length - 1 && (this.entries.length - drop > this.max || bytes > this.maxBytes)) {
+      const old = this.entries[drop++];
+      bytes -= entrySize(old);
+      this.#seen.delete(entryKey(old));
+    }
+    if (drop > 0) {
+      this.entries.splice(0, drop);
+      this.bytes = bytes;
+      this.dropped += drop;
+    }
+    return added;
+  }
+}
+
 /**
  * The entries kept with the new ones added: each once, in time order (entries of equal times keep their
- * arrival order), the oldest dropped past `max`. `dropped` counts those.
+ * arrival order), the oldest dropped past `max` (or `maxBytes`). `dropped` counts those. A view that
+ * merges again and again keeps a DeploymentLog instead (this one remembers nothing between calls).
  */
-export function mergeEntries(kept: readonly DeploymentLogEntry[], incoming: readonly DeploymentLogEntry[], max = MAX_DEPLOYMENT_ENTRIES): { entries: DeploymentLogEntry[]; dropped: number } {
-  const seen = new Set(kept.map(entryKey));
-  const added = incoming.filter((e) => {
-    const k = entryKey(e);
-    if (seen.has(k)) {
-      return false;
-    }
-    seen.add(k);
-    return true;
-  });
-  if (added.length === 0) {
-    return { entries: [...kept], dropped: 0 };
-  }
-  const all = [...kept, ...added];
-  // Stable: equal (or missing) times keep the order they came in.
-  const sorted = all.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => (Number.isNaN(a.at) || Number.isNaN(b.at) ? i - j : a.at - b.at || i - j)).map(([e]) => e);
-  const dropped = Math.max(0, sorted.length - max);
-  return { entries: dropped > 0 ? sorted.slice(dropped) : sorted, dropped };
+export function mergeEntries(kept: readonly DeploymentLogEntry[], incoming: readonly DeploymentLogEntry[], max = MAX_DEPLOYMENT_ENTRIES, maxBytes = MAX_BUFFER_BYTES): { entries: DeploymentLogEntry[]; dropped: number } {
+  const log = new DeploymentLog(max, maxBytes);
+  log.add(kept);
+  const before = log.dropped;
+  log.add(incoming);
+  return { entries: log.entries, dropped: log.dropped - before };
 }
 
 /** The execution the entries belong to when none was asked for: the one of the newest entry. */
@@ -260,6 +333,9 @@ function renderEntries(entries: readonly DeploymentLogEntry[], out: string[], se
       }
     } else {
       out.push(`${head} ${lines[0] ?? ''}`, ...lines.slice(1).map((l) => `    ${l}`));
+    }
+    if (e.cut !== undefined) {
+      out.push(`    [… cut: ${e.cut} characters in all, the first ${e.message?.length ?? 0} shown]`);
     }
   }
 }

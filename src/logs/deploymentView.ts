@@ -7,7 +7,8 @@ import type { EnvironmentServiceStatuses } from '../api';
 import type { IDisposable } from '../lifecycle';
 import { hasMovingService, isMovingState } from '../shared/environmentStatus';
 import { stageText } from '../shared/deploymentStreams';
-import { MAX_DEPLOYMENT_ENTRIES, mergeEntries, ofExecution, ofService, renderDeploymentLog, type DeploymentLogEntry } from './deployment';
+import { DeploymentLog, MAX_DEPLOYMENT_ENTRIES, ofExecution, ofService, renderDeploymentLog, type DeploymentLogEntry } from './deployment';
+import { MAX_BUFFER_BYTES } from './live';
 import type { LogDocuments, LogSession } from './documents';
 
 /** Where the log stream is: `down` is waiting to reconnect or stopped (the log is fetched meanwhile). */
@@ -15,6 +16,9 @@ export type LogStreamState = 'connecting' | 'connected' | 'down';
 
 /** Opens the environment's log stream (the newest deployment, live); undefined when it cannot be. */
 export type DeploymentLogStreamOpener = (onEntries: (entries: DeploymentLogEntry[]) => void, onState: (state: LogStreamState) => void) => { close(): void };
+
+/** Stream messages within this time after a redraw bring one redraw at its end, not one each. */
+export const REDRAW_MS = 100;
 
 /** How long a stream stays open after the deployment's end, for its last entries. */
 export const STREAM_GRACE_MS = 2_000;
@@ -61,7 +65,7 @@ export function isDeploymentMoving(statuses: EnvironmentServiceStatuses, service
 export class DeploymentLogView implements LogSession {
   readonly uri: vscode.Uri;
   readonly target: DeploymentLogTarget;
-  entries: DeploymentLogEntry[] = [];
+  readonly #log = new DeploymentLog();
   executionId: string | undefined;
   #status: string;
   #watch: IDisposable | undefined;
@@ -76,8 +80,18 @@ export class DeploymentLogView implements LogSession {
   /** Fetches done, and entries that came over the stream (the tests and the benchmark read them). */
   loads = 0;
   streamed = 0;
-  /** Entries dropped past the bound. */
-  dropped = 0;
+  #redraw: ReturnType<typeof setTimeout> | undefined;
+  #redrawWaits = false;
+
+  /** The entries kept, in time order. */
+  get entries(): readonly DeploymentLogEntry[] {
+    return this.#log.entries;
+  }
+
+  /** Entries dropped past the bounds (of entries or of bytes). */
+  get dropped(): number {
+    return this.#log.dropped;
+  }
 
   constructor(private readonly o: DeploymentViewOptions) {
     this.uri = o.uri;
@@ -188,17 +202,32 @@ export class DeploymentLogView implements LogSession {
     if (mine.length === 0) {
       return;
     }
-    this.#merge(mine);
+    if (this.#log.add(mine) === 0) {
+      return;
+    }
     if (this.#status === vscode.l10n.t('Loading…')) {
       this.#status = '';
     }
-    this.o.documents.changed(this);
+    this.#changed();
   }
 
-  #merge(incoming: readonly DeploymentLogEntry[]): void {
-    const merged = mergeEntries(this.entries, incoming);
-    this.entries = merged.entries;
-    this.dropped += merged.dropped;
+  /** A burst of stream messages: one redraw now, then at most one per REDRAW_MS. */
+  #changed(): void {
+    if (this.#redraw !== undefined) {
+      this.#redrawWaits = true;
+      return;
+    }
+    this.o.documents.changed(this);
+    const tick = (): void => {
+      if (this.#redrawWaits && !this.#abort.signal.aborted) {
+        this.#redrawWaits = false;
+        this.o.documents.changed(this);
+        this.#redraw = setTimeout(tick, REDRAW_MS);
+      } else {
+        this.#redraw = undefined;
+      }
+    };
+    this.#redraw = setTimeout(tick, REDRAW_MS);
   }
 
   /** Fetches the log; a fetch asked for while one runs is done once after it. */
@@ -215,7 +244,7 @@ export class DeploymentLogView implements LogSession {
           this.loads++;
           this.executionId ??= r.executionId;
           // Kept with what the stream brought: each entry once.
-          this.#merge(r.entries);
+          this.#log.add(r.entries);
           if (this.#status === vscode.l10n.t('Loading…')) {
             this.#status = '';
           }
@@ -238,12 +267,15 @@ export class DeploymentLogView implements LogSession {
     const t = this.target;
     const title = vscode.l10n.t('Deployment log of {0}', this.o.title) + (this.executionId ? ` (${this.executionId})` : '') + (this.#stage ? ` · ${this.#stage}` : '');
     const scope = t.serviceId ? vscode.l10n.t("The lines of this service and the environment's own (marked); times in UTC.") : vscode.l10n.t('Every service of the environment; times in UTC.');
-    const dropped = this.dropped > 0 ? vscode.l10n.t('{0} older entries dropped (keeping {1}).', this.dropped, MAX_DEPLOYMENT_ENTRIES) : undefined;
+    const dropped =
+      this.dropped > 0 ? vscode.l10n.t('{0} older entries dropped (keeping at most {1} entries and {2} MB).', this.dropped, MAX_DEPLOYMENT_ENTRIES, Math.round(MAX_BUFFER_BYTES / (1024 * 1024))) : undefined;
     return renderDeploymentLog(this.entries, { title, status: [this.#status, scope, dropped].filter(Boolean).join(' ') });
   }
 
   dispose(): void {
     this.#abort.abort();
+    clearTimeout(this.#redraw);
+    this.#redraw = undefined;
     this.#watch?.dispose();
     this.#watch = undefined;
     this.#closeStream();

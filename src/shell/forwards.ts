@@ -191,8 +191,15 @@ export class ForwardCommands implements vscode.Disposable {
     return typed === undefined ? undefined : portValue(typed, 0);
   }
 
-  /** Starts a forward; a port in use offers a free one instead. Nothing is left listening on a failure. */
-  async start(service: ResolvedService, remotePort: number, localPort: number): Promise<RunningForward | undefined> {
+  /**
+   * Starts a forward; a port in use offers a free one instead. Nothing is left listening on a failure.
+   * `connectionId` is the connection active when the user asked: a forward whose connection changed, or
+   * whose setting was switched off, while it was being set up is stopped rather than kept.
+   */
+  async start(service: ResolvedService, remotePort: number, localPort: number, connectionId = this.core.session.store.active()?.id): Promise<RunningForward | undefined> {
+    if (!(await this.#ensureEnabled())) {
+      return undefined;
+    }
     const make = (port: number): PortForward =>
       new PortForward({
         target: service,
@@ -225,6 +232,12 @@ export class ForwardCommands implements vscode.Disposable {
       forward = make(0);
       await forward.start();
     }
+    if (!this.#enabled() || !(await this.shell.stillConnected(connectionId))) {
+      forward.stop();
+      this.core.log.info('Port forward not kept: the connection or qovery.experimental.portForward changed while it started.');
+      void this.core.ui.prompter.info(vscode.l10n.t('Qovery: the port forward was not started: signed out, another connection chosen, or port forwarding switched off meanwhile.'), {});
+      return undefined;
+    }
     const saved: SavedForward = {
       organizationId: service.organizationId,
       projectId: service.projectId,
@@ -236,7 +249,7 @@ export class ForwardCommands implements vscode.Disposable {
       remotePort,
       localPort: localPort === 0 ? 0 : forward.localPort,
     };
-    const running: RunningForward = { forward, service, saved, connectionId: this.core.session.store.active()?.id };
+    const running: RunningForward = { forward, service, saved, connectionId };
     this.#running.add(running);
     this.#update();
     await this.#save(saved);
@@ -245,17 +258,18 @@ export class ForwardCommands implements vscode.Disposable {
     return running;
   }
 
-  async #startSaved(s: SavedForward): Promise<RunningForward | undefined> {
+  async #startSaved(s: SavedForward, connectionId = this.core.session.store.active()?.id): Promise<RunningForward | undefined> {
     const running = [...this.#running].find((r) => same(r.saved, s));
     if (running) {
       return running;
     }
     const service = await this.shell.resolve(s);
-    return this.start(service, s.remotePort, s.localPort);
+    return this.start(service, s.remotePort, s.localPort, connectionId);
   }
 
   /** Qovery: Forward Port…: on a service row, the linked service, or one of this workspace's saved forwards. */
   async forwardPort(arg?: unknown): Promise<RunningForward | undefined> {
+    const connectionId = this.core.session.store.active()?.id;
     if (!(await this.#ensureEnabled())) {
       return undefined;
     }
@@ -271,7 +285,7 @@ export class ForwardCommands implements vscode.Disposable {
         return undefined;
       }
       if (picked.saved) {
-        return this.#startSaved(picked.saved);
+        return this.#startSaved(picked.saved, connectionId);
       }
     }
     const given = await this.shell.service(arg, vscode.l10n.t('Qovery: a port forward goes to a service: choose one in the Qovery view.'));
@@ -293,7 +307,7 @@ export class ForwardCommands implements vscode.Disposable {
       return undefined;
     }
     const localPort = await this.#localPort(remotePort);
-    return localPort === undefined ? undefined : this.start(service, remotePort, localPort);
+    return localPort === undefined ? undefined : this.start(service, remotePort, localPort, connectionId);
   }
 
   /** Show Port Forwards: stop one, stop all, or start a saved one again. */

@@ -48,6 +48,8 @@ export class ShellTerminal implements vscode.Pseudoterminal {
   readonly onDidChangeName = this.#name.event;
 
   #state: TerminalState = 'idle';
+  /** Bumped by each (re)connection, stop() and close(): an attempt that sees it changed after an await is stale. */
+  #generation = 0;
   #connection: ShellConnection | undefined;
   #size: TtySize | undefined;
   /** The size the remote terminal was started with (the gateway takes it only when connecting). */
@@ -121,6 +123,7 @@ export class ShellTerminal implements vscode.Pseudoterminal {
     if (this.#state === 'closed') {
       return;
     }
+    this.#generation++;
     const c = this.#connection;
     if (c && !c.ended) {
       c.close(end);
@@ -140,6 +143,7 @@ export class ShellTerminal implements vscode.Pseudoterminal {
       return;
     }
     this.#state = 'closed';
+    this.#generation++;
     this.#connection?.close({ kind: 'closed' });
     this.#connection = undefined;
     this.#close.fire();
@@ -167,13 +171,16 @@ export class ShellTerminal implements vscode.Pseudoterminal {
       return;
     }
     this.#state = 'connecting';
+    const generation = ++this.#generation;
+    // Stopped, closed or superseded by a newer attempt while this one waited.
+    const stale = (): boolean => generation !== this.#generation || this.#state !== 'connecting';
     this.#typed = false;
     this.#early = [];
     this.#toldSize = false;
     try {
       if (again) {
         const pod = await this.backend.choosePod(this.pod);
-        if (this.#state !== 'connecting') {
+        if (stale()) {
           return;
         }
         if (pod !== this.pod) {
@@ -201,8 +208,8 @@ export class ShellTerminal implements vscode.Pseudoterminal {
           }
         },
       });
-      // Closed while the token was read: the new connection goes at once.
-      if (this.#state !== 'connecting') {
+      // Closed, stopped or superseded while the token was read: the new connection goes at once.
+      if (stale()) {
         connection.close({ kind: 'closed' });
         return;
       }
@@ -213,7 +220,7 @@ export class ShellTerminal implements vscode.Pseudoterminal {
         connection.input(data);
       }
     } catch (error) {
-      if (this.#state !== 'connecting') {
+      if (stale()) {
         return;
       }
       if (error instanceof ShellProblem) {

@@ -5,7 +5,7 @@ import { Commands } from '../../src/contributions';
 import type { QoveryExtensionApi } from '../../src/extension';
 import type { RunningForward } from '../../src/shell/forwards';
 import { DEMO, DEMO_ADMIN_TOKEN, type QoveryServer } from '../qovery';
-import { extensionApi, freshServer, resetExtension, ScriptedPrompter, setSetting, signInWith, waitFor } from './helpers';
+import { extensionApi, freshServer, resetExtension, ScriptedPrompter, setSetting, signInWith, waitFor, type PromptRecord } from './helpers';
 
 /** Sends `data` to a local port and resolves with what came back once as many bytes did. */
 function roundTrip(port: number, data: Buffer): Promise<Buffer> {
@@ -116,5 +116,49 @@ describe('port forward: Qovery: Forward Port… in real VS Code', function () {
         s.on('error', reject);
       }),
     );
+  });
+
+  it('Start again with the setting off offers to enable it and opens nothing when declined', async () => {
+    api.ui.prompter = new ScriptedPrompter().answer('0');
+    const first = await vscode.commands.executeCommand<RunningForward | undefined>(Commands.forwardPort, target());
+    assert.ok(first);
+    api.ui.prompter = new ScriptedPrompter().answer('127.0.0.1');
+    await vscode.commands.executeCommand(Commands.showPortForwards);
+    const forwards = api.chunks.get('shell').forwards;
+    assert.strictEqual(forwards.running().length, 0);
+    assert.ok(forwards.saved().length > 0);
+
+    await setSetting('experimental.portForward', false);
+    const prompter = new ScriptedPrompter().answer((r: PromptRecord) => r.items?.find((i) => i.detail === 'Start again'));
+    api.ui.prompter = prompter;
+    await vscode.commands.executeCommand(Commands.showPortForwards);
+    assert.ok(prompter.messages('info').some((m) => m.includes('experimental')), JSON.stringify(prompter.messages()));
+    assert.strictEqual(forwards.running().length, 0, 'declined: no forward');
+    assert.strictEqual(vscode.workspace.getConfiguration('qovery').get('experimental.portForward'), false);
+  });
+
+  it('a forward whose setting is switched off or whose connection signs out while it is set up is not kept', async () => {
+    const forwards = api.chunks.get('shell').forwards;
+    // The setting switched off while the local port is asked.
+    api.ui.prompter = new ScriptedPrompter().answer(async () => {
+      await setSetting('experimental.portForward', false);
+      return '0';
+    });
+    const off = await vscode.commands.executeCommand<RunningForward | undefined>(Commands.forwardPort, target());
+    assert.strictEqual(off, undefined);
+    assert.strictEqual(forwards.running().length, 0);
+    await waitFor('no websocket open', () => server.shell.openForwards === 0);
+
+    // Signed out while the local port is asked.
+    await setSetting('experimental.portForward', true);
+    const prompter = new ScriptedPrompter().answer(async () => {
+      await resetExtension(api);
+      return '0';
+    });
+    api.ui.prompter = prompter;
+    const signedOut = await vscode.commands.executeCommand<RunningForward | undefined>(Commands.forwardPort, target());
+    assert.strictEqual(signedOut, undefined);
+    assert.strictEqual(forwards.running().length, 0);
+    assert.strictEqual(forwards.statusText, undefined);
   });
 });

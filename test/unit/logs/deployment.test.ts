@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { allowedLink, explainFailureOf, latestExecutionId, mergeEntries, ofExecution, ofService, parseDeploymentLogs, plainText, renderDeploymentLog, type DeploymentLogEntry } from '../../../src/logs/deployment';
+import { allowedLink, DeploymentLog, explainFailureOf, latestExecutionId, mergeEntries, ofExecution, ofService, parseDeploymentLogs, plainText, renderDeploymentLog, type DeploymentLogEntry } from '../../../src/logs/deployment';
+import { MAX_BUFFER_BYTES, MAX_LINE_CHARS } from '../../../src/logs/live';
 
 const entry = (o: { at: string; exec?: string; service?: string; transmitter?: 'Environment' | 'TaskManager'; stage?: string; step?: string; message?: string; type?: string; error?: Record<string, string> }) => ({
   type: o.type ?? (o.error ? 'error' : 'info'),
@@ -181,5 +182,59 @@ describe('deployment logs: entries from the REST answer and the stream, kept onc
     assert.equal(r.dropped, 5);
     assert.equal(r.entries[0].message, 'line 5');
     assert.equal(r.entries[24].message, 'line 29');
+  });
+});
+
+describe('deployment logs: bounded by bytes, merged without redoing the whole log', () => {
+  const T0 = Date.parse('2026-12-01T10:00:00.000Z');
+  const entry = (i: number, message: string, at = T0 + i): DeploymentLogEntry => ({ type: 'info', at, step: 'Build', message, transmitterId: 'web', executionId: 'x' });
+
+  it('a flood of long entries: each message cut to MAX_LINE_CHARS (the text says so), the kept text within MAX_BUFFER_BYTES, the oldest dropped and counted', () => {
+    const long = 'y'.repeat(MAX_LINE_CHARS + 5_000);
+    const flood = Array.from({ length: 4_000 }, (_, i) => entry(i, `${i} ${long}`));
+    const r = mergeEntries([], flood);
+    const kept = r.entries.reduce((n, e) => n + (e.message?.length ?? 0), 0);
+    assert.ok(kept <= MAX_BUFFER_BYTES, `${kept} characters kept`);
+    assert.ok(r.entries.every((e) => (e.message?.length ?? 0) <= MAX_LINE_CHARS));
+    assert.ok(r.dropped > 0);
+    assert.equal(r.entries.length + r.dropped, flood.length);
+    assert.equal(r.entries[r.entries.length - 1].message?.slice(0, 5), '3999 ', 'the newest stay');
+    const last = r.entries[r.entries.length - 1];
+    assert.equal(last.cut, `3999 ${long}`.length);
+    const text = renderDeploymentLog([last], { title: 't' });
+    assert.match(text, new RegExp(`cut: ${last.cut} characters in all, the first ${MAX_LINE_CHARS} shown`));
+  });
+
+  it('the log kept across messages: its bytes stay within its bound, a cut entry sent again is kept once', () => {
+    const log = new DeploymentLog(20_000, 200_000);
+    const long = 'z'.repeat(MAX_LINE_CHARS * 2);
+    for (let i = 0; i < 100; i++) {
+      log.add([entry(i, `${i} ${long}`)]);
+      assert.ok(log.bytes <= 200_000, `${log.bytes} after ${i + 1}`);
+    }
+    const n = log.entries.length;
+    assert.equal(log.add([entry(99, `99 ${long}`)]), 0, 'the same (long) entry again');
+    assert.equal(log.entries.length, n);
+    assert.equal(n + log.dropped, 100);
+  });
+
+  it('20,000 stream messages of one entry each: merged in a time that grows linearly, in time order, late ones sorted in', () => {
+    const log = new DeploymentLog();
+    const started = Date.now();
+    for (let i = 0; i < 20_000; i++) {
+      log.add([entry(i, `line ${i}`)]);
+    }
+    const ms = Date.now() - started;
+    // Redoing the merge (a Set of every key and a sort of every entry) for each message takes minutes here.
+    assert.ok(ms < 5_000, `${ms} ms`);
+    assert.equal(log.entries.length, 20_000);
+    log.add([entry(-1, 'late', T0 + 10_000.5)]);
+    // line 0 dropped (past 20,000): the late entry sits after line 10000.
+    assert.equal(log.entries[9_999].message, 'line 10000');
+    assert.equal(log.entries[10_000].message, 'late');
+    assert.equal(log.entries[10_001].message, 'line 10001');
+    assert.equal(log.entries.length, 20_000);
+    assert.equal(log.dropped, 1);
+    assert.equal(log.entries[0].message, 'line 1');
   });
 });

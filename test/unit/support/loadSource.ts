@@ -6,7 +6,8 @@ import * as esbuild from 'esbuild';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 
-export async function loadSource<T>(file: string): Promise<T> {
+/** `vscode` is what the module gets for `vscode` (an empty object unless a test gives a stand-in). */
+export async function loadSource<T>(file: string, vscode: unknown = {}): Promise<T> {
   const built = await esbuild.build({
     absWorkingDir: root,
     entryPoints: [file],
@@ -20,7 +21,7 @@ export async function loadSource<T>(file: string): Promise<T> {
   });
   const module = { exports: {} as T };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const load = (id: string): unknown => (id === 'vscode' ? {} : require(id));
+  const load = (id: string): unknown => (id === 'vscode' ? vscode : require(id));
   const wrapped = vm.runInThisContext(`(function (require, module, exports) {${built.outputFiles[0].text}\n})`) as (...args: unknown[]) => void;
   wrapped(load, module, module.exports);
   return module.exports;
