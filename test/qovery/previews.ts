@@ -220,7 +220,10 @@ export class EditableAccount implements QoveryAccount {
   }
 
   #counted(project: ProjectRecord): ProjectRecord {
-    return { ...project, environmentCount: this.environments(project.id).length };
+    // The base counts its own environments; only a project with a clone or a deletion is counted again
+    // (a large generated account lists 25,000 projects: their environments are not made for this).
+    const touched = [...this.#clones.values()].some((e) => e.projectId === project.id) || [...this.#deleted].some((id) => this.base.environment(id)?.projectId === project.id);
+    return touched ? { ...project, environmentCount: this.environments(project.id).length } : project;
   }
 
   projects(organizationId: string): ProjectRecord[] {
