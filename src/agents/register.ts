@@ -15,7 +15,13 @@ export const ReadTools = {
 
 /** The part of the 1.95 API used here (the types of the 1.90 floor do not have it). */
 interface LmToolsApi {
-  registerTool(name: string, tool: { invoke(options: { input: unknown }, token: vscode.CancellationToken): Promise<unknown> }): IDisposable;
+  registerTool(
+    name: string,
+    tool: {
+      invoke(options: { input: unknown }, token: vscode.CancellationToken): Promise<unknown>;
+      prepareInvocation?(options: { input: unknown }, token: vscode.CancellationToken): Promise<{ invocationMessage?: string; confirmationMessages?: { title: string; message: string } } | undefined>;
+    },
+  ): IDisposable;
 }
 interface LmClasses {
   LanguageModelToolResult: new (parts: unknown[]) => unknown;

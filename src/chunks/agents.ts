@@ -2,6 +2,7 @@
 // Loaded in the background after the first sign-in, as the workspace chunk is; it reads through the
 // deploy, logs and variables features' readers (their requests, no new one).
 import * as vscode from 'vscode';
+import { actConfirmation, registerActTools, type ActVerb } from '../agents/act';
 import { registerReadTools } from '../agents/register';
 import { AgentTools, type ToolService } from '../agents/tools';
 import { DeployApi } from '../deploy/api';
@@ -9,6 +10,7 @@ import { usableLinks } from '../deploy/decide';
 import { hasLinks, serviceTypeOf } from '../deploy/model';
 import { VariablesApi } from '../variables/api';
 import { serviceScopeOf } from '../variables/model';
+import { shortSha } from '../shared/sha';
 import type { Core } from './core';
 
 export function create(core: Core) {
@@ -47,9 +49,33 @@ export function create(core: Core) {
       return (await new VariablesApi(client).list({ scope, parentId: service.serviceId })).map((v) => ({ key: v.key, scope: v.scope, secret: v.is_secret === true }));
     },
   });
-  const registrations = registerReadTools(tools);
+  const service = async (wanted: string | undefined): Promise<ToolService | undefined> => {
+    const all = await services(wanted);
+    return wanted ? all.find((s) => s.serviceId === wanted) : all[0];
+  };
+  const commitOf = async (s: ToolService): Promise<string | undefined> => {
+    const client = await core.session.client();
+    const type = serviceTypeOf(s.serviceType);
+    const [last] = client && type ? await new DeployApi(client).history(type, s.serviceId, 1) : [];
+    return shortSha((last?.details as { commit?: { git_commit_id?: string } | null } | undefined)?.commit?.git_commit_id);
+  };
+  const registrations = [
+    ...registerReadTools(tools),
+    ...registerActTools({
+      signedIn: () => core.session.state.status === 'signedIn',
+      service,
+      commit: commitOf,
+      // The deploy feature's own path: its follow, notifications and error messages; the user confirmed for this mode.
+      run: (verb, s) => (verb === 'redeploy' ? core.load('deploy').commands.redeploy(s, s.environmentMode) : core.load('deploy').commands.restart(s, s.environmentMode)),
+    }),
+  ];
   return {
     tools,
+    /** What VS Code asks before an act tool runs (for the tests: the host shows it only in a chat). */
+    confirmation: async (verb: ActVerb, serviceId?: string) => {
+      const s = await service(serviceId);
+      return s && actConfirmation(verb, s, await commitOf(s));
+    },
     dispose: () => registrations.forEach((r) => r.dispose()),
   };
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
 import { DEMO, DEMO_ADMIN_TOKEN, failedExecutionId, type QoveryServer } from '../qovery';
-import { extensionApi, freshServer, resetExtension, signInWith, usedSecrets, waitFor } from './helpers';
+import { extensionApi, freshServer, resetExtension, ScriptedPrompter, signInWith, usedSecrets, waitFor } from './helpers';
 
 /** The 1.95 tools API (the types of the 1.90 floor do not have it). */
 interface LmApi {
@@ -18,6 +18,7 @@ async function invoke(name: string, input: object): Promise<string> {
 }
 
 const READ_TOOLS = ['qovery_lastDeployment', 'qovery_serviceStatus', 'qovery_recentLogs', 'qovery_variables'];
+const ACT_TOOLS = ['qovery_redeploy', 'qovery_restart'];
 
 describe('agents: language model tools', function () {
   let api: QoveryExtensionApi;
@@ -32,7 +33,7 @@ describe('agents: language model tools', function () {
   beforeEach(async () => {
     server = await freshServer(api);
     await signInWith(api, DEMO_ADMIN_TOKEN);
-    await waitFor('the tools are registered', () => READ_TOOLS.every((t) => lm().tools.some((x) => x.name === t)), 20_000);
+    await waitFor('the tools are registered', () => [...READ_TOOLS, ...ACT_TOOLS].every((t) => lm().tools.some((x) => x.name === t)), 20_000);
   });
 
   afterEach(async () => {
@@ -90,10 +91,34 @@ describe('agents: language model tools', function () {
     assert.deepStrictEqual(server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`), [], 'no action request');
   });
 
+  it('act tools: the confirmation names service, environment and commit, production marked', async () => {
+    const production = await api.agents.confirmation('redeploy', DEMO.services.storefrontWeb);
+    assert.ok(production, 'a confirmation');
+    assert.strictEqual(production.title, 'Redeploy web in production (PRODUCTION)?');
+    assert.ok(/Commit: [0-9a-f]{7} /.test(production.message), production.message);
+    assert.ok(production.message.includes('production environment'), production.message);
+    const development = await api.agents.confirmation('restart', DEMO.services.toolsAdmin);
+    assert.strictEqual(development?.title, 'Restart admin-dashboard in development?');
+  });
+
+  it('act tools run through the deploy command (one POST); a 403 is said as a permission and not retried', async () => {
+    const prompter = new ScriptedPrompter();
+    api.ui.prompter = prompter;
+    const restarts = () => server.requests.filter((r) => r.method === 'POST' && r.path === `/application/${DEMO.services.toolsAdmin}/restart-service`);
+    server.setFault(/^POST \/application\/[^/]+\/restart-service$/, { status: 403, times: 1 });
+    await invoke('qovery_restart', { serviceId: DEMO.services.toolsAdmin });
+    const error = await waitFor('the refusal', () => prompter.messages('error')[0], 20_000);
+    assert.ok(error.includes('(403)') && error.includes('role'), error);
+    assert.strictEqual(restarts().length, 1, 'not retried');
+    assert.strictEqual(api.session.state.status, 'signedIn');
+    await invoke('qovery_restart', { serviceId: DEMO.services.toolsAdmin });
+    await waitFor('the second restart sent', () => restarts().length === 2, 20_000);
+  });
+
   it('signed out, each tool says it needs a connection', async () => {
     await resetExtension(api);
     assert.strictEqual(api.session.state.status, 'signedOut');
-    for (const tool of READ_TOOLS) {
+    for (const tool of [...READ_TOOLS, ...ACT_TOOLS]) {
       const text = await invoke(tool, {});
       assert.strictEqual(text, 'Qovery: this command needs a connection. Sign in with a Qovery API token first.', tool);
     }
