@@ -3,6 +3,7 @@
 // deploy, logs and variables features' readers (their requests, no new one).
 import * as vscode from 'vscode';
 import { actConfirmation, registerActTools, type ActVerb } from '../agents/act';
+import { participantHandler, registerParticipant } from '../agents/participant';
 import { registerReadTools } from '../agents/register';
 import { AgentTools, type ToolService } from '../agents/tools';
 import { DeployApi } from '../deploy/api';
@@ -69,8 +70,15 @@ export function create(core: Core) {
       run: (verb, s) => (verb === 'redeploy' ? core.load('deploy').commands.redeploy(s, s.environmentMode) : core.load('deploy').commands.restart(s, s.environmentMode)),
     }),
   ];
+  const participantDeps = { tools, service };
+  const participant = registerParticipant(participantDeps);
+  if (participant) {
+    registrations.push(participant);
+  }
   return {
     tools,
+    /** @qovery's handler (for the tests: no model in the host). */
+    participant: participantHandler(participantDeps),
     /** What VS Code asks before an act tool runs (for the tests: the host shows it only in a chat). */
     confirmation: async (verb: ActVerb, serviceId?: string) => {
       const s = await service(serviceId);
