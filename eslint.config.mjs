@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
 /** The feature folders of src/: each imports the core, never another. */
-const FEATURES = ['workspace', 'deploy', 'logs', 'variables', 'shell', 'preview'];
+const FEATURES = ['workspace', 'deploy', 'logs', 'variables', 'shell', 'preview', 'agents'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'scripts/**', 'esbuild.mjs', 'eslint.config.mjs'] },

@@ -38,6 +38,7 @@ export interface QoveryExtensionApi {
   readonly rotation: ChunkOf<'rotation'>['rotation'];
   readonly reminder: ChunkOf<'reminder'>['reminder'];
   readonly workspace: ChunkOf<'workspace'>;
+  readonly agents: ChunkOf<'agents'>;
 }
 
 export function activate(context: vscode.ExtensionContext): QoveryExtensionApi | undefined {
@@ -81,6 +82,12 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     }
   };
   const workspace = (): ChunkOf<'workspace'> => chunks.get('workspace');
+  // The agent tools (VS Code 1.95+, feature-detected in the chunk) register in the background once signed in.
+  const loadAgents = (): void => {
+    if (!chunks.isLoaded('agents') && session.state.status === 'signedIn') {
+      setTimeout(() => chunks.get('agents'), 0);
+    }
+  };
   // The commands activation runs itself; every other one is in its chunk's `handlers` map.
   const coreHandlers: ChunkHandlers = { [Commands.showLog]: () => log.show() };
 
@@ -96,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     new AuthNotifier(session, ui),
     session.onDidChange(loadReminder),
     session.onDidChange(loadWorkspace),
+    session.onDidChange(loadAgents),
     vscode.workspace.onDidChangeWorkspaceFolders(loadWorkspace),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qovery.tokenRotationDays') && loadReminder()),
     chunks,
@@ -167,6 +175,9 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     },
     get workspace() {
       return workspace();
+    },
+    get agents() {
+      return chunks.get('agents');
     },
   };
   return context.extensionMode === vscode.ExtensionMode.Test ? api : undefined;

@@ -56,19 +56,20 @@ export class DeployCommands implements IDisposable {
     return this.#serviceAction('deploy', arg, commitId);
   }
 
-  redeploy(arg?: unknown): Promise<void> {
-    return this.#serviceAction('redeploy', arg);
+  /** `confirmedMode`: the user confirmed already (an agent tool's confirmation) for this environment mode; a mode read since as another one asks again. */
+  redeploy(arg?: unknown, confirmedMode?: string): Promise<void> {
+    return this.#serviceAction('redeploy', arg, undefined, confirmedMode);
   }
 
-  restart(arg?: unknown): Promise<void> {
-    return this.#serviceAction('restart-service', arg);
+  restart(arg?: unknown, confirmedMode?: string): Promise<void> {
+    return this.#serviceAction('restart-service', arg, undefined, confirmedMode);
   }
 
   stop(arg?: unknown): Promise<void> {
     return this.#serviceAction('stop', arg);
   }
 
-  async #serviceAction(verb: ServiceVerb, arg: unknown, commitId?: string): Promise<void> {
+  async #serviceAction(verb: ServiceVerb, arg: unknown, commitId?: string, confirmedMode?: string): Promise<void> {
     const hasVerb = ({ target }: { target: DeployTarget }): boolean => {
       if (!verbsOf(target.serviceType).includes(verb)) {
         void this.deps.ui.prompter.info(vscode.l10n.t('Qovery: a {0} has no "{1}" action.', target.serviceType.toLowerCase(), serviceVerbTitles(vscode.l10n)[verb]), {});
@@ -95,7 +96,8 @@ export class DeployCommands implements IDisposable {
           }
           choice = chosen;
         }
-        if (!(await this.ctx.confirm(verb, target, versionText(choice, shortSha(choice.commitId) ?? '', vscode.l10n)))) {
+        const confirmed = confirmedMode !== undefined && confirmedMode === target.environmentMode;
+        if (!confirmed && !(await this.ctx.confirm(verb, target, versionText(choice, shortSha(choice.commitId) ?? '', vscode.l10n)))) {
           return;
         }
         const body = verb === 'deploy' ? deployBody(target.serviceType, choice) : undefined;

@@ -1,0 +1,77 @@
+// The act tools (Redeploy, Restart): VS Code asks the user first (`prepareInvocation`'s confirmation,
+// naming service, environment and commit, production marked); the action then runs through the deploy
+// feature's own command, so its follow, notifications and error messages stay one path.
+import * as vscode from 'vscode';
+import type { IDisposable } from '../lifecycle';
+import { inputOf, toolsApi } from './register';
+import { needsConnection, type ToolService } from './tools';
+import { oneLine } from './text';
+
+export const ActTools = {
+  redeploy: 'qovery_redeploy',
+  restart: 'qovery_restart',
+} as const;
+
+export type ActVerb = 'redeploy' | 'restart';
+
+export interface ActDeps {
+  signedIn(): boolean;
+  /** The service the input names (serviceId), else the linked one. */
+  service(serviceId: string | undefined): Promise<ToolService | undefined>;
+  /** The commit the service runs (the last deployment's), short; undefined when unknown. */
+  commit(service: ToolService): Promise<string | undefined>;
+  /** Runs the deploy feature's command, confirmed for this mode. */
+  run(verb: ActVerb, service: ToolService): Promise<void>;
+}
+
+const isProduction = (mode: string | undefined): boolean => !['DEVELOPMENT', 'STAGING', 'PREVIEW'].includes((mode ?? '').trim().toUpperCase());
+
+/** The confirmation VS Code shows before the tool runs. */
+export function actConfirmation(verb: ActVerb, service: ToolService, commit: string | undefined): { title: string; message: string } {
+  const action = verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Restart');
+  const environment = oneLine(service.environmentName, 100);
+  const mode = service.environmentMode ?? vscode.l10n.t('mode unknown');
+  const title = isProduction(service.environmentMode)
+    ? vscode.l10n.t('{0} {1} in {2} ({3})?', action, oneLine(service.serviceName, 100), environment, mode)
+    : vscode.l10n.t('{0} {1} in {2}?', action, oneLine(service.serviceName, 100), environment);
+  const lines = [
+    isProduction(service.environmentMode) ? vscode.l10n.t('This is a production environment ({0}).', mode) : vscode.l10n.t('Environment mode: {0}.', mode),
+    commit ? vscode.l10n.t('Commit: {0} (what the service runs now).', commit) : vscode.l10n.t('Commit: unknown.'),
+    vscode.l10n.t('Project {0}, organization {1}.', oneLine(service.projectName, 100), oneLine(service.organizationName, 100)),
+  ];
+  return { title, message: lines.join('\n\n') };
+}
+
+export function registerActTools(deps: ActDeps): IDisposable[] {
+  const api = toolsApi();
+  if (!api) {
+    return [];
+  }
+  const text = (answer: string): unknown => new api.LanguageModelToolResult([new api.LanguageModelTextPart(answer)]);
+  const tool = (verb: ActVerb) => ({
+    prepareInvocation: async (options: { input: unknown }) => {
+      if (!deps.signedIn()) {
+        return { invocationMessage: needsConnection(vscode.l10n) };
+      }
+      const service = await deps.service(inputOf(options.input).serviceId);
+      if (!service) {
+        return { invocationMessage: vscode.l10n.t('Qovery: no service to act on.') };
+      }
+      return { invocationMessage: vscode.l10n.t('Qovery: {0} {1}…', verb, service.serviceName), confirmationMessages: actConfirmation(verb, service, await deps.commit(service).catch(() => undefined)) };
+    },
+    invoke: async (options: { input: unknown }) => {
+      if (!deps.signedIn()) {
+        return text(needsConnection(vscode.l10n));
+      }
+      const service = await deps.service(inputOf(options.input).serviceId);
+      if (!service) {
+        return text(vscode.l10n.t('Qovery: this workspace is not linked to a service. Link it (Qovery: Link Workspace to Service) or name a service id.'));
+      }
+      await deps.run(verb, service);
+      return text(
+        vscode.l10n.t('Qovery: {0} of {1} in {2} was handed to the extension, which follows it in a notification and the status bar (a refusal, such as a missing permission, is shown there; nothing is retried).', verb, service.serviceName, service.environmentName),
+      );
+    },
+  });
+  return [api.registerTool(ActTools.redeploy, tool('redeploy')), api.registerTool(ActTools.restart, tool('restart'))];
+}
