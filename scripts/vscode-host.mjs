@@ -218,7 +218,7 @@ export class CodeServerHost {
  * Runs a mocha suite (extensionTestsPath) in the extension host and resolves with its exit code.
  * The extension host's console (mocha's reporter) is printed to our stdout as it arrives.
  */
-export async function runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, timeoutMs = 10 * 60_000, onPage, workspace }) {
+export async function runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, timeoutMs = 20 * 60_000, onPage, workspace }) {
   const context = await host.launchBrowser();
   // Prints what the suite's reporter appends to outputFile, as it arrives.
   let printed = 0;
