@@ -1,6 +1,10 @@
-// Runs the integration suites inside real VS Code (code-server 4.100.3 + Debian Chromium):
-//  1. the development folder's suite (test/integration), then the activation time VS Code reports;
-//  2. the smoke suite against the packaged .vsix installed like a user installs it (test/smoke).
+// Runs the integration suites inside real VS Code (code-server + Debian Chromium):
+//  1. the development folder's suite (test/integration) in VS Code 1.100.3, the floor, then the activation
+//     time VS Code reports;
+//  2. the AI tests of that folder (agent tools, @qovery, the MCP server definition) again in the newer host,
+//     VS Code 1.103.2, where the APIs after 1.100 exist: there no test may be skipped;
+//  3. the smoke suite against the packaged .vsix installed like a user installs it (test/smoke).
+// `--only=integration|newer|smoke` runs one of them.
 // Exits non-zero when a test fails, the host crashes or a suite times out.
 import { join } from 'node:path';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -17,12 +21,15 @@ function npmRun(script) {
   execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
 }
 
-async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsPath, env = {}, afterRun, multiRoot = false }) {
+/** The AI tests' files, which the newer host runs (a regular expression on test/integration's file names). */
+const AI_TEST_FILES = '^(agents|mcp|zz-secrets-on-disk)';
+
+async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsPath, env = {}, afterRun, multiRoot = false, kind = 'floor', noneSkipped = false }) {
   const scratch = mkdtempSync(join(tmpdir(), `qovery-${name}-`));
   const resultsFile = join(scratch, 'results.json');
   const outputFile = join(scratch, 'output.txt');
   // Trace level: every line the extension logs reaches disk, where the last test looks for secrets.
-  const host = new CodeServerHost({ logLevel: 'trace', env: { QOVERY_TEST_RESULTS: resultsFile, QOVERY_TEST_OUTPUT: outputFile, ...env } });
+  const host = new CodeServerHost({ kind, logLevel: 'trace', env: { QOVERY_TEST_RESULTS: resultsFile, QOVERY_TEST_OUTPUT: outputFile, ...env } });
   // The folders VS Code writes to (user data, logs, extension storage): scanned for secrets at the end.
   host.options.env.QOVERY_TEST_SCAN_DIR = host.base;
   try {
@@ -38,7 +45,15 @@ async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsP
       totals.passes += results.passes;
       totals.failures += results.failures;
       totals.pending += results.pending;
-      process.stdout.write(`${name}: ${results.passes} passing, ${results.failures} failing inside VS Code ${results.vscodeVersion}\n`);
+      process.stdout.write(`${name}: ${results.passes} passing, ${results.failures} failing, ${results.pending} skipped inside VS Code ${results.vscodeVersion}\n`);
+      if (results.vscodeVersion !== host.paths.vscode) {
+        process.stdout.write(`${name}: expected VS Code ${host.paths.vscode}, the host reported ${results.vscodeVersion}.\n`);
+        failed = true;
+      }
+      if (noneSkipped && (results.pending > 0 || results.passes === 0)) {
+        process.stdout.write(`${name}: every test must run in this host (${results.pending} skipped, ${results.passes} passing).\n`);
+        failed = true;
+      }
     } else {
       process.stdout.write(`${name}: the suite wrote no results (exit ${code}).\n`);
     }
@@ -65,6 +80,17 @@ async function main() {
         const times = await readActivationTimes(host, { extensionDevelopmentPaths: [root], names: ['Qovery'] }).catch(() => ({}));
         process.stdout.write(times.Qovery === undefined ? 'Activation time: not read from "Running Extensions".\n' : `Activation time, as VS Code reports it in "Running Extensions": ${times.Qovery} ms\n`);
       },
+    });
+  }
+  if (!only || only === 'newer') {
+    ensureHost({ kind: 'newer' });
+    await runSuite('newer', {
+      kind: 'newer',
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
+      multiRoot: true,
+      noneSkipped: true,
+      env: { QOVERY_TEST_FILES: AI_TEST_FILES },
     });
   }
   if (!only || only === 'smoke') {
