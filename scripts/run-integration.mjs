@@ -1,8 +1,9 @@
 // Runs the integration suites inside real VS Code (code-server + Debian Chromium):
 //  1. the development folder's suite (test/integration) in VS Code 1.100.3, the floor, then the activation
-//     time VS Code reports;
-//  2. the AI tests of that folder (agent tools, @qovery, the MCP server definition) again in the newer host,
-//     VS Code 1.103.2, where the APIs after 1.100 exist: there no test may be skipped;
+//     time VS Code reports; its files are split in two halves run side by side in two hosts (the suite
+//     mostly waits on timers and servers, so two halves take about half the time on two cores);
+//  2. beside them, the AI tests of that folder (agent tools, @qovery, the MCP server definition) again in
+//     the newer host, VS Code 1.103.2, where the APIs after 1.100 exist: there no test may be skipped;
 //  3. the smoke suite against the packaged .vsix installed like a user installs it (test/smoke).
 // `--only=integration|newer|smoke` runs one of them.
 // Exits non-zero when a test fails, the host crashes or a suite times out.
@@ -23,8 +24,15 @@ function npmRun(script) {
 
 /** The AI tests' files, which the newer host runs (a regular expression on test/integration's file names). */
 const AI_TEST_FILES = '^(agents|mcp|zz-secrets-on-disk)';
+/**
+ * The first half of the floor suite (about half of its waiting time); the second half is every other file,
+ * so a new file always runs. The secret scan (zz-secrets-on-disk) runs at the end of both: each host has its
+ * own folders to scan.
+ */
+const FIRST_HALF = ['rotation', 'auth', 'names', 'activation', 'signedOut', 'bounded', 'forward'];
+const HALVES = [`^(${FIRST_HALF.join('|')}|zz-secrets-on-disk)\\.test\\.js$`, `^(?!(${FIRST_HALF.join('|')})\\.test\\.js$)`];
 
-async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsPath, env = {}, afterRun, multiRoot = false, kind = 'floor', noneSkipped = false }) {
+async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsPath, env = {}, afterRun, multiRoot = false, kind = 'floor', noneSkipped = false, buffered = false }) {
   const scratch = mkdtempSync(join(tmpdir(), `qovery-${name}-`));
   const resultsFile = join(scratch, 'results.json');
   const outputFile = join(scratch, 'output.txt');
@@ -35,11 +43,12 @@ async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsP
   try {
     await setup?.(host);
     await host.start();
-    process.stdout.write(`\n== ${name} suite, VS Code server on ${host.url}\n`);
+    process.stdout.write(`\n== ${name} suite, VS Code server on ${host.url}${buffered ? ' (its report follows when it ends)' : ''}\n`);
     // The integration suite opens a .code-workspace: its workspace link tests add git repositories as
     // further folders, which a single-folder window could only do by restarting the extension host.
     const workspace = multiRoot ? host.writeWorkspaceFile([host.workspaceDir], { 'git.autofetch': false, 'git.enabled': true }) : undefined;
-    const { code, page } = await runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, workspace });
+    const heading = `\n== ${name} suite, its report:\n`;
+    const { code, page } = await runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, workspace, buffered, heading });
     const results = readJsonIfExists(resultsFile);
     if (results) {
       totals.passes += results.passes;
@@ -71,20 +80,29 @@ async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsP
 async function main() {
   ensureHost();
   npmRun('package-bundle');
+  const side = [];
   if (!only || only === 'integration') {
-    await runSuite('integration', {
-      extensionDevelopmentPath: root,
-      extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
-      multiRoot: true,
-      afterRun: async (host) => {
-        const times = await readActivationTimes(host, { extensionDevelopmentPaths: [root], names: ['Qovery'] }).catch(() => ({}));
-        process.stdout.write(times.Qovery === undefined ? 'Activation time: not read from "Running Extensions".\n' : `Activation time, as VS Code reports it in "Running Extensions": ${times.Qovery} ms\n`);
-      },
-    });
+    HALVES.forEach((files, i) =>
+      side.push({
+        name: `integration (${i + 1} of 2)`,
+        extensionDevelopmentPath: root,
+        extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
+        multiRoot: true,
+        env: { QOVERY_TEST_FILES: files },
+        afterRun:
+          i === 0
+            ? async (host) => {
+                const times = await readActivationTimes(host, { extensionDevelopmentPaths: [root], names: ['Qovery'] }).catch(() => ({}));
+                process.stdout.write(times.Qovery === undefined ? 'Activation time: not read from "Running Extensions".\n' : `Activation time, as VS Code reports it in "Running Extensions": ${times.Qovery} ms\n`);
+              }
+            : undefined,
+      }),
+    );
   }
   if (!only || only === 'newer') {
     ensureHost({ kind: 'newer' });
-    await runSuite('newer', {
+    side.push({
+      name: 'newer',
       kind: 'newer',
       extensionDevelopmentPath: root,
       extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
@@ -93,6 +111,8 @@ async function main() {
       env: { QOVERY_TEST_FILES: AI_TEST_FILES },
     });
   }
+  // Side by side, each report printed whole when its suite ends (one suite alone prints as it goes).
+  await Promise.all(side.map((suite) => runSuite(suite.name, { ...suite, buffered: side.length > 1 })));
   if (!only || only === 'smoke') {
     npmRun('package');
     const vsix = join(root, 'dist', 'qovery.vsix');

@@ -218,11 +218,12 @@ export class CodeServerHost {
 
 /**
  * Runs a mocha suite (extensionTestsPath) in the extension host and resolves with its exit code.
- * The extension host's console (mocha's reporter) is printed to our stdout as it arrives.
+ * The extension host's console (mocha's reporter) is printed to our stdout as it arrives, or, with
+ * `buffered` (suites that run side by side), all at once when the suite ends, so reports do not mix.
  */
-export async function runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, timeoutMs = 20 * 60_000, onPage, workspace }) {
+export async function runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, timeoutMs = 20 * 60_000, onPage, workspace, buffered = false, heading }) {
   const context = await host.launchBrowser();
-  // Prints what the suite's reporter appends to outputFile, as it arrives.
+  // Prints what the suite's reporter appends to outputFile.
   let printed = 0;
   const pump = () => {
     if (!outputFile || !existsSync(outputFile)) {
@@ -234,7 +235,7 @@ export async function runSuiteInHost(host, { extensionDevelopmentPath, extension
       printed = text.length;
     }
   };
-  const pumpTimer = setInterval(pump, 200);
+  const pumpTimer = buffered ? undefined : setInterval(pump, 200);
   let resolveExit;
   const exited = new Promise((resolve) => {
     resolveExit = resolve;
@@ -274,6 +275,9 @@ export async function runSuiteInHost(host, { extensionDevelopmentPath, extension
   const code = await Promise.race([exited, timedOut, hostDied]);
   clearTimeout(timer);
   clearInterval(pumpTimer);
+  if (buffered && heading) {
+    process.stdout.write(heading);
+  }
   pump();
   return { code, page };
 }
