@@ -81,14 +81,16 @@ async function main() {
   ensureHost();
   npmRun('package-bundle');
   const side = [];
+  // A focused run (QOVERY_TEST_GREP) takes one host: the halves are there for the whole suite's time.
+  const halves = process.env.QOVERY_TEST_GREP ? [undefined] : HALVES;
   if (!only || only === 'integration') {
-    HALVES.forEach((files, i) =>
+    halves.forEach((files, i) =>
       side.push({
-        name: `integration (${i + 1} of 2)`,
+        name: halves.length > 1 ? `integration (${i + 1} of ${halves.length})` : 'integration',
         extensionDevelopmentPath: root,
         extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
         multiRoot: true,
-        env: { QOVERY_TEST_FILES: files },
+        env: files ? { QOVERY_TEST_FILES: files } : {},
         afterRun:
           i === 0
             ? async (host) => {
