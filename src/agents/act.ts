@@ -6,6 +6,7 @@ import type { IDisposable } from '../lifecycle';
 import { inputOf, toolsApi } from './register';
 import { needsConnection, type ToolService } from './tools';
 import { oneLine } from './text';
+import { isProductionLike } from '../shared/environmentMode';
 
 export const ActTools = {
   redeploy: 'qovery_redeploy',
@@ -24,18 +25,16 @@ export interface ActDeps {
   run(verb: ActVerb, service: ToolService): Promise<void>;
 }
 
-const isProduction = (mode: string | undefined): boolean => !['DEVELOPMENT', 'STAGING', 'PREVIEW'].includes((mode ?? '').trim().toUpperCase());
-
 /** The confirmation VS Code shows before the tool runs. */
 export function actConfirmation(verb: ActVerb, service: ToolService, commit: string | undefined): { title: string; message: string } {
   const action = verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Restart');
   const environment = oneLine(service.environmentName, 100);
   const mode = service.environmentMode ?? vscode.l10n.t('mode unknown');
-  const title = isProduction(service.environmentMode)
+  const title = isProductionLike(service.environmentMode)
     ? vscode.l10n.t('{0} {1} in {2} ({3})?', action, oneLine(service.serviceName, 100), environment, mode)
     : vscode.l10n.t('{0} {1} in {2}?', action, oneLine(service.serviceName, 100), environment);
   const lines = [
-    isProduction(service.environmentMode) ? vscode.l10n.t('This is a production environment ({0}).', mode) : vscode.l10n.t('Environment mode: {0}.', mode),
+    isProductionLike(service.environmentMode) ? vscode.l10n.t('This is a production environment ({0}).', mode) : vscode.l10n.t('Environment mode: {0}.', mode),
     commit ? vscode.l10n.t('Commit: {0} (what the service runs now).', commit) : vscode.l10n.t('Commit: unknown.'),
     vscode.l10n.t('Project {0}, organization {1}.', oneLine(service.projectName, 100), oneLine(service.organizationName, 100)),
   ];
