@@ -17,6 +17,8 @@ export type ActVerb = 'redeploy' | 'restart';
 
 export interface ActDeps {
   signedIn(): boolean;
+  /** What a tool answers when not signed in, when it is more than "sign in" (a token Qovery rejected). */
+  notSignedIn?(): string | undefined;
   /** The service the input names (serviceId), else the linked one. */
   service(serviceId: string | undefined): Promise<ToolService | undefined>;
   /** The commit the service runs (the last deployment's), short; undefined when unknown. */
@@ -50,7 +52,7 @@ export function registerActTools(deps: ActDeps): IDisposable[] {
   const tool = (verb: ActVerb) => ({
     prepareInvocation: async (options: { input: unknown }) => {
       if (!deps.signedIn()) {
-        return { invocationMessage: needsConnection(vscode.l10n) };
+        return { invocationMessage: deps.notSignedIn?.() ?? needsConnection(vscode.l10n) };
       }
       const service = await deps.service(inputOf(options.input).serviceId);
       if (!service) {
@@ -60,7 +62,7 @@ export function registerActTools(deps: ActDeps): IDisposable[] {
     },
     invoke: async (options: { input: unknown }) => {
       if (!deps.signedIn()) {
-        return text(needsConnection(vscode.l10n));
+        return text(deps.notSignedIn?.() ?? needsConnection(vscode.l10n));
       }
       const service = await deps.service(inputOf(options.input).serviceId);
       if (!service) {

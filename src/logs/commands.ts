@@ -75,9 +75,7 @@ export class LogCommands implements vscode.Disposable {
     if (given || (arg !== undefined && !(arg instanceof vscode.Uri))) {
       return given;
     }
-    const workspace = this.core.load('workspace');
-    await workspace.links.refresh();
-    const link = workspace.links.activeLink()?.link;
+    const link = (await this.core.load('workspace').links.currentLink())?.link;
     if (!link) {
       void this.core.ui.prompter.info(vscode.l10n.t('Qovery: link this workspace to a service first, or use the command on a service in the Qovery view.'), {});
       return undefined;

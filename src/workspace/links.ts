@@ -17,7 +17,7 @@ import { decideLink, gitRepositoryOf, matchServices, type LocalRepository, type 
 import { shortSha } from '../shared/sha';
 import { normaliseRemoteUrl } from './remote';
 import { scanClientOf, scanOrganizations, type ScanResult } from './scan';
-import { noIcons } from '../api/errors';
+import { noIcons, QoveryApiError } from '../api/errors';
 
 /** Workspace state key: folder URI -> what the user chose (ids only). */
 export const LINKS_KEY = 'qovery.workspaceLinks';
@@ -176,6 +176,23 @@ export class WorkspaceLinks extends Disposable {
     const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
     const byEditor = folder && this.#links.find((l) => l.folder.uri.toString() === folder.uri.toString());
     return byEditor ?? this.#links.find((l) => l.status !== 'noRepository') ?? this.#links[0];
+  }
+
+  /**
+   * The active folder's link, read again now (a command's first step). Throws what kept it from being
+   * read (a token Qovery rejects, a failed scan), so the command says that rather than "not linked".
+   */
+  async currentLink(): Promise<FolderLink | undefined> {
+    await this.refresh();
+    const link = this.activeLink();
+    if (link?.status === 'failed' && link.error instanceof Error) {
+      throw link.error;
+    }
+    const state = this.session.state;
+    if (link?.status === 'signedOut' && state.status === 'invalidToken') {
+      throw state.error ?? new QoveryApiError('unauthorized');
+    }
+    return link;
   }
 
   linkOf(folder: vscode.WorkspaceFolder): FolderLink | undefined {
