@@ -112,7 +112,7 @@ export function activate(context: vscode.ExtensionContext): QoveryExtensionApi |
     // Every command of the table, through the registry's one error path; a chunk loads the first time one of its commands runs.
     // Signed out, a command that needs a connection says so, the one way, and loads nothing.
     ...COMMAND_TABLE.map(({ id, chunk, connection }) =>
-      registerCommand(id, (...args: unknown[]) => (connection && !store.active() ? askToSignIn(ui) : (chunk === 'core' ? coreHandlers[id]! : chunks.handler(chunk, id))(...args)), { log, ui }),
+      registerCommand(id, (...args: unknown[]) => (connection && !store.active() ? askToSignIn(ui) : (chunk === 'core' ? coreHandlers[id]! : chunks.handler(chunk, id))(...args)), { log, ui, session }),
     ),
   );
   for (const problem of readSettings().problems) {

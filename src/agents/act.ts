@@ -6,6 +6,7 @@ import type { IDisposable } from '../lifecycle';
 import { inputOf, toolsApi } from './register';
 import { needsConnection, type ToolService } from './tools';
 import { oneLine } from './text';
+import { isProductionLike } from '../shared/environmentMode';
 
 export const ActTools = {
   redeploy: 'qovery_redeploy',
@@ -16,6 +17,8 @@ export type ActVerb = 'redeploy' | 'restart';
 
 export interface ActDeps {
   signedIn(): boolean;
+  /** What a tool answers when not signed in, when it is more than "sign in" (a token Qovery rejected). */
+  notSignedIn?(): string | undefined;
   /** The service the input names (serviceId), else the linked one. */
   service(serviceId: string | undefined): Promise<ToolService | undefined>;
   /** The commit the service runs (the last deployment's), short; undefined when unknown. */
@@ -24,18 +27,16 @@ export interface ActDeps {
   run(verb: ActVerb, service: ToolService): Promise<void>;
 }
 
-const isProduction = (mode: string | undefined): boolean => !['DEVELOPMENT', 'STAGING', 'PREVIEW'].includes((mode ?? '').trim().toUpperCase());
-
 /** The confirmation VS Code shows before the tool runs. */
 export function actConfirmation(verb: ActVerb, service: ToolService, commit: string | undefined): { title: string; message: string } {
   const action = verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Restart');
   const environment = oneLine(service.environmentName, 100);
   const mode = service.environmentMode ?? vscode.l10n.t('mode unknown');
-  const title = isProduction(service.environmentMode)
+  const title = isProductionLike(service.environmentMode)
     ? vscode.l10n.t('{0} {1} in {2} ({3})?', action, oneLine(service.serviceName, 100), environment, mode)
     : vscode.l10n.t('{0} {1} in {2}?', action, oneLine(service.serviceName, 100), environment);
   const lines = [
-    isProduction(service.environmentMode) ? vscode.l10n.t('This is a production environment ({0}).', mode) : vscode.l10n.t('Environment mode: {0}.', mode),
+    isProductionLike(service.environmentMode) ? vscode.l10n.t('This is a production environment ({0}).', mode) : vscode.l10n.t('Environment mode: {0}.', mode),
     commit ? vscode.l10n.t('Commit: {0} (what the service runs now).', commit) : vscode.l10n.t('Commit: unknown.'),
     vscode.l10n.t('Project {0}, organization {1}.', oneLine(service.projectName, 100), oneLine(service.organizationName, 100)),
   ];
@@ -51,7 +52,7 @@ export function registerActTools(deps: ActDeps): IDisposable[] {
   const tool = (verb: ActVerb) => ({
     prepareInvocation: async (options: { input: unknown }) => {
       if (!deps.signedIn()) {
-        return { invocationMessage: needsConnection(vscode.l10n) };
+        return { invocationMessage: deps.notSignedIn?.() ?? needsConnection(vscode.l10n) };
       }
       const service = await deps.service(inputOf(options.input).serviceId);
       if (!service) {
@@ -61,7 +62,7 @@ export function registerActTools(deps: ActDeps): IDisposable[] {
     },
     invoke: async (options: { input: unknown }) => {
       if (!deps.signedIn()) {
-        return text(needsConnection(vscode.l10n));
+        return text(deps.notSignedIn?.() ?? needsConnection(vscode.l10n));
       }
       const service = await deps.service(inputOf(options.input).serviceId);
       if (!service) {

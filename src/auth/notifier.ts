@@ -1,6 +1,6 @@
 import { needsSetupFix, verificationFailure } from './messages';
 import type { SessionStatus } from '../contributions';
-import type { SessionManager } from './session';
+import type { SessionManager, SessionState } from './session';
 import { actionLabel, runCommonAction, type CommonAction, type Ui } from '../ui';
 import { Disposable } from '../lifecycle';
 
@@ -29,10 +29,22 @@ export class AuthNotifier extends Disposable {
         return;
       }
       const setup = state.status === 'misconfigured' || state.status === 'apiError';
-      const reason = (setup ? state.problem : undefined) ?? verificationFailure(state.error);
-      const message = `${state.connection?.name ?? 'Qovery'}: ${reason}`;
-      const actions: CommonAction[] = setup ? ['openSettings', 'showLog'] : ['updateToken', 'showLog'];
+      if (!setup) {
+        tellTokenProblem(ui, state);
+        return;
+      }
+      const message = `${state.connection?.name ?? 'Qovery'}: ${state.problem ?? verificationFailure(state.error)}`;
+      const actions: CommonAction[] = ['openSettings', 'showLog'];
       void ui.prompter.error(message, {}, ...actions.map(actionLabel)).then((answer) => runCommonAction(answer, 'qovery.apiUrl'));
     }));
   }
+}
+
+/**
+ * The one message for a token the active connection cannot use (a confirmed 401, a 403 on the
+ * organizations), with Update Token: the background check and a command that met the refusal say it alike.
+ */
+export function tellTokenProblem(ui: Ui, state: SessionState): void {
+  const message = `${state.connection?.name ?? 'Qovery'}: ${verificationFailure(state.error)}`;
+  void Promise.resolve(ui.prompter.error(message, {}, actionLabel('updateToken'), actionLabel('showLog'))).then((answer) => runCommonAction(answer, 'qovery.apiUrl'));
 }

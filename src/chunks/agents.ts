@@ -18,8 +18,7 @@ export function create(core: Core) {
   // The linked service first, then every service of the workspace link's scan (cached: no request once made).
   const services = async (wanted?: string): Promise<ToolService[]> => {
     const links = core.load('workspace').links;
-    await links.refresh();
-    const active = links.activeLink();
+    const active = await links.currentLink();
     const linked: ToolService[] = active?.status === 'linked' && active.link ? [{ ...active.link, head: active.head }] : [];
     if (!wanted || linked.some((s) => s.serviceId === wanted)) {
       return linked;
@@ -64,6 +63,8 @@ export function create(core: Core) {
     ...registerReadTools(tools),
     ...registerActTools({
       signedIn: () => core.session.state.status === 'signedIn',
+      // The read tools' words for a 401 (src/agents/tools.ts).
+      notSignedIn: () => (core.session.state.status === 'invalidToken' ? vscode.l10n.t('Qovery rejected the token (401). Update it (Qovery: Update Token).') : undefined),
       service,
       commit: commitOf,
       // The deploy feature's own path: its follow, notifications and error messages; the user confirmed for this mode.

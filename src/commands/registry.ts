@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { isApiError } from '../api/errors';
+import { errorKind, isApiError } from '../api/errors';
+import { tellTokenProblem } from '../auth/notifier';
+import type { SessionState } from '../auth/session';
 import { errorText } from '../format';
 import type { CommandId } from '../contributions';
 import type { Logger } from '../logger';
@@ -9,6 +11,26 @@ import { actionLabel, runCommonAction, type Ui } from '../ui';
 export interface CommandServices {
   log: Logger;
   ui: Ui;
+  /** Confirms a 401 a command met: a token Qovery rejects is said with the one token message (Update Token). */
+  session?: { readonly state: SessionState; check(options: { interactive?: boolean }): Promise<SessionState> };
+}
+
+/**
+ * A command that failed with a 401: confirmed by a check (reported here, so the background prompt does
+ * not double it), then said with the one token message. False when the token is fine (a 401 on one resource).
+ */
+async function toldTokenRejected(error: unknown, services: CommandServices): Promise<boolean> {
+  const kind = errorKind(error);
+  if (!services.session || (kind !== 'unauthorized' && kind !== 'invalidToken')) {
+    return false;
+  }
+  const current = services.session.state;
+  const state = current.status === 'invalidToken' ? current : await services.session.check({ interactive: true });
+  if (state.status !== 'invalidToken') {
+    return false;
+  }
+  tellTokenProblem(services.ui, state);
+  return true;
 }
 
 /** A user who cancels (a dialog, a progress notification, an aborted request) needs no error message. */
@@ -39,6 +61,9 @@ export function registerCommand<A extends unknown[], R>(
         return undefined;
       }
       services.log.exception(`Command ${id} failed`, error);
+      if (await toldTokenRejected(error, services)) {
+        return undefined;
+      }
       void Promise.resolve(services.ui.prompter.error(vscode.l10n.t('Qovery: {0}', services.log.redact(errorText(error))), {}, actionLabel('showLog'))).then((answer) => runCommonAction(answer));
       return undefined;
     }

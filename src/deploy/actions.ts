@@ -81,14 +81,7 @@ export function commitsPath(type: ServiceType, encodedId: string): string | unde
 }
 
 // --- production ---------------------------------------------------------------------------------
-
-/** The modes that are known not to be production; every other one (whatever its spelling) is confirmed. */
-const NON_PRODUCTION_MODES = new Set(['DEVELOPMENT', 'STAGING', 'PREVIEW']);
-
-/** Whether an action on an environment of this mode is confirmed as production: any mode not known to be safe, an unknown one included. */
-export function isProductionLike(mode: string | undefined): boolean {
-  return mode === undefined || !NON_PRODUCTION_MODES.has(mode.trim().toUpperCase());
-}
+// Which modes are confirmed as production: isProductionLike in src/shared/environmentMode.ts.
 
 /** How long a mode read from Qovery is trusted before an action reads it again. */
 export const MODE_MAX_AGE_MS = 3 * 60_000;

@@ -6,7 +6,7 @@ import { errorKind } from '../api/errors';
 import type { TreeState } from '../shared/gitRun';
 import { isMovingState } from '../shared/environmentStatus';
 import type { L10n } from '../tree/present';
-import { isProductionLike } from './actions';
+import { isProductionLike } from '../shared/environmentMode';
 import { allServiceStatuses, type EnvironmentTarget, type EnvironmentVerb, type ServiceVerb } from './model';
 
 export function serviceVerbTitles(l10n: L10n): Record<ServiceVerb, string> {

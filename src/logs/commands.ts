@@ -5,14 +5,12 @@ import type { QoveryClient } from '../api/client';
 import { apiPath } from '../api/client';
 import { noIcons, QoveryApiError } from '../api/errors';
 import { listEnvironments } from '../api/explorer';
-import { authorizationHeader, cleanToken } from '../api/token';
 import type { Core } from '../chunks/core';
-import { readSettings } from '../config';
 import { explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeploymentLogs, type DeploymentLogEntry, type FailureExplanation } from './deployment';
 import { DeploymentLogView, type DeploymentLogsResult, type DeploymentLogTarget, type LogStreamState } from './deploymentView';
 import { deploymentLogsUrl } from '../shared/deploymentStreams';
 import { LogDocuments } from './documents';
-import { GatewayStream, parseWebsocketUrl, type SocketLike } from '../shared/gateway';
+import { GatewayStream, type SocketLike } from '../shared/gateway';
 import { logTargetOf } from '../shared/targets';
 import { DEFAULT_MAX_LINES, MAX_MAX_LINES, maxLinesValue, serviceLogsUrl } from './live';
 import { LiveLogView } from './liveView';
@@ -77,9 +75,7 @@ export class LogCommands implements vscode.Disposable {
     if (given || (arg !== undefined && !(arg instanceof vscode.Uri))) {
       return given;
     }
-    const workspace = this.core.load('workspace');
-    await workspace.links.refresh();
-    const link = workspace.links.activeLink()?.link;
+    const link = (await this.core.load('workspace').links.currentLink())?.link;
     if (!link) {
       void this.core.ui.prompter.info(vscode.l10n.t('Qovery: link this workspace to a service first, or use the command on a service in the Qovery view.'), {});
       return undefined;
@@ -220,31 +216,16 @@ export class LogCommands implements vscode.Disposable {
 
   // ---- live service logs ----
 
+  /** The websocket base URL (the gateway access every stream shares says a bad setting) and `qovery.logs.maxLines`. */
   #settings(): { url: string; maxLines: number } {
-    const config = vscode.workspace.getConfiguration('qovery');
-    const url = parseWebsocketUrl(config.get<unknown>('websocketUrl'));
-    const max = maxLinesSetting(config.get<unknown>('logs.maxLines'));
-    for (const problem of [url.problem, max.problem]) {
-      if (problem && !this.#told.has(problem)) {
-        this.#told.add(problem);
-        this.core.log.warn(problem);
-        void this.core.ui.prompter.warn(vscode.l10n.t('Qovery: {0}', problem), {});
-      }
+    const url = this.core.load('statuses').access.baseUrl();
+    const max = maxLinesSetting(vscode.workspace.getConfiguration('qovery').get<unknown>('logs.maxLines'));
+    if (max.problem && !this.#told.has(max.problem)) {
+      this.#told.add(max.problem);
+      this.core.log.warn(max.problem);
+      void this.core.ui.prompter.warn(vscode.l10n.t('Qovery: {0}', max.problem), {});
     }
-    return { url: url.url, maxLines: max.value };
-  }
-
-  /** The Authorization value for the websocket: the same scheme rules as the API client; never logged. */
-  async #authorization(): Promise<string | undefined> {
-    const store = this.core.session.store;
-    const connection = store.active();
-    const token = connection ? await store.getToken(connection.id) : undefined;
-    const t = token ? cleanToken(token) : undefined;
-    if (!t?.ok) {
-      return undefined;
-    }
-    this.core.log.protect(t.token);
-    return authorizationHeader(t.token, readSettings().authScheme);
+    return { url, maxLines: max.value };
   }
 
   async showServiceLogs(arg?: unknown): Promise<LiveLogView | undefined> {
@@ -290,7 +271,7 @@ export class LogCommands implements vscode.Disposable {
       serviceId: target.serviceId,
       maxLines: settings.maxLines,
       documents: this.documents,
-      stream: { url, authorization: () => this.#authorization(), connect: this.sockets, onProblem: (text) => this.core.log.warn(`Live logs of service ${target.serviceId}: ${text}`) },
+      stream: { url, authorization: () => this.core.load('statuses').access.authorization(), connect: this.sockets, onProblem: (text) => this.core.log.warn(`Live logs of service ${target.serviceId}: ${text}`) },
       onUnauthorized: () => this.core.session.reportFailure(new QoveryApiError('unauthorized', 'The log stream refused the token (401, or close code 1007/1008).')),
     });
     this.core.log.info(`Live logs of service ${target.serviceId}: connecting to ${settings.url}.`);

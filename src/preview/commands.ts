@@ -2,7 +2,7 @@
 // creation saga (saga.ts) and the delete. The decisions are in model.ts and saga.ts, free of `vscode`.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorKind, noIcons } from '../api/errors';
+import { errorKind, noIcons, QoveryApiError } from '../api/errors';
 import type { SessionManager } from '../auth/session';
 import { FileLeases, LayeredLeases, SharedLeases, type SharedStore } from '../auth/rotation/storage';
 import { errorText } from '../format';
@@ -159,7 +159,7 @@ export class PreviewCommands implements IDisposable {
     const client = await session.client();
     const connectionId = session.state.connection?.id;
     if (!client || !connectionId || session.state.status !== 'signedIn') {
-      askToSignIn(ui);
+      rejectedOrSignIn(ui, session.state);
       return;
     }
     const { links } = this.deps.workspace();
@@ -185,6 +185,9 @@ export class PreviewCommands implements IDisposable {
     try {
       scan = await links.services();
     } catch (error) {
+      if (errorKind(error) === 'unauthorized') {
+        throw error; // the registry confirms it and says the one token message
+      }
       void ui.prompter.error(vscode.l10n.t('Qovery: the services of this repository could not be read: {0}', errorText(error)), {});
       return;
     }
@@ -443,7 +446,7 @@ export class PreviewCommands implements IDisposable {
     const { ui, session, log } = this.deps;
     const client = await session.client();
     if (!client || session.state.status !== 'signedIn') {
-      askToSignIn(ui);
+      rejectedOrSignIn(ui, session.state);
       return;
     }
     let target = environmentRefOf(arg);
@@ -574,4 +577,12 @@ export class PreviewCommands implements IDisposable {
       clearInterval(timer);
     }
   }
+}
+
+/** Not signed in: a token Qovery rejected is thrown to the registry's one token message; otherwise Sign In is offered. */
+function rejectedOrSignIn(ui: Ui, state: { status: string; error?: Error }): void {
+  if (state.status === 'invalidToken') {
+    throw state.error ?? new QoveryApiError('unauthorized');
+  }
+  askToSignIn(ui);
 }

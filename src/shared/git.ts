@@ -22,6 +22,8 @@ export interface GitRepositoryState {
 export interface GitRepository {
   readonly rootUri: vscode.Uri;
   readonly state: GitRepositoryState;
+  /** Runs `git status` and updates `state` (firing its onDidChange when something changed). */
+  status(): Promise<void>;
 }
 
 export interface GitApi {

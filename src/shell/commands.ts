@@ -6,10 +6,7 @@ import { askToSignIn } from '../ui';
 import type { QoveryClient } from '../api/client';
 import { noIcons, QoveryApiError } from '../api/errors';
 import { listEnvironments } from '../api/explorer';
-import { authorizationHeader, cleanToken } from '../api/token';
 import type { Core } from '../chunks/core';
-import { readSettings } from '../config';
-import { parseWebsocketUrl } from '../shared/gateway';
 import { listPods, PodsError, ShellConnection, type SocketOpener } from './connection';
 import {
   cleanName,
@@ -99,9 +96,7 @@ export class ShellCommands implements vscode.Disposable {
       }
       return given;
     }
-    const workspace = this.core.load('workspace');
-    await workspace.links.refresh();
-    const link = workspace.links.activeLink()?.link;
+    const link = (await this.core.load('workspace').links.currentLink())?.link;
     if (!link) {
       void this.core.ui.prompter.info(vscode.l10n.t('Qovery: link this workspace to a service first, or use the command on a service in the Qovery view.'), {});
       return undefined;
@@ -143,24 +138,14 @@ export class ShellCommands implements vscode.Disposable {
     }
   }
 
-  /** The websocket base URL (a bad setting is said once, and the default used). */
+  /** The websocket base URL (a bad setting is said once, and the default used): the gateway access every stream shares. */
   websocketBase(): string {
-    const url = parseWebsocketUrl(vscode.workspace.getConfiguration('qovery').get<unknown>('websocketUrl'));
-    this.#warnOnce(url.problem);
-    return url.url;
+    return this.core.load('statuses').access.baseUrl();
   }
 
-  /** The Authorization value for the gateway: the API client's scheme rules; never logged. */
-  async authorization(): Promise<string | undefined> {
-    const store = this.core.session.store;
-    const connection = store.active();
-    const token = connection ? await store.getToken(connection.id) : undefined;
-    const t = token ? cleanToken(token) : undefined;
-    if (!t?.ok) {
-      return undefined;
-    }
-    this.core.log.protect(t.token);
-    return authorizationHeader(t.token, readSettings().authScheme);
+  /** The Authorization value for the gateway (the API client's scheme rules; never logged), or undefined when signed out. */
+  authorization(): Promise<string | undefined> {
+    return this.core.load('statuses').access.authorization();
   }
 
   /** The service's pods from the gateway; a refusal runs the token check, and every failure is a ShellProblem. */

@@ -1,5 +1,6 @@
 // The link between each workspace folder and the Qovery service that builds it: detection through the
 // git extension, the scan (cached per connection), the decision and what the user chose.
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EnvironmentServiceStatuses } from '../api';
@@ -16,7 +17,7 @@ import { decideLink, gitRepositoryOf, matchServices, type LocalRepository, type 
 import { shortSha } from '../shared/sha';
 import { normaliseRemoteUrl } from './remote';
 import { scanClientOf, scanOrganizations, type ScanResult } from './scan';
-import { noIcons } from '../api/errors';
+import { noIcons, QoveryApiError } from '../api/errors';
 
 /** Workspace state key: folder URI -> what the user chose (ids only). */
 export const LINKS_KEY = 'qovery.workspaceLinks';
@@ -74,6 +75,40 @@ function repositorySignature(repository: GitRepository): string {
   return JSON.stringify([s.HEAD?.name ?? null, s.remotes.map((r) => [r.name, r.fetchUrl ?? r.pushUrl ?? ''])]);
 }
 
+/** What `.git/HEAD` names: a branch, or a commit when detached. */
+export type HeadFile = { branch: string } | { commit: string };
+
+/**
+ * Reads the repository's `HEAD` file (following a worktree's `.git` file), or undefined when it cannot
+ * be read or names something else. One small read: the git extension learns of a checkout only once
+ * its file watcher settles, a second or so later.
+ */
+export async function readHeadFile(root: string): Promise<HeadFile | undefined> {
+  try {
+    let gitDir = path.join(root, '.git');
+    if ((await fs.stat(gitDir)).isFile()) {
+      const pointer = /^gitdir:\s*(.+)$/m.exec(await fs.readFile(gitDir, 'utf8'));
+      if (!pointer) {
+        return undefined;
+      }
+      gitDir = path.resolve(root, pointer[1].trim());
+    }
+    const head = (await fs.readFile(path.join(gitDir, 'HEAD'), 'utf8')).trim();
+    const ref = /^ref:\s*refs\/heads\/(.+)$/.exec(head);
+    if (ref) {
+      return { branch: ref[1] };
+    }
+    return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head) ? { commit: head } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the git extension's state is behind the HEAD file (another branch, or another detached commit). */
+export function headIsBehind(file: HeadFile, state: { name?: string; commit?: string } | undefined): boolean {
+  return 'branch' in file ? state?.name !== file.branch : state?.name !== undefined || state?.commit !== file.commit;
+}
+
 export class WorkspaceLinks extends Disposable {
   readonly #changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.#changed.event;
@@ -95,6 +130,8 @@ export class WorkspaceLinks extends Disposable {
   readonly #linkedStates = new Map<string, string | undefined>();
   /** Re-reads of an environment's services in flight, shared by callers that ask at once. */
   readonly #rereads = new Map<string, Promise<void>>();
+  /** The HEAD file's text each repository was last brought up to date for: one `git status` per change, not per refresh. */
+  readonly #headsSynced = new Map<string, string>();
   /** Requests made by scans, for tests and the log. */
   scanRequests = 0;
   scans = 0;
@@ -139,6 +176,23 @@ export class WorkspaceLinks extends Disposable {
     const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
     const byEditor = folder && this.#links.find((l) => l.folder.uri.toString() === folder.uri.toString());
     return byEditor ?? this.#links.find((l) => l.status !== 'noRepository') ?? this.#links[0];
+  }
+
+  /**
+   * The active folder's link, read again now (a command's first step). Throws what kept it from being
+   * read (a token Qovery rejects, a failed scan), so the command says that rather than "not linked".
+   */
+  async currentLink(): Promise<FolderLink | undefined> {
+    await this.refresh();
+    const link = this.activeLink();
+    if (link?.status === 'failed' && link.error instanceof Error) {
+      throw link.error;
+    }
+    const state = this.session.state;
+    if (link?.status === 'signedOut' && state.status === 'invalidToken') {
+      throw state.error ?? new QoveryApiError('unauthorized');
+    }
+    return link;
   }
 
   linkOf(folder: vscode.WorkspaceFolder): FolderLink | undefined {
@@ -386,6 +440,26 @@ export class WorkspaceLinks extends Disposable {
     }
   }
 
+  /**
+   * Brings the git extension's state up to date when the HEAD file names another branch or commit than
+   * it reports (a checkout it has not seen yet): a command run right after `git checkout` then acts on
+   * the new branch's service. Its state change runs the usual branch-switch handling too.
+   */
+  async #catchUpHead(repository: GitRepository): Promise<void> {
+    const root = repository.rootUri.fsPath;
+    const file = await readHeadFile(root);
+    if (!file || !headIsBehind(file, repository.state.HEAD)) {
+      return;
+    }
+    const seen = JSON.stringify(file);
+    if (this.#headsSynced.get(root) === seen) {
+      return;
+    }
+    this.#headsSynced.set(root, seen);
+    this.log.info(`Workspace link: HEAD of ${root} names ${'branch' in file ? `branch ${file.branch}` : `commit ${shortSha(file.commit) ?? ''}`}; git's state is read again.`);
+    await repository.status().catch((error: unknown) => this.log.warn(`Workspace link: git status failed in ${root}: ${errorText(error)}`));
+  }
+
   #gitRoot(folder: vscode.WorkspaceFolder, repository: GitRepository): boolean {
     const root = repository.rootUri.fsPath;
     const r = path.relative(root, folder.uri.fsPath);
@@ -422,8 +496,10 @@ export class WorkspaceLinks extends Disposable {
       return;
     }
     const git = folders.length > 0 ? await this.#gitApi() : undefined;
-    const links: FolderLink[] = folders.map((folder) => {
-      const repository = git?.getRepository(folder.uri) ?? undefined;
+    const repositories = folders.map((folder) => git?.getRepository(folder.uri) ?? undefined);
+    await Promise.all([...new Set(repositories)].map((r) => (r ? this.#catchUpHead(r) : Promise.resolve())));
+    const links: FolderLink[] = folders.map((folder, i) => {
+      const repository = repositories[i];
       if (!repository) {
         return { folder, status: 'noRepository', matches: [] };
       }

@@ -141,6 +141,21 @@ describe('workspace link: the folder\'s Qovery service', function () {
     await waitFor('the spinner while staging deploys', () => item().text.startsWith('$(sync~spin) web · staging') && item().text);
   });
 
+  it('refresh right after a checkout links the new branch, before the git extension reports the switch', async () => {
+    const dir = repository('checkout', 'https://github.com/acme/storefront-web.git');
+    const folder = await addFolder(dir);
+    await waitFor('linked to production web', () => linkOf(folder)?.link?.serviceId === DEMO.services.storefrontWeb, 20_000);
+    // What Open Shell and Deploy do first: refresh, then read the link. No wait for git's file watcher.
+    git(dir, 'checkout', '-q', '-b', 'develop');
+    await links().refresh();
+    assert.strictEqual(linkOf(folder)?.local?.branch, 'develop');
+    assert.strictEqual(linkOf(folder)?.link?.serviceId, DEMO.services.stagingWeb, 'the develop branch\'s service');
+    // And straight back to main.
+    git(dir, 'checkout', '-q', 'main');
+    await links().refresh();
+    assert.strictEqual(linkOf(folder)?.link?.serviceId, DEMO.services.storefrontWeb, 'main\'s service again');
+  });
+
   it('links each workspace folder on its own; the status bar follows the active editor\'s folder', async () => {
     const webDir = repository('multi-web', 'https://github.com/acme/storefront-web.git');
     const ingestDir = repository('multi-ingest', 'git@github.com:acme/ingest-api.git');

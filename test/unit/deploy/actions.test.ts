@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildSourceOf, commitsPath, environmentActionSegment, EnvironmentModes, isProductionLike, MODE_MAX_AGE_MS, serviceActionSegment } from '../../../src/deploy/actions';
+import { buildSourceOf, commitsPath, environmentActionSegment, EnvironmentModes, MODE_MAX_AGE_MS, serviceActionSegment } from '../../../src/deploy/actions';
 import { verbsOf, type ServiceType } from '../../../src/deploy/model';
 
 describe('deploy: what each action sends, and when it is confirmed', () => {
@@ -19,15 +19,6 @@ describe('deploy: what each action sends, and when it is confirmed', () => {
     assert.equal(environmentActionSegment('redeploy'), 'deploy');
     assert.equal(environmentActionSegment('deploy'), 'deploy');
     assert.equal(environmentActionSegment('stop'), 'stop');
-  });
-
-  it('confirms production whatever its spelling, and any mode not known to be safe', () => {
-    for (const mode of ['PRODUCTION', 'production', 'Production', ' PRODUCTION ', 'PROD', 'LIVE', '', undefined]) {
-      assert.equal(isProductionLike(mode), true, String(mode));
-    }
-    for (const mode of ['DEVELOPMENT', 'development', 'Staging', 'PREVIEW', ' preview']) {
-      assert.equal(isProductionLike(mode), false, mode);
-    }
   });
 
   it('trusts an environment mode it read for a few minutes only, then it is read again', () => {
