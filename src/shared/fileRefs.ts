@@ -101,7 +101,7 @@ export interface RefBase {
   folder: string;
   /** The folder's path inside its git repository, "/" separated ("" for the repository's root). */
   folderInRepo: string;
-  /** The service's git root_path, normalised ("" for the repository's root). */
+  /** The service's git root_path (as the API gives it: "/", "/apps/web"...). */
   rootPath: string;
 }
 
@@ -109,6 +109,14 @@ export interface RefBase {
 export const CONTAINER_PREFIXES: readonly string[] = ['/usr/src/app/', '/home/node/app/', '/opt/app/', '/srv/app/', '/app/', '/workspace/', '/code/'];
 
 const posix = path.posix;
+
+/** "/", "", "./" -> ""; "/apps/web/" -> "apps/web" (the service's git root_path as the API gives it). */
+export const rootPathOf = (rootPath: string | undefined): string =>
+  (rootPath ?? '')
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s && s !== '.')
+    .join('/');
 
 /** A relative "/" path without `..` that leaves its start, or undefined. */
 function inside(p: string): string | undefined {
@@ -137,7 +145,8 @@ export function candidatePaths(refPath: string, base: Pick<RefBase, 'folderInRep
     return [];
   }
   // `../shared/a.ts` may climb out of the root path, never out of the repository (nor, below, the folder).
-  const inRepo = [base.rootPath ? inside(posix.join(base.rootPath, p)) : undefined, inside(p)].filter((x): x is string => x !== undefined);
+  const root = rootPathOf(base.rootPath);
+  const inRepo = [root ? inside(posix.join(root, p)) : undefined, inside(p)].filter((x): x is string => x !== undefined);
   const out: string[] = [];
   for (const r of inRepo) {
     const inFolder = base.folderInRepo === '' ? r : r.startsWith(`${base.folderInRepo}/`) ? r.slice(base.folderInRepo.length + 1) : undefined;
