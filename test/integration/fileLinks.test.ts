@@ -114,7 +114,7 @@ describe('logs: from a log line to the code (links and Problems)', function () {
     assert.deepStrictEqual([problem.range.start.line, problem.range.start.character], [2, 6]);
   });
 
-  it('a followed deployment that fails in the build shows its compiler errors as Problems; the next successful deployment clears them', async () => {
+  it('a followed deployment that fails in the build shows its compiler errors as Problems, @qovery /why anchors the file; the next successful deployment clears them', async () => {
     api.chunks.get('logs').commands.fileLinks.clearProblems();
     assert.deepStrictEqual(problems(), []);
     const off = server.deployments.onStep((d, state) => {
@@ -131,6 +131,16 @@ describe('logs: from a log line to the code (links and Problems)', function () {
         shown.map((p) => [p.message, p.range.start.line]),
         [['error TS2304: Cannot find name "d".', 3]],
       );
+      // @qovery /why names the file the failing line points at, as an anchor at its line.
+      const anchors: vscode.Location[] = [];
+      const markdown: string[] = [];
+      const stream = { markdown: (v: string) => markdown.push(v), button: () => undefined, anchor: (v: vscode.Location) => anchors.push(v) };
+      await api.agents.participant({ command: 'why', prompt: '' }, {}, stream, new vscode.CancellationTokenSource().token);
+      assert.ok(markdown.join('').includes('error TS2304'), markdown.join(''));
+      assert.deepStrictEqual(
+        anchors.map((a) => [a.uri.fsPath, a.range.start.line, a.range.start.character]),
+        [[indexFile(), 3, 9]],
+      );
     } finally {
       off();
     }
@@ -143,6 +153,17 @@ describe('logs: from a log line to the code (links and Problems)', function () {
     await vscode.commands.executeCommand(Commands.deploy);
     await waitFor('the success', () => prompter.messages('info').find((m) => m.startsWith('Qovery: admin-dashboard is')), 30_000);
     await waitFor('the Problems cleared', () => problems().length === 0, 10_000);
+  });
+
+  it('unlinking the folder takes its service\'s Problems away', async () => {
+    const view = await vscode.commands.executeCommand<DeploymentLogView>(Commands.showDeploymentLogs, { ...ids(), executionId: `${environmentId}-links-1` });
+    await waitFor('the log in the editor', () => textOf(view.uri).includes('src/index.ts:3:7'));
+    await waitFor('the Problem', () => problems().length > 0, 20_000);
+    await api.workspace.links.unlink(folder);
+    await waitFor('the Problems cleared', () => problems().length === 0, 10_000);
+    // Linked again for the next test.
+    await api.workspace.links.linkTo(folder, linkOf()!.matches[0] ?? (await api.workspace.links.services()).services.find((c) => c.serviceId === service)!, false);
+    await waitFor('linked again', () => linkOf()?.status === 'linked', 20_000);
   });
 
   it('the live log view links a stack frame of the linked service to the file', async () => {
