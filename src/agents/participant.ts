@@ -22,6 +22,39 @@ export interface ChatStreamLike {
 export interface ParticipantDeps {
   tools: AgentTools;
   service(serviceId: string | undefined): Promise<ToolService | undefined>;
+  /** The workspace files a text's lines point at (only existing files of the service's linked folder). */
+  files?(text: string, serviceId: string | undefined): Promise<readonly FileInAnswer[]>;
+}
+
+/** A workspace file a failing line points at, and where. */
+export interface FileInAnswer {
+  uri: vscode.Uri;
+  line: number;
+  column?: number;
+  title: string;
+}
+
+type ChatStreamWithFiles = ChatStreamLike & { anchor?(value: vscode.Location, title?: string): void; reference?(value: vscode.Location): void };
+
+/** The files the lines of the answer point at: anchors in the answer, or references where only those exist (feature-detected). */
+async function pointAtFiles(stream: ChatStreamWithFiles, deps: ParticipantDeps, text: string, serviceId: string | undefined): Promise<void> {
+  const anchor = typeof stream.anchor === 'function';
+  if (!deps.files || (!anchor && typeof stream.reference !== 'function')) {
+    return;
+  }
+  const files = await deps.files(text, serviceId).catch(() => []);
+  if (files.length > 0 && anchor) {
+    stream.markdown(`\n\n${vscode.l10n.t('Files the failing lines point at:')}`);
+  }
+  for (const f of files) {
+    const location = new vscode.Location(f.uri, new vscode.Position(f.line - 1, Math.max(0, (f.column ?? 1) - 1)));
+    if (anchor) {
+      stream.markdown(' ');
+      stream.anchor!(location, f.title);
+    } else {
+      stream.reference!(location);
+    }
+  }
 }
 
 export function participantHandler(deps: ParticipantDeps) {
@@ -60,6 +93,9 @@ export function participantHandler(deps: ParticipantDeps) {
       }
     }
     stream.markdown(results.join('\n\n'));
+    if (request.command !== 'status') {
+      await pointAtFiles(stream, deps, results.join('\n'), serviceId);
+    }
     const service = await deps.service(serviceId).catch(() => undefined);
     if (service) {
       stream.button({

@@ -71,7 +71,16 @@ export function create(core: Core) {
       run: (verb, s) => (verb === 'redeploy' ? core.load('deploy').commands.redeploy(s, s.environmentMode) : core.load('deploy').commands.restart(s, s.environmentMode)),
     }),
   ];
-  const participantDeps = { tools, service };
+  const participantDeps = {
+    tools,
+    service,
+    // The workspace files the failing lines point at (the logs feature's resolver: existing files of the linked folder only).
+    files: async (text: string, serviceId: string | undefined) => {
+      const s = await service(serviceId);
+      const found = s ? await core.load('logs').commands.fileLinks.filesIn(text, { serviceId: s.serviceId }) : [];
+      return found.map((f) => ({ uri: vscode.Uri.file(f.file), line: f.line, column: f.column, title: `${vscode.workspace.asRelativePath(f.file, false)}:${f.line}` }));
+    },
+  };
   const participant = registerParticipant(participantDeps);
   if (participant) {
     registrations.push(participant);

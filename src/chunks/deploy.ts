@@ -17,6 +17,8 @@ export function create(core: Core) {
     workspace: () => ({ links: core.load('workspace').links, statuses: core.load('statuses').service }),
     // Qovery's explanation of a failure comes from the deployment's log: the logs chunk reads it.
     explain: (args) => core.load('logs').explainFailure(args),
+    // Problems exist only once the logs chunk is loaded.
+    succeeded: (serviceId) => (core.isLoaded('logs') ? core.load('logs').commands.fileLinks.clearProblems(serviceId) : undefined),
   });
   const handlers: ChunkHandlers = {
     [Commands.deploy]: (arg?: unknown) => commands.deploy(arg),

@@ -29,6 +29,8 @@ export interface DeployDeps {
   };
   /** Qovery's own explanation of a failed deployment, from its log (the logs chunk). */
   explain?(args: DeploymentLogsArgs): Promise<FailureExplanation | undefined>;
+  /** A deployment of the service succeeded: the Problems of its last failed build go (the logs chunk's). */
+  succeeded?(serviceId: string): void;
 }
 
 /** The one argument Show Deployment Logs (the logs feature) takes. */

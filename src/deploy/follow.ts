@@ -97,6 +97,9 @@ export class DeployFollow implements IDisposable {
     } else if (final === 'CANCELED') {
       void p.warn(vscode.l10n.t('Qovery: the deployment of {0} was cancelled.', target.serviceName), {});
     } else {
+      if (verb === 'deploy' || verb === 'redeploy') {
+        this.deps.succeeded?.(target.serviceId);
+      }
       void p.info(
         what ? vscode.l10n.t('Qovery: {0} is {1} ({2}).', target.serviceName, stateLabel(final, vscode.l10n), what) : vscode.l10n.t('Qovery: {0} is {1}.', target.serviceName, stateLabel(final, vscode.l10n)),
         {},
@@ -294,6 +297,12 @@ export class DeployFollow implements IDisposable {
     }
     const outcome = environmentOutcome(result);
     const p = this.deps.ui.prompter;
+    if (verb === 'deploy' || verb === 'redeploy') {
+      // The services of this deployment that did not fail: the Problems of their last failed build go.
+      allServiceStatuses(result)
+        .filter((s) => s.is_part_last_deployment === true && !isErrorState(s.state) && s.state !== 'CANCELED')
+        .forEach((s) => this.deps.succeeded?.(s.id));
+    }
     if (outcome.failed) {
       const state = stateLabel(outcome.state ?? outcome.failedServices[0]?.state ?? 'ERROR', vscode.l10n);
       const names = await this.#serviceNames(target.environmentId, outcome.failedServices);

@@ -10,6 +10,7 @@ import { explainFailureOf, latestExecutionId, ofExecution, ofService, parseDeplo
 import { DeploymentLogView, type DeploymentLogsResult, type DeploymentLogTarget, type LogStreamState } from './deploymentView';
 import { deploymentLogsUrl } from '../shared/deploymentStreams';
 import { LogDocuments } from './documents';
+import { LogFileLinks, type LinkScope } from './fileLinks';
 import { GatewayStream, type SocketLike } from '../shared/gateway';
 import { logTargetOf } from '../shared/targets';
 import { DEFAULT_MAX_LINES, MAX_MAX_LINES, maxLinesValue, serviceLogsUrl } from './live';
@@ -42,13 +43,22 @@ export class LogCommands implements vscode.Disposable {
   readonly #told = new Set<string>();
 
   readonly #connection: vscode.Disposable;
+  /** Links from log lines to the workspace's files, and the Problems of failed builds. */
+  readonly fileLinks: LogFileLinks;
+  #linksWatch: vscode.Disposable | undefined;
 
   constructor(
     private readonly core: Core,
     private readonly sockets: SocketFactory,
   ) {
+    this.fileLinks = new LogFileLinks({
+      scopeOf: (uri) => this.#scopeOf(uri),
+      links: () => ((vscode.workspace.workspaceFolders?.length ?? 0) > 0 ? this.core.load('workspace').links.links : []),
+    });
     // Another connection or token: live streams connect again with it (or stop when there is none).
     this.#connection = core.session.onDidChangeConnection(() => {
+      // The Problems came from the previous connection's deployments.
+      this.fileLinks.clearProblems();
       for (const s of this.documents.sessions()) {
         if (s instanceof LiveLogView) {
           s.reconnect();
@@ -83,6 +93,29 @@ export class LogCommands implements vscode.Disposable {
     return logTargetOf(link);
   }
 
+  /** The service (or environment) whose log a document shows. */
+  #scopeOf(uri: vscode.Uri): LinkScope | undefined {
+    const s = this.documents.session(uri);
+    if (s instanceof DeploymentLogView) {
+      return { environmentId: s.target.environmentId, serviceId: s.target.serviceId };
+    }
+    return s instanceof LiveLogView ? { serviceId: s.serviceId } : undefined;
+  }
+
+  /** A failed deployment's entries: its build errors become Problems of the linked folders' files. */
+  async showProblems(entries: readonly DeploymentLogEntry[], scope: LinkScope): Promise<void> {
+    if ((vscode.workspace.workspaceFolders?.length ?? 0) === 0) {
+      return;
+    }
+    try {
+      // A folder unlinked later takes its service's Problems with it.
+      this.#linksWatch ??= this.core.load('workspace').links.onDidChange(() => this.fileLinks.keepLinked());
+      await this.fileLinks.setProblems(entries, scope);
+    } catch (error) {
+      this.core.log.warn(`The build errors of a failed deployment could not be shown as Problems: ${this.core.log.redact(String((error as Error)?.message ?? error))}`);
+    }
+  }
+
   // ---- deployment logs ----
 
   /** The entries of the deployment (the latest when no execution id is given), of one service when one is given. */
@@ -98,7 +131,11 @@ export class LogCommands implements vscode.Disposable {
 
   /** Qovery's explanation of a failed deployment, or undefined when its log holds no error. */
   async explainFailure(target: DeploymentLogTarget, signal?: AbortSignal): Promise<FailureExplanation | undefined> {
-    const explanation = explainFailureOf((await this.fetchDeploymentLogs(target, signal)).entries);
+    const { entries } = await this.fetchDeploymentLogs(target, signal);
+    const explanation = explainFailureOf(entries);
+    if (explanation) {
+      void this.showProblems(entries, { environmentId: target.environmentId, serviceId: target.serviceId });
+    }
     // Told on the environment's lines: the reader learns it was not the service's own step that failed.
     if (explanation?.origin === 'precheck') {
       explanation.message = vscode.l10n.t('The precheck failed: {0}', explanation.message);
@@ -150,6 +187,7 @@ export class LogCommands implements vscode.Disposable {
     });
     await this.documents.show(view);
     await view.start();
+    void this.showProblems(view.entries, { environmentId: target.environmentId, serviceId: target.serviceId });
     return view;
   }
 
@@ -317,6 +355,8 @@ export class LogCommands implements vscode.Disposable {
 
   dispose(): void {
     this.#connection.dispose();
+    this.#linksWatch?.dispose();
+    this.fileLinks.dispose();
     this.documents.dispose();
   }
 }

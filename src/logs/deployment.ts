@@ -339,3 +339,17 @@ function renderEntries(entries: readonly DeploymentLogEntry[], out: string[], se
     }
   }
 }
+
+/**
+ * The lines of a failed deployment's failing step, for one service (every service when none is given):
+ * the messages of the stage of its last error entry. Undefined when the entries hold no error.
+ */
+export function failingStepLines(entries: readonly DeploymentLogEntry[], serviceId: string | undefined): string[] | undefined {
+  const mine = serviceId ? entries.filter((e) => e.transmitterId === serviceId) : [...entries];
+  const last = [...mine].reverse().find(isError);
+  if (!last) {
+    return undefined;
+  }
+  const stage = last.stageName ?? last.step;
+  return mine.filter((e) => (e.stageName ?? e.step) === stage).flatMap((e) => plainText(e.message ?? '').split('\n'));
+}
