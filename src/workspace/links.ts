@@ -75,13 +75,40 @@ function repositorySignature(repository: GitRepository): string {
   return JSON.stringify([s.HEAD?.name ?? null, s.remotes.map((r) => [r.name, r.fetchUrl ?? r.pushUrl ?? ''])]);
 }
 
-/** What `.git/HEAD` names: a branch, or a commit when detached. */
-export type HeadFile = { branch: string } | { commit: string };
+/** What `.git/HEAD` names: a branch (with its commit when the ref can be read), or a commit when detached. */
+export type HeadFile = { branch: string; commit?: string } | { commit: string };
+
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** The commit a branch ref names: its loose ref file, else the packed refs (in a worktree, the common folder's). */
+async function readBranchCommit(gitDir: string, branch: string): Promise<string | undefined> {
+  const ref = `refs/heads/${branch}`;
+  if (branch.split('/').some((part) => part === '..' || part === '')) {
+    return undefined;
+  }
+  const commonText = await fs.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
+  const dirs = [gitDir, ...(commonText ? [path.resolve(gitDir, commonText.trim())] : [])];
+  for (const dir of dirs) {
+    const loose = (await fs.readFile(path.join(dir, ref), 'utf8').catch(() => '')).trim();
+    if (SHA.test(loose)) {
+      return loose;
+    }
+  }
+  for (const dir of dirs) {
+    const packed = await fs.readFile(path.join(dir, 'packed-refs'), 'utf8').catch(() => '');
+    const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`));
+    const sha = line?.slice(0, line.indexOf(' '));
+    if (sha && SHA.test(sha)) {
+      return sha;
+    }
+  }
+  return undefined;
+}
 
 /**
- * Reads the repository's `HEAD` file (following a worktree's `.git` file), or undefined when it cannot
- * be read or names something else. One small read: the git extension learns of a checkout only once
- * its file watcher settles, a second or so later.
+ * Reads the repository's `HEAD` file (following a worktree's `.git` file) and the commit its branch
+ * names, or undefined when it cannot be read or names something else. A few small reads: the git
+ * extension learns of a checkout or a commit only once its file watcher settles, a second or so later.
  */
 export async function readHeadFile(root: string): Promise<HeadFile | undefined> {
   try {
@@ -96,17 +123,21 @@ export async function readHeadFile(root: string): Promise<HeadFile | undefined> 
     const head = (await fs.readFile(path.join(gitDir, 'HEAD'), 'utf8')).trim();
     const ref = /^ref:\s*refs\/heads\/(.+)$/.exec(head);
     if (ref) {
-      return { branch: ref[1] };
+      const commit = await readBranchCommit(gitDir, ref[1]);
+      return commit ? { branch: ref[1], commit } : { branch: ref[1] };
     }
-    return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head) ? { commit: head } : undefined;
+    return SHA.test(head) ? { commit: head } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Whether the git extension's state is behind the HEAD file (another branch, or another detached commit). */
+/** Whether the git extension's state is behind the HEAD file (another branch, another commit, or another detached commit). */
 export function headIsBehind(file: HeadFile, state: { name?: string; commit?: string } | undefined): boolean {
-  return 'branch' in file ? state?.name !== file.branch : state?.name !== undefined || state?.commit !== file.commit;
+  if ('branch' in file) {
+    return state?.name !== file.branch || (file.commit !== undefined && state?.commit !== file.commit);
+  }
+  return state?.name !== undefined || state?.commit !== file.commit;
 }
 
 export class WorkspaceLinks extends Disposable {

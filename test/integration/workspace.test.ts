@@ -156,6 +156,24 @@ describe('workspace link: the folder\'s Qovery service', function () {
     assert.strictEqual(linkOf(folder)?.link?.serviceId, DEMO.services.storefrontWeb, 'main\'s service again');
   });
 
+  it('refresh right after a commit takes the new commit as HEAD, before the git extension reports it (Deploy sends what was just committed)', async () => {
+    const dir = repository('commit-race', 'https://github.com/acme/storefront-web.git');
+    const folder = await addFolder(dir);
+    await waitFor('linked to production web', () => linkOf(folder)?.link?.serviceId === DEMO.services.storefrontWeb, 20_000);
+    for (const message of ['one', 'two']) {
+      git(dir, 'commit', '-q', '--allow-empty', '-m', message);
+      const head = git(dir, 'rev-parse', 'HEAD').trim();
+      await links().refresh();
+      assert.strictEqual(linkOf(folder)?.head, head, `the commit "${message}" is HEAD at once`);
+    }
+    // Packed refs too (after git gc or a fetch): the branch's commit is read from packed-refs.
+    git(dir, 'pack-refs', '--all');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'three');
+    git(dir, 'pack-refs', '--all');
+    await links().refresh();
+    assert.strictEqual(linkOf(folder)?.head, git(dir, 'rev-parse', 'HEAD').trim());
+  });
+
   it('links each workspace folder on its own; the status bar follows the active editor\'s folder', async () => {
     const webDir = repository('multi-web', 'https://github.com/acme/storefront-web.git');
     const ingestDir = repository('multi-ingest', 'git@github.com:acme/ingest-api.git');
