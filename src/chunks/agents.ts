@@ -5,7 +5,10 @@ import * as vscode from 'vscode';
 import { actConfirmation, registerActTools, type ActVerb } from '../agents/act';
 import { participantHandler, registerParticipant } from '../agents/participant';
 import { registerReadTools } from '../agents/register';
+import { readRuntimeWindow, type RuntimeWindow } from '../agents/runtime';
 import { AgentTools, type ToolService } from '../agents/tools';
+import { QoveryApiError } from '../api/errors';
+import { parseLogMessage, serviceLogsUrl } from '../logs/live';
 import { DeployApi } from '../deploy/api';
 import { usableLinks } from '../deploy/decide';
 import { hasLinks, serviceTypeOf } from '../deploy/model';
@@ -31,9 +34,31 @@ export function create(core: Core) {
     l10n: vscode.l10n,
     client: () => core.session.client(),
     services,
-    history: async (client, service) => {
+    history: async (client, service, pageSize = 1) => {
       const type = serviceTypeOf(service.serviceType);
-      return type ? new DeployApi(client).history(type, service.serviceId, 1) : [];
+      return type ? new DeployApi(client).history(type, service.serviceId, pageSize) : [];
+    },
+    runtimeLogs: async (service, accept): Promise<RuntimeWindow> => {
+      const access = core.load('statuses').access;
+      const clusterId = await access.clusterOf(service.projectId, service.environmentId);
+      if (!clusterId) {
+        throw new QoveryApiError('notFound', 'The environment of this service was not found.');
+      }
+      const where = `Runtime log window of service ${service.serviceId}`;
+      const window = await readRuntimeWindow({
+        url: serviceLogsUrl(access.baseUrl(), { ...service, clusterId }),
+        authorization: () => access.authorization(),
+        connect: (url, headers) => core.load('gateway').connect(url, headers),
+        parse: parseLogMessage,
+        accept,
+        onProblem: (text) => core.log.warn(`${where}: ${text}`),
+      });
+      // As the live logs: a 401 on the upgrade, or a close 1007/1008, goes through the token check.
+      if (window.end === 'unauthorized' || (window.end === 'forbidden' && window.code !== undefined && window.code >= 1000)) {
+        core.session.reportFailure(new QoveryApiError('unauthorized', 'The log stream refused the token (401, or close code 1007/1008).'));
+      }
+      core.log.info(`${where}: ${window.lines.length} of ${window.received} lines in ${window.elapsedMs} ms (${window.end}).`);
+      return window;
     },
     deploymentLog: (service) => core.load('logs').commands.fetchDeploymentLogs({ environmentId: service.environmentId, serviceId: service.serviceId, serviceName: service.serviceName }),
     explain: (entries) => core.load('logs').explainFailureOf(entries),
