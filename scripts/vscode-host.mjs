@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
-import { ensureHost, codeServerEntry, chromiumPath, root } from './host.mjs';
+import { ensureHost, hostKind, hostPaths, chromiumPath, root } from './host.mjs';
 
 export { root };
 
@@ -46,11 +46,13 @@ async function waitForHttp(url, timeoutMs, isAlive) {
  * A code-server instance with its own user-data, extensions, config and XDG/TMP folders.
  * options.env is added to the server's environment (the extension host inherits it); options.settings
  * to the user settings; options.port fixes the port; options.baseDir keeps the folders (not removed);
- * options.browser: false skips installing Chromium; options.logLevel is the server's log level (warn).
+ * options.browser: false skips installing Chromium; options.logLevel is the server's log level (warn);
+ * options.kind is the host, `floor` (VS Code 1.100.3, the default or QOVERY_VSCODE_HOST) or `newer` (1.103.2).
  */
 export class CodeServerHost {
   constructor(options = {}) {
     this.options = options;
+    this.paths = hostPaths(hostKind(options.kind));
     this.base = options.baseDir ?? mkdtempSync(join(tmpdir(), 'qovery-vscode-'));
     this.ownsBase = !options.baseDir;
     this.userDataDir = join(this.base, 'user-data');
@@ -76,7 +78,7 @@ export class CodeServerHost {
 
   /** Installs a .vsix into this host's extensions folder (offline). */
   installVsix(vsixPath) {
-    execFileSync(process.execPath, [codeServerEntry, '--extensions-dir', this.extensionsDir, '--user-data-dir', this.userDataDir, '--install-extension', vsixPath], {
+    execFileSync(this.paths.node, [this.paths.entry, '--extensions-dir', this.extensionsDir, '--user-data-dir', this.userDataDir, '--install-extension', vsixPath], {
       env: this.childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -90,7 +92,7 @@ export class CodeServerHost {
   }
 
   async start() {
-    ensureHost({ browser: this.options.browser ?? true });
+    ensureHost({ browser: this.options.browser ?? true, kind: this.paths.kind });
     this.port = this.options.port ?? (await freePort());
     const config = join(this.base, 'config.yaml');
     writeFileSync(config, 'auth: none\ncert: false\n');
@@ -106,7 +108,7 @@ export class CodeServerHost {
       ...this.options.settings,
     });
     const args = [
-      codeServerEntry,
+      this.paths.entry,
       '--bind-addr', `127.0.0.1:${this.port}`,
       '--auth', 'none',
       '--config', config,
@@ -118,7 +120,7 @@ export class CodeServerHost {
       '--disable-getting-started-override',
       '--log', this.options.logLevel ?? 'warn',
     ];
-    this.process = spawn(process.execPath, args, { env: this.childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = spawn(this.paths.node, args, { env: this.childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = false;
     this.process.on('exit', (code, signal) => {
       this.exited = true;
@@ -216,11 +218,12 @@ export class CodeServerHost {
 
 /**
  * Runs a mocha suite (extensionTestsPath) in the extension host and resolves with its exit code.
- * The extension host's console (mocha's reporter) is printed to our stdout as it arrives.
+ * The extension host's console (mocha's reporter) is printed to our stdout as it arrives, or, with
+ * `buffered` (suites that run side by side), all at once when the suite ends, so reports do not mix.
  */
-export async function runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, timeoutMs = 20 * 60_000, onPage, workspace }) {
+export async function runSuiteInHost(host, { extensionDevelopmentPath, extensionTestsPath, outputFile, timeoutMs = 20 * 60_000, onPage, workspace, buffered = false, heading }) {
   const context = await host.launchBrowser();
-  // Prints what the suite's reporter appends to outputFile, as it arrives.
+  // Prints what the suite's reporter appends to outputFile.
   let printed = 0;
   const pump = () => {
     if (!outputFile || !existsSync(outputFile)) {
@@ -232,7 +235,7 @@ export async function runSuiteInHost(host, { extensionDevelopmentPath, extension
       printed = text.length;
     }
   };
-  const pumpTimer = setInterval(pump, 200);
+  const pumpTimer = buffered ? undefined : setInterval(pump, 200);
   let resolveExit;
   const exited = new Promise((resolve) => {
     resolveExit = resolve;
@@ -272,6 +275,9 @@ export async function runSuiteInHost(host, { extensionDevelopmentPath, extension
   const code = await Promise.race([exited, timedOut, hostDied]);
   clearTimeout(timer);
   clearInterval(pumpTimer);
+  if (buffered && heading) {
+    process.stdout.write(heading);
+  }
   pump();
   return { code, page };
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../logger';
 import { Disposable } from '../lifecycle';
-import { recordKey, refreshTokenRecord } from './rotation/records';
+import { recordKey, refreshTokenRecord, reminderKey } from './rotation/records';
 
 export type TokenSource = 'pasted' | 'environment' | 'created' | 'rotated';
 
@@ -230,13 +230,14 @@ export class TokenStore extends Disposable {
   }
 
   /**
-   * Signs a connection out: every secret it owns goes (its token and a rotation's pending token),
-   * each delete tried again before giving up. Returns the keys that could not be deleted.
+   * Signs a connection out: every secret it owns goes (its token, a rotation's pending token, the record
+   * of which token it is and the daily reminder's claim), each delete tried again before giving up.
+   * Returns the keys that could not be deleted.
    */
   async remove(id: string): Promise<{ left: string[] }> {
     this.#memory.delete(id);
     const left: string[] = [];
-    for (const key of [secretKeyFor(id), pendingKeyFor(id), recordKey(id)]) {
+    for (const key of [secretKeyFor(id), pendingKeyFor(id), recordKey(id), reminderKey(id)]) {
       if (!(await this.#deleteWithRetry(key))) {
         left.push(key);
       }

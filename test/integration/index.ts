@@ -26,9 +26,12 @@ export async function run(): Promise<void> {
     mocha.grep(grep);
   }
   const suiteDir = process.env.QOVERY_TEST_SUITE_DIR ?? __dirname;
+  // QOVERY_TEST_FILES (a regular expression on the file names) runs part of the folder: the newer host runs
+  // the AI tests only (scripts/run-integration.mjs).
+  const only = process.env.QOVERY_TEST_FILES ? new RegExp(process.env.QOVERY_TEST_FILES) : undefined;
   const files = fs
     .readdirSync(suiteDir)
-    .filter((name) => name.endsWith('.test.js'))
+    .filter((name) => name.endsWith('.test.js') && (!only || only.test(name)))
     .sort();
   for (const file of files) {
     mocha.addFile(path.join(suiteDir, file));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { QoveryExtensionApi } from '../../src/extension';
 import { TokenRotation, type RotationJournal, type RotationReport } from '../../src/auth/rotation';
-import { fingerprint, readTokenRecord, recordKey } from '../../src/auth/rotation/records';
+import { fingerprint, readTokenRecord, recordKey, reminderKey } from '../../src/auth/rotation/records';
 import { FileLeases } from '../../src/auth/rotation/storage';
 import { SessionManager } from '../../src/auth/session';
 import { QoveryClient } from '../../src/api/client';
@@ -605,6 +605,22 @@ describe('token rotation', function () {
       assert.deepStrictEqual(await record(), { fingerprint: fingerprint('secret-3'), tokenId: 'token-3' }, 'a token replaced with its id');
       await stack.store.remove(connection.id);
       assert.strictEqual(secrets.values.get(recordKey(connection.id)), undefined, 'Sign Out deletes the record');
+    });
+
+    it('Sign Out deletes the daily reminder\'s claim of the connection, and only that connection\'s', async () => {
+      const secrets = new MemorySecrets();
+      const stack = startStack(secrets, memoryMemento());
+      stacks.push(stack);
+      const connection = await addConnection(stack);
+      const other = await addConnection(stack);
+      assert.notStrictEqual(other.id, connection.id);
+      for (const c of [connection, other]) {
+        await stack.store.rotationStore.store(reminderKey(c.id), JSON.stringify({ day: '2026-12-07', owner: 'window-1' }));
+      }
+      const { left } = await stack.store.remove(connection.id);
+      assert.deepStrictEqual(left, []);
+      assert.strictEqual(secrets.values.get(reminderKey(connection.id)), undefined, 'Sign Out deletes the claim');
+      assert.ok(secrets.values.get(reminderKey(other.id)), 'the other connection keeps its claim');
     });
 
     it('says which secrets stayed when the keyring keeps refusing', async () => {

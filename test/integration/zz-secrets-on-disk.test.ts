@@ -21,8 +21,10 @@ describe('after the whole suite', () => {
     if (!root) {
       this.skip();
     }
-    assert.ok(usedTokens.size >= 5, `the suite used tokens (${usedTokens.size})`);
-    assert.ok(usedSecrets.size >= 3, `the suite typed secret values (${usedSecrets.size})`);
+    // The whole folder uses many; a part of it (QOVERY_TEST_FILES: the newer host's AI tests) at least one each.
+    const part = !!process.env.QOVERY_TEST_FILES;
+    assert.ok(usedTokens.size >= (part ? 1 : 5), `the suite used tokens (${usedTokens.size})`);
+    assert.ok(usedSecrets.size >= (part ? 1 : 3), `the suite typed secret values (${usedSecrets.size})`);
     const api = await extensionApi();
     // A control line: proves the scan reaches the extension's own log file.
     const marker = `scan-marker-${Date.now()}`;

@@ -11,6 +11,8 @@ export function fingerprint(secret: string | undefined): string | undefined {
 }
 
 export const recordKey = (connectionId: string): string => `qovery.rotation.record.${connectionId}`;
+/** The daily reminder's claim of a connection (which window asks today); Sign Out deletes it. */
+export const reminderKey = (connectionId: string): string => `qovery.rotation.reminder.${connectionId}`;
 
 export async function readTokenRecord(store: SharedStore, connectionId: string): Promise<TokenRecord | undefined> {
   const text = await store.get(recordKey(connectionId));

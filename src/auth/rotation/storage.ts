@@ -7,6 +7,7 @@ import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, JournalStore, Lease, LeaseProvider, RotationJournal } from './model';
 import { ROTATION_STEPS } from './model';
+import { reminderKey } from './records';
 
 /** The file calls used here; tests wrap them to stop a "window" at any call. */
 export interface StorageFs {
@@ -567,7 +568,7 @@ export class MigratingJournalStore implements JournalStore {
  * others stay quiet (two windows that claimed at the same moment may both stay quiet that day, never both ask).
  */
 export async function claimDay(store: SharedStore, connectionId: string, day: string, settleMs = SHARED_SETTLE_MS): Promise<boolean> {
-  const key = `${SHARED_PREFIX}reminder.${connectionId}`;
+  const key = reminderKey(connectionId);
   const day_ = (text: string | undefined): string | undefined => {
     try {
       return (JSON.parse(text ?? 'null') as { day?: string } | null)?.day;
