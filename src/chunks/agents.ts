@@ -202,8 +202,8 @@ function registerMcpProvider(core: Core): { provider: QoveryMcpProvider<McpHttpD
   try {
     return { provider, registration: lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider) };
   } catch (error) {
-    // A host whose manifest reading does not know the contribution: no surface, said in the log.
-    core.log.warn(`The MCP server definition provider could not be registered: ${core.log.redact(String((error as Error)?.message ?? error))}`);
+    // VS Code 1.100 has the function as a proposal that refuses the call: no surface, said in the log.
+    core.log.info(`The MCP server definition provider could not be registered: ${core.log.redact(String((error as Error)?.message ?? error))}`);
     provider.dispose();
     return undefined;
   }

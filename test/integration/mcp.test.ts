@@ -36,9 +36,11 @@ describe('mcp: the MCP server definition provider', function () {
   });
 
   it('the provider exists exactly where VS Code has the API (1.101+), and nothing fails elsewhere', () => {
-    const host = vscode as unknown as McpApi;
-    assert.strictEqual(typeof host.lm.registerMcpServerDefinitionProvider === 'function', hasMcpApi(), vscode.version);
+    // 1.100 has the function as a proposal its call refuses: the registration is tried, and nothing is shown.
     assert.strictEqual(api.agents.mcpProvider !== undefined, hasMcpApi(), `a provider on ${vscode.version}`);
+    if (hasMcpApi()) {
+      assert.strictEqual(typeof (vscode as unknown as McpApi).lm.registerMcpServerDefinitionProvider, 'function');
+    }
   });
 
   it("offers Qovery's hosted server for the active connection, the token only in the resolved definition, and none once signed out", async function () {
