@@ -11,6 +11,7 @@
 //   --strict     exit 1 when a target is missed (by default only a failed or wrong run exits 1)
 //   --only shell only the shell and port-forward section (plain Node, a few seconds)
 //   --only preview  only the preview-creation cost (plain Node, a second)
+//   --only why   only what @qovery /why costs (plain Node, a second)
 import { spawn, execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -76,6 +77,9 @@ const TARGETS = {
   forwardInFlightBytes: 32 * 1024 * KB,
   /** Creating a preview environment from a blueprint of 6 or more services, up to its deploy (test/bench/preview.ts). */
   previewCreateRequests: 20,
+  /** @qovery /why on the linked service, its failed deployment's log 20,000 lines long (test/bench/why.ts). */
+  whyRequests: 4,
+  whyResultBytes: 16 * KB,
 };
 
 /** The shell section: plain Node with --expose-gc (test/bench/shell.ts), and its targets. */
@@ -107,6 +111,26 @@ function measurePreviewSection() {
   const how = `${r.requests} REST requests <= ${TARGETS.previewCreateRequests} (a blueprint of ${r.services} services, ${r.pointed} pointed at the branch: ${Object.entries(r.byRoute).map(([k, n]) => `${n} ${k}`).join(', ')})`;
   log(`${met ? 'met   ' : 'MISSED'} preview creation, up to its deploy: ${how}`);
   return { result: r, targets: [{ name: 'preview creation: REST requests up to the deploy', value: r.requests, limit: TARGETS.previewCreateRequests, met, how }] };
+}
+
+/** The /why section: plain Node (test/bench/why.ts), and its targets. */
+function measureWhySection() {
+  const r = JSON.parse(execFileSync(process.execPath, [join(root, 'out', 'test', 'bench', 'why.js')], { cwd: root, encoding: 'utf8' }));
+  const routes = Object.entries(r.byRoute).map(([k, n]) => `${n} ${k}`).join(', ');
+  const targets = [
+    { name: '@qovery /why: REST requests', value: r.requests, limit: TARGETS.whyRequests, met: r.requests <= TARGETS.whyRequests, how: `${r.requests} REST requests <= ${TARGETS.whyRequests} (${routes})` },
+    {
+      name: '@qovery /why: bytes handed to the model',
+      value: r.resultBytes,
+      limit: TARGETS.whyResultBytes,
+      met: r.resultBytes <= TARGETS.whyResultBytes && r.explained,
+      how: `${fmtBytes(r.resultBytes)} <= ${fmtBytes(TARGETS.whyResultBytes)}, a failed deployment whose log has ${r.logLines} lines${r.explained ? ", Qovery's explanation and the deployment id in it" : ': WRONG, the explanation is missing'}`,
+    },
+  ];
+  for (const t of targets) {
+    log(`${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.how}`);
+  }
+  return { result: r, targets };
 }
 
 function log(line = '') {
@@ -668,6 +692,12 @@ async function main() {
     const shell = measureShellSection();
     process.exit(strict && shell.targets.some((t) => !t.met) ? 1 : 0);
   }
+  if (value('--only') === 'why') {
+    run('npx', ['tsc', '-p', 'tsconfig.test.json']);
+    log('== @qovery /why (plain Node, the test server on 127.0.0.1)');
+    const why = measureWhySection();
+    process.exit((strict && why.targets.some((t) => !t.met)) || !why.result.explained ? 1 : 0);
+  }
   if (value('--only') === 'preview') {
     run('npx', ['tsc', '-p', 'tsconfig.test.json']);
     log('== Preview environments (plain Node, the test server on 127.0.0.1)');
@@ -708,6 +738,8 @@ async function main() {
   const shell = measureShellSection();
   log('\n== Preview environments (plain Node, the test server on 127.0.0.1)');
   const preview = measurePreviewSection();
+  log('\n== @qovery /why (plain Node, the test server on 127.0.0.1)');
+  const why = measureWhySection();
 
   const scratch = mkdtempSync(join(tmpdir(), 'qovery-bench-'));
   const resultsFile = join(scratch, 'results.json');
@@ -792,7 +824,7 @@ async function main() {
     process.exit(1);
   }
   const summary = summarize(sizes, activation, inHost);
-  summary.targets.push(...shell.targets, ...preview.targets);
+  summary.targets.push(...shell.targets, ...preview.targets, ...why.targets);
   const report = {
     date: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
@@ -807,6 +839,7 @@ async function main() {
     followed,
     shell: shell.result,
     preview: preview.result,
+    why: why.result,
     activation: activation.runs,
     load,
     summary,

@@ -1,4 +1,4 @@
-// The act tools (Redeploy, Restart): VS Code asks the user first (`prepareInvocation`'s confirmation,
+// The act tools (Redeploy, Restart, Deploy HEAD): VS Code asks the user first (`prepareInvocation`'s confirmation,
 // naming service, environment and commit, production marked); the action then runs through the deploy
 // feature's own command, so its follow, notifications and error messages stay one path.
 import * as vscode from 'vscode';
@@ -7,13 +7,15 @@ import { inputOf, toolsApi } from './register';
 import { needsConnection, type ToolService } from './tools';
 import { oneLine } from './text';
 import { isProductionLike } from '../shared/environmentMode';
+import type { HeadPlan } from './deployHead';
 
 export const ActTools = {
   redeploy: 'qovery_redeploy',
   restart: 'qovery_restart',
+  deployHead: 'qovery_deployHead',
 } as const;
 
-export type ActVerb = 'redeploy' | 'restart';
+export type ActVerb = 'redeploy' | 'restart' | 'deploy';
 
 export interface ActDeps {
   signedIn(): boolean;
@@ -23,13 +25,18 @@ export interface ActDeps {
   service(serviceId: string | undefined): Promise<ToolService | undefined>;
   /** The commit the service runs (the last deployment's), short; undefined when unknown. */
   commit(service: ToolService): Promise<string | undefined>;
-  /** Runs the deploy feature's command, confirmed for this mode. */
-  run(verb: ActVerb, service: ToolService): Promise<void>;
+  /** What Deploy HEAD would deploy (the linked service's HEAD, when Qovery sees it), or why not. */
+  headPlan(service: ToolService): Promise<HeadPlan>;
+  /**
+   * Runs the deploy feature's command; `confirmed`: the user confirmed this in VS Code's dialog, so the
+   * command's own modal is skipped for this mode; `commitId`: the commit a deploy sends.
+   */
+  run(verb: ActVerb, service: ToolService, o?: { commitId?: string; confirmed?: boolean }): Promise<void>;
 }
 
 /** The confirmation VS Code shows before the tool runs. */
-export function actConfirmation(verb: ActVerb, service: ToolService, commit: string | undefined): { title: string; message: string } {
-  const action = verb === 'redeploy' ? vscode.l10n.t('Redeploy') : vscode.l10n.t('Restart');
+export function actConfirmation(verb: ActVerb, service: ToolService, commit: string | undefined, dirty?: boolean | 'unknown'): { title: string; message: string } {
+  const action = verb === 'redeploy' ? vscode.l10n.t('Redeploy') : verb === 'deploy' ? vscode.l10n.t('Deploy') : vscode.l10n.t('Restart');
   const environment = oneLine(service.environmentName, 100);
   const mode = service.environmentMode ?? vscode.l10n.t('mode unknown');
   const title = isProductionLike(service.environmentMode)
@@ -37,10 +44,16 @@ export function actConfirmation(verb: ActVerb, service: ToolService, commit: str
     : vscode.l10n.t('{0} {1} in {2}?', action, oneLine(service.serviceName, 100), environment);
   const lines = [
     isProductionLike(service.environmentMode) ? vscode.l10n.t('This is a production environment ({0}).', mode) : vscode.l10n.t('Environment mode: {0}.', mode),
-    commit ? vscode.l10n.t('Commit: {0} (what the service runs now).', commit) : vscode.l10n.t('Commit: unknown.'),
+    verb === 'deploy'
+      ? vscode.l10n.t('Commit: {0} (the workspace HEAD).', commit ?? '?')
+      : commit
+        ? vscode.l10n.t('Commit: {0} (what the service runs now).', commit)
+        : vscode.l10n.t('Commit: unknown.'),
+    dirty === true ? vscode.l10n.t('The working tree has uncommitted changes: they are not deployed.') : undefined,
+    dirty === 'unknown' ? vscode.l10n.t('The working tree could not be checked for uncommitted changes: any there are not deployed.') : undefined,
     vscode.l10n.t('Project {0}, organization {1}.', oneLine(service.projectName, 100), oneLine(service.organizationName, 100)),
   ];
-  return { title, message: lines.join('\n\n') };
+  return { title, message: lines.filter((l): l is string => l !== undefined).join('\n\n') };
 }
 
 export function registerActTools(deps: ActDeps): IDisposable[] {
@@ -74,5 +87,49 @@ export function registerActTools(deps: ActDeps): IDisposable[] {
       );
     },
   });
-  return [api.registerTool(ActTools.redeploy, tool('redeploy')), api.registerTool(ActTools.restart, tool('restart'))];
+  // The commit each service's confirmation named: a HEAD that moved since is not deployed unasked.
+  const confirmedHeads = new Map<string, string>();
+  const deployHead = {
+    prepareInvocation: async () => {
+      if (!deps.signedIn()) {
+        return { invocationMessage: needsConnection(vscode.l10n) };
+      }
+      const service = await deps.service(undefined);
+      if (!service) {
+        return { invocationMessage: vscode.l10n.t('Qovery: no service to act on.') };
+      }
+      const plan = await deps.headPlan(service).catch(() => undefined);
+      if (plan?.kind !== 'deploy') {
+        // Nothing to confirm: the tool answers why it does not deploy.
+        confirmedHeads.delete(service.serviceId);
+        return { invocationMessage: vscode.l10n.t('Qovery: checking the HEAD of {0}…', service.serviceName) };
+      }
+      confirmedHeads.set(service.serviceId, plan.commitId);
+      return { invocationMessage: vscode.l10n.t('Qovery: deploy {0} to {1}…', plan.commitText, service.serviceName), confirmationMessages: actConfirmation('deploy', service, plan.commitText, plan.dirty) };
+    },
+    invoke: async () => {
+      if (!deps.signedIn()) {
+        return text(needsConnection(vscode.l10n));
+      }
+      const service = await deps.service(undefined);
+      if (!service) {
+        return text(vscode.l10n.t('Qovery: this workspace is not linked to a service. Link it (Qovery: Link Workspace to Service) first.'));
+      }
+      const plan = await deps.headPlan(service);
+      if (plan.kind === 'refuse') {
+        return text(plan.message);
+      }
+      const confirmed = confirmedHeads.get(service.serviceId);
+      confirmedHeads.delete(service.serviceId);
+      if (confirmed !== undefined && confirmed !== plan.commitId) {
+        return text(vscode.l10n.t('Qovery: HEAD moved since you confirmed ({0} now). Nothing was deployed; ask again to deploy it.', plan.commitText));
+      }
+      // Not prepared here (no confirmation seen): the Deploy command asks itself where it would.
+      await deps.run('deploy', service, { commitId: plan.commitId, confirmed: confirmed !== undefined });
+      return text(
+        vscode.l10n.t('Qovery: the deployment of {0} ({1}) in {2} was handed to the extension, which follows it in a notification and the status bar (a refusal, such as a missing permission, is shown there; nothing is retried).', service.serviceName, plan.commitText, service.environmentName),
+      );
+    },
+  };
+  return [api.registerTool(ActTools.redeploy, tool('redeploy')), api.registerTool(ActTools.restart, tool('restart')), api.registerTool(ActTools.deployHead, deployHead)];
 }

@@ -1,6 +1,8 @@
-// @qovery in the chat (VS Code 1.90+, feature-detected): /why, /status, /logs and free questions,
-// answered from the read tools' results (with the request's model when there is one). It never acts:
-// the only actions are the buttons the user clicks (Show Deployment Logs, Redeploy), which run the commands.
+// @qovery in the chat (VS Code 1.90+, feature-detected): /why, /status, /logs, /deploy and free questions,
+// answered from the read tools' results (with the request's model when there is one). It never acts by
+// itself: /deploy invokes the Deploy HEAD tool with the request's token, so VS Code asks the user first
+// (without one, it offers a Deploy button whose command confirms itself); the other actions are the
+// buttons the user clicks (Show Deployment Logs, Redeploy, Open Shell), which run the commands.
 import * as vscode from 'vscode';
 import { Commands } from '../contributions';
 import type { IDisposable } from '../lifecycle';
@@ -12,6 +14,8 @@ export const PARTICIPANT_ID = 'qovery.agent';
 export interface ChatRequestLike {
   command?: string;
   prompt: string;
+  /** Ties a tool invocation to this chat request, so VS Code shows the tool's confirmation in it. */
+  toolInvocationToken?: unknown;
   model?: { sendRequest(messages: unknown[], options: object, token: vscode.CancellationToken): Thenable<{ text: AsyncIterable<string> }> };
 }
 export interface ChatStreamLike {
@@ -24,6 +28,8 @@ export interface ParticipantDeps {
   service(serviceId: string | undefined): Promise<ToolService | undefined>;
   /** The workspace files a text's lines point at (only existing files of the service's linked folder). */
   files?(text: string, serviceId: string | undefined): Promise<readonly FileInAnswer[]>;
+  /** Invokes a tool through VS Code (`vscode.lm.invokeTool`), in this chat request: the text it answers. */
+  invokeTool?(name: string, toolInvocationToken: unknown, token: vscode.CancellationToken): Promise<string>;
 }
 
 /** A workspace file a failing line points at, and where. */
@@ -57,9 +63,16 @@ async function pointAtFiles(stream: ChatStreamWithFiles, deps: ParticipantDeps, 
   }
 }
 
+/** The Deploy HEAD tool's id (package.json `languageModelTools`). */
+const DEPLOY_HEAD_TOOL = 'qovery_deployHead';
+
+/** Services Open Shell opens a shell in (the pods of an application or a container). */
+const SHELL_TYPES = new Set(['APPLICATION', 'CONTAINER']);
+
 export function participantHandler(deps: ParticipantDeps) {
   return async (request: ChatRequestLike, _context: unknown, stream: ChatStreamLike, token: vscode.CancellationToken): Promise<object> => {
     const results: string[] = [];
+    let deployButton = false;
     // A service id in the prompt names another service than the linked one.
     const serviceId = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i.exec(request.prompt)?.[0];
     const rest = serviceId ? request.prompt.replace(serviceId, '').trim() : request.prompt.trim();
@@ -70,6 +83,23 @@ export function participantHandler(deps: ParticipantDeps) {
       case 'logs':
         results.push(await deps.tools.recentLogs({ serviceId, filter: rest || undefined }));
         break;
+      case 'deploy': {
+        // Only the user's own /deploy reaches here; HEAD belongs to the linked service alone.
+        if (serviceId) {
+          results.push(vscode.l10n.t('Qovery: /deploy deploys the workspace HEAD to the linked service only; for another service use Qovery: Deploy on its row.'));
+        } else if (request.toolInvocationToken !== undefined && deps.invokeTool) {
+          // VS Code shows the tool's confirmation (service, environment, commit) in the chat before it runs.
+          try {
+            results.push(await deps.invokeTool(DEPLOY_HEAD_TOOL, request.toolInvocationToken, token));
+          } catch (error) {
+            results.push(error instanceof vscode.CancellationError ? vscode.l10n.t('Qovery: not deployed.') : vscode.l10n.t('Qovery: the deployment was not started.'));
+          }
+        } else {
+          results.push(vscode.l10n.t('Qovery: use the Deploy button below: Qovery: Deploy sends the workspace HEAD when Qovery sees it, and asks first for production.'));
+          deployButton = true;
+        }
+        break;
+      }
       default:
         // /why and free questions: the last deployment, and the log's lines when it failed.
         results.push(await deps.tools.lastDeployment({ serviceId }));
@@ -104,6 +134,12 @@ export function participantHandler(deps: ParticipantDeps) {
         arguments: [{ organizationId: service.organizationId, projectId: service.projectId, environmentId: service.environmentId, serviceId: service.serviceId, serviceName: service.serviceName }],
       });
       stream.button({ command: Commands.redeploy, title: vscode.l10n.t('Redeploy'), arguments: [service] });
+      if (SHELL_TYPES.has(service.serviceType.toUpperCase())) {
+        stream.button({ command: Commands.openShell, title: vscode.l10n.t('Open Shell'), arguments: [service] });
+      }
+      if (deployButton) {
+        stream.button({ command: Commands.deploy, title: vscode.l10n.t('Deploy'), arguments: [service] });
+      }
     }
     return {};
   };

@@ -10,6 +10,8 @@ export const ReadTools = {
   lastDeployment: 'qovery_lastDeployment',
   serviceStatus: 'qovery_serviceStatus',
   recentLogs: 'qovery_recentLogs',
+  deploymentLog: 'qovery_deploymentLog',
+  deploymentHistory: 'qovery_deploymentHistory',
   variables: 'qovery_variables',
 } as const;
 
@@ -42,6 +44,8 @@ export function inputOf(input: unknown): ToolInput {
   return {
     serviceId: typeof o.serviceId === 'string' ? o.serviceId : undefined,
     filter: typeof o.filter === 'string' ? o.filter : undefined,
+    pod: typeof o.pod === 'string' ? o.pod : undefined,
+    count: typeof o.count === 'number' ? o.count : undefined,
   };
 }
 
@@ -56,6 +60,8 @@ export function registerReadTools(tools: AgentTools): IDisposable[] {
     [ReadTools.lastDeployment]: (i) => tools.lastDeployment(i),
     [ReadTools.serviceStatus]: (i) => tools.serviceStatus(i),
     [ReadTools.recentLogs]: (i) => tools.recentLogs(i),
+    [ReadTools.deploymentLog]: (i) => tools.deploymentLog(i),
+    [ReadTools.deploymentHistory]: (i) => tools.deploymentHistory(i),
     [ReadTools.variables]: (i) => tools.variables(i),
   };
   return Object.entries(table).map(([name, run]) => api.registerTool(name, { invoke: async (options) => text(await run(inputOf(options.input))) }));

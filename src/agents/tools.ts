@@ -8,7 +8,8 @@ import type { EnvironmentServiceStatuses, ServiceStatus } from '../api/types';
 import type { DeploymentLogEntry, FailureExplanation } from '../logs/deployment';
 import { shortSha } from '../shared/sha';
 import type { ServiceCandidate } from '../workspace/match';
-import { assemble, excerpt, fenced, oneLine, variableLines, type L10n, type VariableLine } from './text';
+import type { RuntimeLine, RuntimeWindow } from './runtime';
+import { assemble, excerpt, fenced, MAX_LOG_LINES, oneLine, variableLines, type L10n, type VariableLine } from './text';
 
 /** A service a tool may read: one the workspace link knows, with the folder's HEAD when it is the linked one. */
 export interface ToolService extends ServiceCandidate {
@@ -21,7 +22,10 @@ export interface AgentDeps {
   client(): Promise<QoveryClient | undefined>;
   /** The linked service first; with `wanted`, also every service the workspace link's scan found. */
   services(wanted?: string): Promise<ToolService[]>;
-  history(client: QoveryClient, service: ToolService): Promise<Q.DeploymentHistoryService[]>;
+  /** The service's last deployments, newest first (one request; `pageSize` 1 when not given). */
+  history(client: QoveryClient, service: ToolService, pageSize?: number): Promise<Q.DeploymentHistoryService[]>;
+  /** A bounded window of the running service's logs (one websocket, closed before it answers). */
+  runtimeLogs(service: ToolService, accept: (line: RuntimeLine) => boolean): Promise<RuntimeWindow>;
   /** The latest deployment's entries of the service (one request). */
   deploymentLog(service: ToolService): Promise<{ entries: DeploymentLogEntry[]; executionId?: string }>;
   explain(entries: readonly DeploymentLogEntry[]): FailureExplanation | undefined;
@@ -34,6 +38,32 @@ export interface ToolInput {
   serviceId?: string;
   /** Only the log lines holding this text. */
   filter?: string;
+  /** Only the runtime lines of the pods whose name holds this text. */
+  pod?: string;
+  /** How many deployments the history gives (1 to 10). */
+  count?: number;
+}
+
+/** The most deployments the history tool gives, and how many when the input does not say. */
+export const MAX_HISTORY = 10;
+export const DEFAULT_HISTORY = 5;
+
+/** The history's length from the input: a whole number from 1 to MAX_HISTORY. */
+export function historyCount(count: unknown): number {
+  return typeof count === 'number' && Number.isFinite(count) ? Math.min(MAX_HISTORY, Math.max(1, Math.floor(count))) : DEFAULT_HISTORY;
+}
+
+/** Whether a runtime line passes the pod and text filters (any case; the text is searched in the pod name too). */
+export function runtimeFilter(input: Pick<ToolInput, 'filter' | 'pod'>): (line: RuntimeLine) => boolean {
+  const text = input.filter?.trim().toLowerCase();
+  const pod = input.pod?.trim().toLowerCase();
+  return (line) => (!pod || line.pod.toLowerCase().includes(pod)) && (!text || line.text.toLowerCase().includes(text) || line.pod.toLowerCase().includes(text));
+}
+
+/** `2026-12-01T10:00:00.123Z  web-7d9f-0  text`: a runtime line as a tool hands it. */
+export function runtimeLineText(line: RuntimeLine): string {
+  const at = Number.isFinite(line.at) ? new Date(line.at).toISOString() : '?';
+  return `${at} ${line.pod || '-'}  ${line.text}`;
 }
 
 /** What a tool says when it cannot answer: typed so the caller (and tests) branch on it. */
@@ -176,7 +206,77 @@ export class AgentTools {
     });
   }
 
+  /** Recent runtime logs: one window of the live stream (one websocket, closed before answering). */
   recentLogs(input: ToolInput): Promise<string> {
+    const { l10n } = this.deps;
+    return this.#run(input, async (_client, service) => {
+      const window = await this.deps.runtimeLogs(service, runtimeFilter(input));
+      const refused = this.#windowRefusal(window);
+      const kept = excerpt(window.lines.map(runtimeLineText), { maxLines: MAX_LOG_LINES, maxBytes: 14 * 1024 });
+      const seconds = (window.elapsedMs / 1000).toFixed(1);
+      const what = l10n.t('Runtime logs of {0}, read for {1} s from the live log stream: {2} of {3} lines received, newest first.', oneLine(service.serviceName, 100), seconds, kept.lines.length, window.received);
+      const filters = [
+        input.filter ? l10n.t('Only the lines holding "{0}".', oneLine(input.filter, 100)) : undefined,
+        input.pod ? l10n.t('Only the pods whose name holds "{0}".', oneLine(input.pod, 100)) : undefined,
+      ];
+      return [
+        this.#heading(service),
+        [what, ...filters].filter(Boolean).join(' '),
+        refused,
+        kept.lines.length > 0 ? fenced(kept.lines, l10n) : refused ? undefined : l10n.t('No line arrived.'),
+      ];
+    });
+  }
+
+  /** What the gateway said when the window ended on it (undefined: it ended on its own). */
+  #windowRefusal(window: RuntimeWindow): string | undefined {
+    const { l10n } = this.deps;
+    switch (window.end) {
+      case 'signedOut':
+        return needsConnection(l10n);
+      case 'unauthorized':
+        return l10n.t('Qovery: the log stream refused the token ({0}); the extension checks the token again.', window.code ?? 401);
+      case 'forbidden':
+        return l10n.t('Qovery: your role does not allow reading the logs of this service ({0}). Ask an administrator of the organization for the permission.', window.code ?? 403);
+      case 'notFound':
+        return l10n.t('Qovery: the log stream did not find this service (404).');
+      case 'clusterUnreachable':
+        return l10n.t("Qovery: the service's cluster cannot be reached (1011). Try again later.");
+      case 'unreachable':
+        return l10n.t('Qovery: the log stream could not be reached. Try again later.');
+      default:
+        return undefined;
+    }
+  }
+
+  /** The last deployments (at most 10, one request): id, state, when, commit, and which is the workspace HEAD. */
+  deploymentHistory(input: ToolInput): Promise<string> {
+    const { l10n } = this.deps;
+    return this.#run(input, async (client, service) => {
+      const count = historyCount(input.count);
+      const entries = (await this.deps.history(client, service, count)).slice(0, count);
+      const head = shortSha(service.head);
+      const lines = entries.map((d) => {
+        const id = typeof d.identifier?.execution_id === 'string' ? oneLine(d.identifier.execution_id, 100) : '?';
+        const state = typeof d.status === 'string' ? d.status : '?';
+        const when = typeof d.auditing_data?.created_at === 'string' ? oneLine(d.auditing_data.created_at, 40) : '?';
+        const commit = (d.details as { commit?: Q.Commit | null } | undefined)?.commit;
+        const sha = shortSha(commit?.git_commit_id);
+        const message = typeof commit?.message === 'string' ? oneLine(commit.message.split('\n')[0], 80) : '';
+        const isHead = sha !== undefined && sha === head ? ` ${l10n.t('(the workspace HEAD)')}` : '';
+        return `${id}  ${state}  ${when}  ${sha ? `${sha}${message ? ` ${message}` : ''}` : '-'}${isHead}`;
+      });
+      const headLine = head ? l10n.t('The workspace HEAD is {0}.', head) : l10n.t('The workspace HEAD is not known (the service is not the one linked to this workspace).');
+      return [
+        this.#heading(service),
+        l10n.t('The last {0} deployments, newest first (id, state, date, commit).', lines.length),
+        headLine,
+        lines.length > 0 ? fenced(lines, l10n) : l10n.t('No deployment yet.'),
+      ];
+    });
+  }
+
+  deploymentLog(input: ToolInput): Promise<string> {
     const { l10n } = this.deps;
     return this.#run(input, async (_client, service) => {
       const log = await this.deps.deploymentLog(service);

@@ -52,8 +52,9 @@ export class DeployCommands implements IDisposable {
 
   // --- service actions -------------------------------------------------------------------------
 
-  deploy(arg?: unknown, commitId?: string): Promise<void> {
-    return this.#serviceAction('deploy', arg, commitId);
+  /** `confirmedMode`: as for redeploy (the Deploy HEAD tool's confirmation named this commit). */
+  deploy(arg?: unknown, commitId?: string, confirmedMode?: string): Promise<void> {
+    return this.#serviceAction('deploy', arg, commitId, confirmedMode);
   }
 
   /** `confirmedMode`: the user confirmed already (an agent tool's confirmation) for this environment mode; a mode read since as another one asks again. */
