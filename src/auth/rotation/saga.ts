@@ -227,13 +227,18 @@ export class RotationSaga {
       if (fingerprint(current) === fingerprint(created.token)) {
         return report({});
       }
-      await client.deleteApiToken(journal.organizationId, created.id);
+      await client.deleteApiToken(journal.organizationId, created.id).catch((error: unknown) => {
+        if (kindOf(error) !== 'notFound') {
+          throw error;
+        }
+      });
+      // A 204 or 404 is believed once the list agrees: a token left behind would be lost to the user.
+      if ((await client.listApiTokens(journal.organizationId)).some((t) => t.id === created.id)) {
+        throw Object.assign(new Error('Qovery still lists the token after deleting it.'), { kind: 'server' });
+      }
       log.warn(`Another window took over the rotation ${journal.id}: the token "${orphan.name ?? ''}" (${created.id}) this window created is deleted.`);
       return report({ newToken: orphan });
     } catch (error) {
-      if (kindOf(error) === 'notFound') {
-        return report({ newToken: orphan });
-      }
       log.error(`Another window took over the rotation ${journal.id}; deleting the token "${orphan.name ?? ''}" (${created.id}) this window created failed`, error);
       return report({ outcome: 'failed', stage: 'create', errorKind: 'leaseLost', orphan });
     }
@@ -774,6 +779,16 @@ export class RotationSaga {
       ...extra,
     });
     if (await this.#newIsStored(journal)) {
+      const stored = await this.#current(journal.connectionId);
+      const check = stored !== undefined ? await this.#check(stored) : { works: true };
+      if (!('error' in check) && !check.works) {
+        // A late swap stored the token this roll back deleted (Qovery refuses it: 401): nothing to finish.
+        const put = await this.#putBack(journal, run.oldSecret);
+        log.warn(`The connection ${journal.connectionId} holds the new token of rotation ${journal.id}, which a roll back deleted (401)${put === 'undone' ? ': the token stored before was put back' : ''}.`);
+        await this.#dropPending(journal.connectionId);
+        await journals.clear(journal);
+        return report({ newToken: journal.newTokenId ? { id: journal.newTokenId, name: journal.newTokenName } : undefined, lateSwap: put === 'changed' ? undefined : put === 'undone' || put === 'lost' ? put : 'unconfirmed' });
+      }
       log.info(`The new token of rotation ${journal.id} is already the connection's token: finishing instead of rolling back.`);
       journal.step = 'swapped';
       await this.#checkpoint(journal, run);
@@ -826,6 +841,26 @@ export class RotationSaga {
       break;
     }
     const orphan: TokenRef = { id: target, name: journal.newTokenName };
+    // A window frozen past its fence may have stored the new token after the check above (its swap
+    // landed late): whether the delete is confirmed or not, the token stored before goes back, unless
+    // the new token is still there and answers 200 (then it is in use: finishing instead).
+    let lateSwap: RotationReport['lateSwap'];
+    if (await this.#newIsStored(journal)) {
+      if (lastError !== undefined && pending !== undefined) {
+        const check = await this.#check(pending);
+        if (!('error' in check) && check.works) {
+          log.info(`A late swap stored the new token of rotation ${journal.id}, which was not deleted and works: finishing instead of rolling back.`);
+          journal.step = 'swapped';
+          await this.#checkpoint(journal, run);
+          return this.#advance(journal, run);
+        }
+      }
+      const put = await this.#putBack(journal, current);
+      if (put === 'undone') {
+        log.warn(`A late swap in another window stored the new token "${journal.newTokenName ?? ''}" (${target}) while it was being deleted: the token stored before was put back.`);
+      }
+      lateSwap = put === 'changed' ? undefined : put === 'undone' || put === 'lost' ? put : 'unconfirmed';
+    }
     if (lastError !== undefined) {
       log.error(`Deleting the new token "${journal.newTokenName ?? ''}" (${target}) failed`, lastError);
       const keep = isTransientKind(kindOf(lastError));
@@ -835,19 +870,9 @@ export class RotationSaga {
         await this.#dropPending(journal.connectionId);
         await journals.clear(journal);
       }
-      return report({ orphan, journalKept: keep, outcome: !run.control.interactive && keep ? 'deferred' : stage === 'cancel' ? 'cancelled' : 'failed' });
+      return report({ orphan, journalKept: keep, lateSwap, outcome: !run.control.interactive && keep ? 'deferred' : stage === 'cancel' ? 'cancelled' : 'failed' });
     }
     log.info(`Deleted the new token "${journal.newTokenName ?? ''}" (${target}): the rotation was rolled back.`);
-    // A window frozen past its fence may have stored the token just deleted (its swap landed after
-    // the check above): the token stored before goes back.
-    let lateSwap: RotationReport['lateSwap'];
-    if (await this.#newIsStored(journal)) {
-      const put = await this.#putBack(journal, current);
-      if (put === 'undone') {
-        log.warn(`A late swap in another window stored the new token "${journal.newTokenName ?? ''}" (${target}) after it was deleted: the token stored before was put back.`);
-      }
-      lateSwap = put === 'changed' ? undefined : put === 'undone' || put === 'lost' ? put : 'unconfirmed';
-    }
     await this.#dropPending(journal.connectionId);
     await journals.clear(journal);
     return report({ newToken: { id: target, name: journal.newTokenName }, lateSwap });

@@ -187,4 +187,50 @@ describe('token rotation, a window frozen right before its swap (saga, plain Nod
     assert.equal(world.tokens().find((t) => t.id === ADMIN)?.revoked, true, 'B revoked the old token');
     await expectSafe();
   });
+
+  it('a roll back that finds a stored new token Qovery refuses (401) does not finish with it: the journal goes, the report says the stored token is refused', async () => {
+    // B's delete of the new token is answered 503 although Qovery deleted it: B keeps its journal.
+    server.setFault('DELETE /organization/{id}/apiToken/{id}', { status: 503, afterAction: true, times: 1 });
+    const a = new Window('A', world, {
+      freezeAt: {
+        call: beforeSwap,
+        during: async () => {
+          later();
+          world.echo();
+          server.setFault('GET /organization', { status: 403, times: 2 });
+          await new Window('B', world).rotate();
+        },
+      },
+    });
+    const report = (await a.rotate()) as RotationReport;
+    assert.equal(report.lateSwap, 'unconfirmed', `A could not check the token it stored (403 is no 401): ${JSON.stringify(report)}`);
+    server.clearFaults();
+    later();
+    const restart = new Window('restart', world);
+    const reports = (await restart.recover()) as RotationReport[];
+    assert.deepEqual(reports.map((r) => r.lateSwap), ['lost'], `the next start says the stored token is refused: ${JSON.stringify(reports)}`);
+    assert.deepEqual(await new Window('check', world).engine.journals(), [], 'no journal is left to retry forever');
+    assert.equal(world.tokens().find((t) => t.id === ADMIN)?.revoked, false, 'the old token is not revoked');
+    expectNoSecretLogged(a, restart);
+  });
+
+  it('a window that lost its lease after its create believes its delete of the token only once the list agrees', async () => {
+    const a = new Window('A', world, {
+      freezeAt: {
+        call: (call) => call === 'api.createApiToken',
+        during: async () => {
+          later();
+          world.echo();
+          await new Window('B', world).recover();
+          // A's delete of the token it makes is answered 404 although Qovery keeps it.
+          server.setFault('DELETE /organization/{id}/apiToken/{id}', { status: 404, times: 2 });
+        },
+      },
+    });
+    const report = (await a.rotate()) as RotationReport;
+    const made = created().filter((t) => !t.revoked);
+    assert.equal(made.length, 1, 'the token A made is still on Qovery');
+    assert.equal(report.orphan?.id, made[0].id, `the report names it: ${JSON.stringify(report)}`);
+    await expectSafe();
+  });
 });
