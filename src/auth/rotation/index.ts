@@ -104,6 +104,7 @@ export class TokenRotation implements vscode.Disposable {
     retryRevocation: (connectionId: string) => this.retryRevocation(connectionId),
     keepOldToken: (connectionId: string) => this.keepOldToken(connectionId),
     showTokens: async () => vscode.commands.executeCommand('workbench.view.extension.qovery'),
+    updateToken: async () => vscode.commands.executeCommand('qovery.updateToken'),
   };
 
   #named(report: RotationReport): RotationReport {
