@@ -3,6 +3,7 @@
 // a journal in files, the presenter tells. This file wires them to VS Code.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { Commands, executeCommand } from '../../contributions';
 import type { Logger } from '../../logger';
 import type { Ui } from '../../ui';
 import { parseLegacyJournals } from '../rotationRules';
@@ -104,6 +105,7 @@ export class TokenRotation implements vscode.Disposable {
     retryRevocation: (connectionId: string) => this.retryRevocation(connectionId),
     keepOldToken: (connectionId: string) => this.keepOldToken(connectionId),
     showTokens: async () => vscode.commands.executeCommand('workbench.view.extension.qovery'),
+    updateToken: async () => executeCommand(Commands.updateToken),
   };
 
   #named(report: RotationReport): RotationReport {

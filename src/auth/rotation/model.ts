@@ -85,6 +85,13 @@ export interface RotationReport {
   revocationUnconfirmed?: boolean;
   /** The old secret still works after the revocation: the token revoked was another one. */
   wrongTokenRevoked?: TokenRef;
+  /**
+   * A swap that landed after its window lost the lease (the window was frozen), found by that window
+   * or by the one rolling back: 'undone' when the token stored before was put back (the stored token
+   * had got 401), 'unconfirmed' when the stored token could not be checked (kept; the next start
+   * decides), 'lost' when it got 401 and the token from before could not be put back.
+   */
+  lateSwap?: 'undone' | 'unconfirmed' | 'lost';
   /** True when the report comes from finishing or rolling back an interrupted rotation. */
   resumed?: boolean;
   /** True when the journal is kept so the unfinished part is tried again later. */
@@ -177,6 +184,8 @@ export interface SagaDeps {
   api(secret: string): RotationApi;
   clock: Clock;
   log: RotationLog;
+  /** Waits `ms` (tests pass one that moves their clock instead); a timer when absent. */
+  sleep?(ms: number): Promise<void>;
 }
 
 /** The stage a running rotation is at, for the progress notification. */

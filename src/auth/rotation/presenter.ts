@@ -13,6 +13,8 @@ export interface PresenterActions {
   retryRevocation(connectionId: string): Promise<unknown>;
   keepOldToken(connectionId: string): Promise<unknown>;
   showTokens(): Promise<unknown>;
+  /** "Qovery: Update Token", for a stored token Qovery deleted. */
+  updateToken?(): Promise<unknown>;
 }
 
 export class RotationPresenter {
@@ -75,6 +77,11 @@ export class RotationPresenter {
       case 'forbidden':
         if (stage === 'create' || stage === 'revoke') {
           return vscode.l10n.t('the role of the token may not manage API tokens ({0})', detail);
+        }
+        break;
+      case 'leaseLost':
+        if (stage === 'swap') {
+          return vscode.l10n.t('this window was paused past its lease (a sleeping computer, a debugger, a stalled remote) and another window took the rotation over');
         }
         break;
       case 'conflict':
@@ -169,6 +176,9 @@ export class RotationPresenter {
         }
         return;
       case 'failed': {
+        if (report.lateSwap === 'lost' || report.lateSwap === 'unconfirmed') {
+          return this.#lateSwap(report, name, showLog, actions);
+        }
         const head = report.resumed
           ? vscode.l10n.t('Qovery: an interrupted token rotation of "{0}" was rolled back ({1}). The current token is unchanged.', name, this.#reason(report.stage, report))
           : vscode.l10n.t('Qovery: the token of "{0}" was not rotated: {1}. The current token is unchanged.', name, this.#reason(report.stage, report));
@@ -183,6 +193,31 @@ export class RotationPresenter {
             .then((answer) => (answer === show ? actions.showTokens() : undefined));
         }
         return;
+    }
+  }
+
+  /** A late swap stored a token Qovery deleted, or one that could not be checked: the user must know, and how to get out. */
+  async #lateSwap(report: RotationReport, name: string, showLog: string, actions: PresenterActions): Promise<void> {
+    const update = vscode.l10n.t('Update Token');
+    const detail = report.cause !== undefined ? errorText(report.cause) : (report.detail ?? report.errorKind ?? '');
+    const message =
+      report.lateSwap === 'lost'
+        ? vscode.l10n.t(
+            'Qovery: a token rotation of "{0}" was interrupted and its new token was deleted after a paused window had stored it; the token used before does not work either, so Qovery now refuses the stored token. Update the token with a working one.',
+            name,
+          )
+        : vscode.l10n.t(
+            'Qovery: a token rotation of "{0}" was interrupted (a window was paused while another window took it over), and the token now stored could not be checked ({1}). If Qovery refuses it, update the token.',
+            name,
+            detail,
+          );
+    this.log.warn(message);
+    const buttons = actions.updateToken ? [update, showLog] : [showLog];
+    const answer = await (report.lateSwap === 'lost' ? this.ui.prompter.error(message, {}, ...buttons) : this.ui.prompter.warn(message, {}, ...buttons));
+    if (answer === update) {
+      await actions.updateToken?.();
+    } else if (answer === showLog) {
+      this.log.show();
     }
   }
 
@@ -205,6 +240,9 @@ export class RotationPresenter {
       }
     } else if (report.newToken?.id) {
       parts.push(vscode.l10n.t('The new token {0} was deleted.', token(report.newToken)));
+    }
+    if (report.lateSwap === 'undone') {
+      parts.push(vscode.l10n.t('A paused window stored the new token after it was deleted: the token used before was put back, and it works.'));
     }
     const message = parts.join(' ');
     if (report.resumed && !report.orphan && !report.newToken?.id && report.stage !== 'verify' && report.stage !== 'store') {

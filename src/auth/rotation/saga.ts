@@ -15,6 +15,7 @@ import { describeError } from '../../api/errors';
 import type { Organization, OrganizationApiToken, OrganizationApiTokenCreate } from '../../api';
 
 import { fingerprint } from './records';
+import { SHARED_SETTLE_MS } from './storage';
 
 export { fingerprint };
 
@@ -226,13 +227,18 @@ export class RotationSaga {
       if (fingerprint(current) === fingerprint(created.token)) {
         return report({});
       }
-      await client.deleteApiToken(journal.organizationId, created.id);
+      await client.deleteApiToken(journal.organizationId, created.id).catch((error: unknown) => {
+        if (kindOf(error) !== 'notFound') {
+          throw error;
+        }
+      });
+      // A 204 or 404 is believed once the list agrees: a token left behind would be lost to the user.
+      if ((await client.listApiTokens(journal.organizationId)).some((t) => t.id === created.id)) {
+        throw Object.assign(new Error('Qovery still lists the token after deleting it.'), { kind: 'server' });
+      }
       log.warn(`Another window took over the rotation ${journal.id}: the token "${orphan.name ?? ''}" (${created.id}) this window created is deleted.`);
       return report({ newToken: orphan });
     } catch (error) {
-      if (kindOf(error) === 'notFound') {
-        return report({ newToken: orphan });
-      }
       log.error(`Another window took over the rotation ${journal.id}; deleting the token "${orphan.name ?? ''}" (${created.id}) this window created failed`, error);
       return report({ outcome: 'failed', stage: 'create', errorKind: 'leaseLost', orphan });
     }
@@ -553,9 +559,104 @@ export class RotationSaga {
       }
     }
     log.info(`The connection ${journal.connectionId} now uses the token "${journal.newTokenName ?? ''}" (${journal.newTokenId ?? '?'}).`);
+    if (run.control.holdsLease && !(await run.control.holdsLease())) {
+      return this.#lateSwap(journal, run, secret, stored);
+    }
     journal.step = 'swapped';
     await this.#checkpoint(journal, run);
     return undefined;
+  }
+
+  /**
+   * The swap landed after this window lost the lease (it froze past the fence): another window may
+   * have rolled the rotation back and deleted the token just stored. Once the other windows' writes
+   * had time to arrive, the new token is checked. A confirmed 401 while it is still the stored token
+   * puts the token stored before back (when that one answers 200); no clear answer keeps what is
+   * stored, and the journal, for the next start; a 200 leaves the rotation to the window that holds it.
+   */
+  async #lateSwap(journal: RotationJournal, run: RunState, secret: string, before: string | undefined): Promise<RotationReport> {
+    const { journals, log } = this.deps;
+    const name = `"${journal.newTokenName ?? ''}" (${journal.newTokenId ?? '?'})`;
+    log.warn(`This window lost the lease on rotation ${journal.id} before its swap landed: checking the new token ${name} once other windows' writes arrived.`);
+    await this.#sleep(SHARED_SETTLE_MS);
+    const report = (extra: Partial<RotationReport>): RotationReport => ({ ...this.#base(journal), outcome: 'failed', stage: 'swap', errorKind: 'leaseLost', resumed: run.control.resumed, ...extra });
+    const check = await this.#check(secret);
+    if ('error' in check) {
+      log.error(`Checking the new token ${name} after the late swap gave no clear answer; it stays stored and the next start decides`, check.error);
+      const kept = await journals.get(journal.connectionId).then(
+        (j) => j?.id === journal.id,
+        () => true,
+      );
+      return report({ lateSwap: 'unconfirmed', errorKind: kindOf(check.error), ...why(check.error), journalKept: kept });
+    }
+    if (check.works) {
+      // The other window finishes the rotation with it.
+      throw new RotationHalted();
+    }
+    const put = await this.#putBack(journal, before);
+    if (put === 'changed') {
+      throw new RotationHalted();
+    }
+    if (put === 'undone') {
+      log.warn(`The new token ${name} was deleted by the window that took over rotation ${journal.id} (401): the token stored before was put back; the rotation did not happen.`);
+    }
+    return report({ lateSwap: put === 'undone' ? 'undone' : put === 'lost' ? 'lost' : 'unconfirmed', newToken: undefined, ...(typeof put === 'object' ? { errorKind: kindOf(put.error), ...why(put.error) } : {}) });
+  }
+
+  /**
+   * Puts `before` back as the connection's token, with its own facts, after a late swap stored a token
+   * that was deleted: only while the deleted token is still the stored one, and only when `before`
+   * answers 200. 'changed': the stored token is no longer the deleted one, left alone.
+   */
+  async #putBack(journal: RotationJournal, before: string | undefined): Promise<'undone' | 'lost' | 'changed' | { error: unknown }> {
+    const { secrets, log } = this.deps;
+    if (before === undefined || fingerprint(before) === journal.newFingerprint) {
+      log.error(`The connection ${journal.connectionId} holds a token Qovery deleted, and no token stored before it is known: sign in again.`);
+      return 'lost';
+    }
+    let organizations: Organization[];
+    try {
+      organizations = await this.deps.api(before).listOrganizations();
+    } catch (error) {
+      if (kindOf(error) === 'unauthorized') {
+        log.error(`The connection ${journal.connectionId} holds a token Qovery deleted, and the token stored before it is refused too (401): sign in again.`);
+        return 'lost';
+      }
+      log.error('Checking the token stored before gave no clear answer; nothing is put back', error);
+      return { error };
+    }
+    if (!secrets.exists(journal.connectionId)) {
+      return 'changed';
+    }
+    const now = await this.#current(journal.connectionId);
+    if (fingerprint(now) === fingerprint(before)) {
+      return 'undone';
+    }
+    if (fingerprint(now) !== journal.newFingerprint) {
+      log.warn(`The token of connection ${journal.connectionId} changed meanwhile: it is left as it is.`);
+      return 'changed';
+    }
+    // The record kept with the secret now names the deleted token: the journal knows the one before.
+    const tokenId = journal.previousTokenId ?? '';
+    const facts: NewTokenFacts = {
+      organizationId: journal.organizationId,
+      tokenId,
+      tokenName: tokenId && tokenId === journal.oldTokenId ? journal.oldTokenName : undefined,
+      roleId: journal.roleId,
+      roleName: journal.roleName,
+      organizations,
+    };
+    try {
+      await secrets.swap(journal.connectionId, before, facts);
+    } catch (error) {
+      log.error('Putting the token stored before back failed', error);
+      return 'lost';
+    }
+    return 'undone';
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    await (this.deps.sleep ? this.deps.sleep(ms) : new Promise<void>((resolve) => setTimeout(resolve, ms)));
   }
 
   /** Deletes the old token with the new one, then checks that the old secret stopped working. */
@@ -678,6 +779,16 @@ export class RotationSaga {
       ...extra,
     });
     if (await this.#newIsStored(journal)) {
+      const stored = await this.#current(journal.connectionId);
+      const check = stored !== undefined ? await this.#check(stored) : { works: true };
+      if (!('error' in check) && !check.works) {
+        // A late swap stored the token this roll back deleted (Qovery refuses it: 401): nothing to finish.
+        const put = await this.#putBack(journal, run.oldSecret);
+        log.warn(`The connection ${journal.connectionId} holds the new token of rotation ${journal.id}, which a roll back deleted (401)${put === 'undone' ? ': the token stored before was put back' : ''}.`);
+        await this.#dropPending(journal.connectionId);
+        await journals.clear(journal);
+        return report({ newToken: journal.newTokenId ? { id: journal.newTokenId, name: journal.newTokenName } : undefined, lateSwap: put === 'changed' ? undefined : put === 'undone' || put === 'lost' ? put : 'unconfirmed' });
+      }
       log.info(`The new token of rotation ${journal.id} is already the connection's token: finishing instead of rolling back.`);
       journal.step = 'swapped';
       await this.#checkpoint(journal, run);
@@ -730,6 +841,26 @@ export class RotationSaga {
       break;
     }
     const orphan: TokenRef = { id: target, name: journal.newTokenName };
+    // A window frozen past its fence may have stored the new token after the check above (its swap
+    // landed late): whether the delete is confirmed or not, the token stored before goes back, unless
+    // the new token is still there and answers 200 (then it is in use: finishing instead).
+    let lateSwap: RotationReport['lateSwap'];
+    if (await this.#newIsStored(journal)) {
+      if (lastError !== undefined && pending !== undefined) {
+        const check = await this.#check(pending);
+        if (!('error' in check) && check.works) {
+          log.info(`A late swap stored the new token of rotation ${journal.id}, which was not deleted and works: finishing instead of rolling back.`);
+          journal.step = 'swapped';
+          await this.#checkpoint(journal, run);
+          return this.#advance(journal, run);
+        }
+      }
+      const put = await this.#putBack(journal, current);
+      if (put === 'undone') {
+        log.warn(`A late swap in another window stored the new token "${journal.newTokenName ?? ''}" (${target}) while it was being deleted: the token stored before was put back.`);
+      }
+      lateSwap = put === 'changed' ? undefined : put === 'undone' || put === 'lost' ? put : 'unconfirmed';
+    }
     if (lastError !== undefined) {
       log.error(`Deleting the new token "${journal.newTokenName ?? ''}" (${target}) failed`, lastError);
       const keep = isTransientKind(kindOf(lastError));
@@ -739,12 +870,12 @@ export class RotationSaga {
         await this.#dropPending(journal.connectionId);
         await journals.clear(journal);
       }
-      return report({ orphan, journalKept: keep, outcome: !run.control.interactive && keep ? 'deferred' : stage === 'cancel' ? 'cancelled' : 'failed' });
+      return report({ orphan, journalKept: keep, lateSwap, outcome: !run.control.interactive && keep ? 'deferred' : stage === 'cancel' ? 'cancelled' : 'failed' });
     }
     log.info(`Deleted the new token "${journal.newTokenName ?? ''}" (${target}): the rotation was rolled back.`);
     await this.#dropPending(journal.connectionId);
     await journals.clear(journal);
-    return report({ newToken: { id: target, name: journal.newTokenName } });
+    return report({ newToken: { id: target, name: journal.newTokenName }, lateSwap });
   }
 
   /** The pending secret; a read failure is a `SecretReadError`, never "gone". */

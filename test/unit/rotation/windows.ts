@@ -58,6 +58,8 @@ export class World {
   readonly reports: RotationReport[] = [];
   /** The keyring is locked: every SecretStorage read fails (or only those of the keys this accepts). */
   locked: boolean | ((key: string) => boolean) = false;
+  /** Every wait a window asked for (ms): a wait moves the shared clock instead of taking time. */
+  readonly sleeps: number[] = [];
   /** How a locked read fails: an error, or "nothing" (VS Code deletes a secret it cannot decrypt from its answer and returns undefined). */
   lockedReads: 'throw' | 'undefined' = 'throw';
 
@@ -82,6 +84,13 @@ export class World {
         view.set(id, { ...facts });
       }
     }
+  }
+
+  /** The saga's wait: the clock moves by `ms`, and the other windows get their turn. */
+  sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    this.clock.offset += ms;
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   client(secret: string): QoveryClient {
@@ -212,6 +221,7 @@ export class Window {
       secrets,
       api,
       clock: world.clock,
+      sleep: (ms) => world.sleep(ms),
       log: { info: log('info'), warn: log('warn'), error: log('error'), protect: () => undefined },
     });
   }
