@@ -27,9 +27,9 @@ const AI_TEST_FILES = '^(agents|mcp|zz-secrets-on-disk)';
 /**
  * The first half of the floor suite (about half of its waiting time); the second half is every other file,
  * so a new file always runs. The secret scan (zz-secrets-on-disk) runs at the end of both: each host has its
- * own folders to scan.
+ * own folders to scan, and each half types tokens and secret values (variables: the first; agents: the second).
  */
-const FIRST_HALF = ['rotation', 'auth', 'names', 'activation', 'signedOut', 'bounded', 'forward'];
+const FIRST_HALF = ['rotation', 'auth', 'names', 'activation', 'signedOut', 'bounded', 'forward', 'variables'];
 const HALVES = [`^(${FIRST_HALF.join('|')}|zz-secrets-on-disk)\\.test\\.js$`, `^(?!(${FIRST_HALF.join('|')})\\.test\\.js$)`];
 
 async function runSuite(name, { setup, extensionDevelopmentPath, extensionTestsPath, env = {}, afterRun, multiRoot = false, kind = 'floor', noneSkipped = false, buffered = false }) {
