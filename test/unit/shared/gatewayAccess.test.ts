@@ -24,8 +24,8 @@ function callersOf(name: string): string[] {
 // The gateway's URL and Authorization value are made in one place (GatewayAccess), so the shell, the
 // port forwards, the live logs and the deployment streams cannot drift apart on the scheme or the setting.
 describe('the gateway access: one place builds the websocket URL and the Authorization value', () => {
-  it('only GatewayAccess builds a gateway Authorization value (the API client keeps its own, with the same scheme rules)', () => {
-    assert.deepEqual(callersOf('authorizationHeader'), ['src/shared/gatewayAccess.ts']);
+  it('only GatewayAccess builds a gateway Authorization value (the API client keeps its own, with the same scheme rules, and so does the MCP server definition, an HTTP server VS Code calls)', () => {
+    assert.deepEqual(callersOf('authorizationHeader'), ['src/agents/mcp.ts', 'src/shared/gatewayAccess.ts']);
   });
 
   it('only GatewayAccess reads qovery.websocketUrl', () => {
