@@ -4,7 +4,7 @@
 // is never made markdown, HTML or a command.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { buildErrors, FileRefResolver, findFileRefs, type RefBase } from '../shared/fileRefs';
+import { buildErrors, documentRefs, FileRefResolver, findFileRefs, type RefBase } from '../shared/fileRefs';
 import type { FolderLink } from '../workspace/links';
 import { failingStepLines, type DeploymentLogEntry } from './deployment';
 import { LOGS_SCHEME } from './documents';
@@ -81,17 +81,18 @@ export class LogFileLinks implements vscode.DocumentLinkProvider, vscode.Disposa
     const scope = this.o.scopeOf(document.uri);
     const bases = scope ? basesOf(this.o.links(), scope) : [];
     const links: vscode.DocumentLink[] = [];
-    for (let i = 0; bases.length > 0 && i < document.lineCount && links.length < MAX_DOCUMENT_LINKS; i++) {
+    for (const { lineNumber: i, ref } of bases.length > 0 ? documentRefs(document.lineCount, (n) => document.lineAt(n).text) : []) {
       if (token.isCancellationRequested) {
         return [];
       }
-      for (const ref of findFileRefs(document.lineAt(i).text)) {
-        const t = await this.#resolve(ref.path, ref.line, ref.column, bases);
-        if (t) {
-          const link = new vscode.DocumentLink(new vscode.Range(i, ref.start, i, ref.end), targetUri(t));
-          link.tooltip = vscode.l10n.t('Open {0} at line {1}', path.relative(t.base.folder, t.file).split(path.sep).join('/'), t.line);
-          links.push(link);
-        }
+      if (links.length >= MAX_DOCUMENT_LINKS) {
+        break;
+      }
+      const t = await this.#resolve(ref.path, ref.line, ref.column, bases);
+      if (t) {
+        const link = new vscode.DocumentLink(new vscode.Range(i, ref.start, i, ref.end), targetUri(t));
+        link.tooltip = vscode.l10n.t('Open {0} at line {1}', path.relative(t.base.folder, t.file).split(path.sep).join('/'), t.line);
+        links.push(link);
       }
     }
     return links;

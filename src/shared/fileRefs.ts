@@ -51,6 +51,26 @@ function looksLikePath(p: string): boolean {
   return NAMED.test(name) || (parts.length > 1 && BARE.test(name) && name !== '.' && name !== '..');
 }
 
+
+/** The references one pass over a document looks up at most (each a cached file check, else a `realpath`). */
+export const MAX_DOCUMENT_LOOKUPS = 4_000;
+
+/**
+ * The references of a document's lines, in order, each with its line number, at most `maxLookups` of them:
+ * a pass over a 100,000-line log with a new path on every line stays a bounded number of file checks.
+ */
+export function* documentRefs(lineCount: number, lineAt: (i: number) => string, maxLookups = MAX_DOCUMENT_LOOKUPS): Generator<{ lineNumber: number; ref: FileRef }> {
+  let lookups = 0;
+  for (let i = 0; i < lineCount; i++) {
+    for (const ref of findFileRefs(lineAt(i))) {
+      if (++lookups > maxLookups) {
+        return;
+      }
+      yield { lineNumber: i, ref };
+    }
+  }
+}
+
 /** The references of one line: at most `maxRefs`, from its first `maxChars` characters, in line order. */
 export function findFileRefs(line: string, maxChars = MAX_SCAN_CHARS, maxRefs = MAX_REFS_PER_LINE): FileRef[] {
   const text = line.length > maxChars ? line.slice(0, maxChars) : line;
@@ -209,7 +229,7 @@ export class FileRefResolver {
     return value;
   }
 
-  /** The absolute path of the existing file inside the folder the reference names, or undefined. */
+  /** The real path of the existing file inside the folder the reference names, or undefined. */
   async resolve(refPath: string, base: RefBase): Promise<string | undefined> {
     const candidates = candidatePaths(refPath, base);
     if (candidates.length === 0 || !path.isAbsolute(base.folder)) {
@@ -226,7 +246,9 @@ export class FileRefResolver {
       }
       const found = await this.#stat(abs);
       if (found?.file && isInsideFolder(folder.real, found.real)) {
-        return abs;
+        // The real path that was checked: a link made to the path as written would follow symbolic
+        // links again when opened (a checkout meanwhile could point it out of the folder).
+        return found.real;
       }
     }
     return undefined;

@@ -488,7 +488,11 @@ export class WorkspaceLinks extends Disposable {
     }
     this.#headsSynced.set(root, seen);
     this.log.info(`Workspace link: HEAD of ${root} names ${'branch' in file ? `branch ${file.branch}` : `commit ${shortSha(file.commit) ?? ''}`}; git's state is read again.`);
-    await repository.status().catch((error: unknown) => this.log.warn(`Workspace link: git status failed in ${root}: ${errorText(error)}`));
+    await repository.status().catch((error: unknown) => {
+      // Tried again at the next refresh (an index.lock held a moment, say), not skipped for this HEAD.
+      this.#headsSynced.delete(root);
+      this.log.warn(`Workspace link: git status failed in ${root}: ${errorText(error)}`);
+    });
   }
 
   #gitRoot(folder: vscode.WorkspaceFolder, repository: GitRepository): boolean {

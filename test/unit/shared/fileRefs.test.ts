@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { buildErrors, candidatePaths, FileRefResolver, findFileRefs, isInsideFolder, MAX_PROBLEM_CHARS, MAX_SCAN_CHARS, nodeProbe, type RefBase } from '../../../src/shared/fileRefs';
+import { buildErrors, candidatePaths, documentRefs, MAX_DOCUMENT_LOOKUPS, FileRefResolver, findFileRefs, isInsideFolder, MAX_PROBLEM_CHARS, MAX_SCAN_CHARS, nodeProbe, type RefBase } from '../../../src/shared/fileRefs';
 
 const refs = (line: string) => findFileRefs(line).map((r) => ({ path: r.path, line: r.line, column: r.column, text: line.slice(r.start, r.end) }));
 
@@ -114,8 +114,9 @@ describe('fileRefs: the resolver', () => {
     assert.equal(await r.resolve('/app/src/index.ts', base), path.join(folder, 'src', 'index.ts'));
     assert.equal(await r.resolve('Dockerfile', base), path.join(folder, 'Dockerfile'));
     assert.equal(await r.resolve('src/server.ts', { ...base, rootPath: 'services/api' }), path.join(folder, 'services', 'api', 'src', 'server.ts'));
-    // A symbolic link that stays inside the folder is fine.
-    assert.equal(await r.resolve('src/alias.ts', base), path.join(folder, 'src', 'alias.ts'));
+    // A symbolic link that stays inside the folder is fine, and the link opens the real path that was
+    // checked (the path as written would be followed again when opened, maybe elsewhere by then).
+    assert.equal(await r.resolve('src/alias.ts', base), fs.realpathSync(path.join(folder, 'src', 'index.ts')));
   });
 
   it('gives nothing for a missing file, a folder, a path out of the folder, or a symbolic link that leads out', async () => {
@@ -207,5 +208,20 @@ describe('fileRefs: build errors for Problems', () => {
     const lines = Array.from({ length: 300 }, (_, i) => `src/f.ts:${i + 1}:1 - error TS1: bad`);
     assert.equal(buildErrors(lines).length, 100);
     assert.equal(buildErrors(lines, 7).length, 7);
+  });
+});
+
+describe('fileRefs: one pass over a document', () => {
+  it('looks up at most MAX_DOCUMENT_LOOKUPS references, whatever the log holds (100,000 lines, five new paths each)', () => {
+    let read = 0;
+    const lineAt = (i: number): string => {
+      read++;
+      return Array.from({ length: 5 }, (_, k) => `cache/k${i}-${k}.json:1`).join(' ');
+    };
+    const refs = [...documentRefs(100_000, lineAt)];
+    assert.equal(refs.length, MAX_DOCUMENT_LOOKUPS);
+    assert.ok(read <= MAX_DOCUMENT_LOOKUPS / 5 + 1, `lines read: ${read}`);
+    assert.deepEqual(refs[0], { lineNumber: 0, ref: findFileRefs(lineAt(0))[0] });
+    assert.equal(refs.at(-1)?.lineNumber, MAX_DOCUMENT_LOOKUPS / 5 - 1);
   });
 });
