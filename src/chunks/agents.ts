@@ -207,6 +207,7 @@ function registerMcpProvider(core: Core): { provider: QoveryMcpProvider<McpHttpD
       return token;
     },
     scheme: () => readSettings().authScheme,
+    apiUrl: () => readSettings().apiUrl,
     definition: (label, url, headers, version) => new Definition(label, vscode.Uri.parse(url), headers, version),
     onDidChangeConnection: (listener) => core.session.onDidChangeConnection(listener),
   });

@@ -21,11 +21,13 @@ function setup() {
   ]);
   let active: string | undefined = 'c1';
   let scheme: 'auto' | 'token' | 'bearer' = 'auto';
+  let apiUrl: string | undefined = 'https://api.qovery.com';
   const changed = new Set<() => void>();
   const provider = new QoveryMcpProvider<Definition>({
     active: () => (active ? { id: active, name: connections.get(active)!.name } : undefined),
     token: (id) => Promise.resolve(connections.get(id)?.token),
     scheme: () => scheme,
+    apiUrl: () => apiUrl,
     definition: (label, url, headers, version) => new Definition(label, url, headers, version),
     onDidChangeConnection: (listener) => {
       changed.add(listener);
@@ -42,6 +44,7 @@ function setup() {
     provider,
     change,
     setScheme: (s: typeof scheme) => (scheme = s),
+    setApiUrl: (u: string | undefined) => (apiUrl = u),
     rotate: (token: string) => {
       connections.get(active!)!.token = token;
       changed.forEach((l) => l());
@@ -61,6 +64,19 @@ describe('agents: the MCP server definition provider', () => {
     assert.equal(definition.version, 'c1');
     assert.deepEqual(definition.headers, {});
     assert.ok(!JSON.stringify(definition).includes(API_TOKEN));
+  });
+
+  it('offers nothing, and resolves nothing, for a connection to another API than Qovery\'s (qovery.apiUrl set elsewhere, or unusable)', async () => {
+    const t = setup();
+    const listed = t.provider.provideMcpServerDefinitions()[0];
+    for (const other of ['https://api.staging.example', 'http://127.0.0.1:4000', undefined]) {
+      t.setApiUrl(other);
+      assert.deepEqual(t.provider.provideMcpServerDefinitions(), [], String(other));
+      assert.equal(await t.provider.resolveMcpServerDefinition(listed), undefined, String(other));
+      assert.deepEqual(listed.headers, {}, 'no token added');
+    }
+    t.setApiUrl('https://api.qovery.com/');
+    assert.equal(t.provider.provideMcpServerDefinitions().length, 1);
   });
 
   it('adds the token only when resolved: Token for an API token, Bearer for a JWT, as the REST client; the setting forces one', async () => {
