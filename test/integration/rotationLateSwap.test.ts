@@ -14,11 +14,13 @@ describe('token rotation messages after a late swap', function () {
   let prompter: ScriptedPrompter;
   let presenter: RotationPresenter;
   let updates: number;
+  let tests: number;
   const actions: PresenterActions = {
     retryRevocation: () => Promise.resolve(),
     keepOldToken: () => Promise.resolve(),
     showTokens: () => Promise.resolve(),
     updateToken: () => Promise.resolve(void updates++),
+    testAuthentication: () => Promise.resolve(void tests++),
   };
   const base: RotationReport = {
     outcome: 'failed',
@@ -35,6 +37,7 @@ describe('token rotation messages after a late swap', function () {
     ui.prompter = prompter;
     presenter = new RotationPresenter(ui, log);
     updates = 0;
+    tests = 0;
   });
 
   afterEach(() => log.dispose());
@@ -61,6 +64,38 @@ describe('token rotation messages after a late swap', function () {
     assert.match(record.message, /Qovery now refuses the stored token/);
     assert.deepStrictEqual(record.actions, ['Update Token', 'Show Log']);
     assert.strictEqual(updates, 1, 'Update Token runs the command');
+  });
+
+  it('undone unchecked: the token used before was put back and could not be checked, with Test Authentication and Update Token', async () => {
+    prompter.answer('Test Authentication');
+    await presenter.present({ ...base, stage: 'swap', errorKind: 'leaseLost', lateSwap: 'undoneUnchecked' }, actions);
+    const record = prompter.shown.find((r) => r.kind === 'error');
+    assert.ok(record, 'an error is shown');
+    assert.match(record.message, /the token of "acme" was not rotated: this window was paused past its lease/);
+    assert.match(record.message, /the token used before was put back; it could not be checked now/);
+    assert.doesNotMatch(record.message, /and it works|does not work/);
+    assert.deepStrictEqual(record.actions, ['Test Authentication', 'Update Token', 'Show Log']);
+    assert.strictEqual(tests, 1, 'Test Authentication runs the command');
+  });
+
+  it('undone unchecked by the window rolling back: the new token may still exist, and the buttons say both', async () => {
+    prompter.answer('Update Token');
+    await presenter.present({ ...base, resumed: true, stage: 'verify', errorKind: 'forbidden', orphan: { id: 'new-id', name: 'vscode-acme-2026-12-07' }, journalKept: true, lateSwap: 'undoneUnchecked' }, actions);
+    const record = prompter.shown.find((r) => r.kind === 'error');
+    assert.ok(record, 'an error is shown');
+    assert.match(record.message, /may still exist on Qovery/);
+    assert.match(record.message, /it could not be checked now/);
+    assert.deepStrictEqual(record.actions, ['Test Authentication', 'Update Token', 'Show API Tokens', 'Show Log']);
+    assert.strictEqual(updates, 1, 'Update Token runs the command');
+  });
+
+  it('put back failed: an error that says secret storage failed, never that the token used before is refused', async () => {
+    await presenter.present({ ...base, stage: 'swap', errorKind: 'leaseLost', lateSwap: 'putBackFailed' }, actions);
+    const record = prompter.shown.find((r) => r.kind === 'error');
+    assert.ok(record, 'an error is shown');
+    assert.match(record.message, /putting the token used before back failed in VS Code's secret storage/);
+    assert.doesNotMatch(record.message, /does not work either/);
+    assert.deepStrictEqual(record.actions, ['Update Token', 'Show Log']);
   });
 
   it('unconfirmed: a warning that the stored token could not be checked, with the reason, and Update Token', async () => {

@@ -82,7 +82,7 @@ export class TokenRotation implements vscode.Disposable {
           source: 'rotated',
           sourceVariable: undefined,
           addedAt: Date.now(),
-          verifiedAt: Date.now(),
+          verifiedAt: facts.organizations ? Date.now() : connection.verifiedAt,
           organizationId: facts.organizationId,
           tokenId: facts.tokenId,
           tokenName: facts.tokenName,
@@ -93,7 +93,8 @@ export class TokenRotation implements vscode.Disposable {
         await store.replaceToken(updated, secret);
         // Which token the secret is, beside it: other windows read it before their lagging globalState.
         await writeTokenRecord(store.rotationStore, id, secret, facts.tokenId).catch((error: unknown) => this.options.log.error('Recording the new token\'s id failed', error));
-        if (store.active()?.id === id) {
+        // A token put back unchecked: the session's own check (scheduled by the store's change) says how it is.
+        if (store.active()?.id === id && facts.organizations) {
           const client = session.clientFor(secret);
           session.acceptVerification(updated, { organizations: facts.organizations, roundTripMs: 0, scheme: client.scheme, apiUrl: client.baseUrl });
         }
@@ -106,6 +107,7 @@ export class TokenRotation implements vscode.Disposable {
     keepOldToken: (connectionId: string) => this.keepOldToken(connectionId),
     showTokens: async () => vscode.commands.executeCommand('workbench.view.extension.qovery'),
     updateToken: async () => executeCommand(Commands.updateToken),
+    testAuthentication: async () => executeCommand(Commands.testAuthentication),
   };
 
   #named(report: RotationReport): RotationReport {

@@ -89,9 +89,11 @@ export interface RotationReport {
    * A swap that landed after its window lost the lease (the window was frozen), found by that window
    * or by the one rolling back: 'undone' when the token stored before was put back (the stored token
    * had got 401), 'unconfirmed' when the stored token could not be checked (kept; the next start
-   * decides), 'lost' when it got 401 and the token from before could not be put back.
+   * decides), 'lost' when it got 401 and the token from before got 401 too (or is not known);
+   * 'undoneUnchecked' when the token stored before was put back although its check gave no clear
+   * answer (a refused token is never better); 'putBackFailed' when secret storage refused the put back.
    */
-  lateSwap?: 'undone' | 'unconfirmed' | 'lost';
+  lateSwap?: 'undone' | 'undoneUnchecked' | 'unconfirmed' | 'lost' | 'putBackFailed';
   /** True when the report comes from finishing or rolling back an interrupted rotation. */
   resumed?: boolean;
   /** True when the journal is kept so the unfinished part is tried again later. */
@@ -115,7 +117,8 @@ export interface NewTokenFacts {
   tokenCreatedAt?: string;
   roleId: string;
   roleName?: string;
-  organizations: Organization[];
+  /** The organizations the token listed; absent when it could not be checked (the session checks it). */
+  organizations?: Organization[];
 }
 
 /** Which API token a stored secret is, kept beside it in SecretStorage (globalState lags in other windows). */

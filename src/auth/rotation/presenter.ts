@@ -15,6 +15,8 @@ export interface PresenterActions {
   showTokens(): Promise<unknown>;
   /** "Qovery: Update Token", for a stored token Qovery deleted. */
   updateToken?(): Promise<unknown>;
+  /** "Qovery: Test Authentication", for a stored token that could not be checked. */
+  testAuthentication?(): Promise<unknown>;
 }
 
 export class RotationPresenter {
@@ -176,7 +178,7 @@ export class RotationPresenter {
         }
         return;
       case 'failed': {
-        if (report.lateSwap === 'lost' || report.lateSwap === 'unconfirmed') {
+        if (report.lateSwap === 'lost' || report.lateSwap === 'unconfirmed' || report.lateSwap === 'putBackFailed') {
           return this.#lateSwap(report, name, showLog, actions);
         }
         const head = report.resumed
@@ -200,20 +202,26 @@ export class RotationPresenter {
   async #lateSwap(report: RotationReport, name: string, showLog: string, actions: PresenterActions): Promise<void> {
     const update = vscode.l10n.t('Update Token');
     const detail = report.cause !== undefined ? errorText(report.cause) : (report.detail ?? report.errorKind ?? '');
+    const refused = report.lateSwap === 'lost' || report.lateSwap === 'putBackFailed';
     const message =
       report.lateSwap === 'lost'
         ? vscode.l10n.t(
             'Qovery: a token rotation of "{0}" was interrupted and its new token was deleted after a paused window had stored it; the token used before does not work either, so Qovery now refuses the stored token. Update the token with a working one.',
             name,
           )
-        : vscode.l10n.t(
+        : report.lateSwap === 'putBackFailed'
+          ? vscode.l10n.t(
+              'Qovery: a token rotation of "{0}" was interrupted and its new token was deleted after a paused window had stored it; putting the token used before back failed in VS Code\'s secret storage, so Qovery now refuses the stored token. Update the token.',
+              name,
+            )
+          : vscode.l10n.t(
             'Qovery: a token rotation of "{0}" was interrupted (a window was paused while another window took it over), and the token now stored could not be checked ({1}). If Qovery refuses it, update the token.',
             name,
             detail,
           );
     this.log.warn(message);
     const buttons = actions.updateToken ? [update, showLog] : [showLog];
-    const answer = await (report.lateSwap === 'lost' ? this.ui.prompter.error(message, {}, ...buttons) : this.ui.prompter.warn(message, {}, ...buttons));
+    const answer = await (refused ? this.ui.prompter.error(message, {}, ...buttons) : this.ui.prompter.warn(message, {}, ...buttons));
     if (answer === update) {
       await actions.updateToken?.();
     } else if (answer === showLog) {
@@ -244,18 +252,30 @@ export class RotationPresenter {
     if (report.lateSwap === 'undone') {
       parts.push(vscode.l10n.t('A paused window stored the new token after it was deleted: the token used before was put back, and it works.'));
     }
+    // Put back although its check gave no clear answer: the user checks it, or replaces it.
+    const unchecked = report.lateSwap === 'undoneUnchecked';
+    if (unchecked) {
+      parts.push(vscode.l10n.t('A paused window stored the new token after it was deleted: the token used before was put back; it could not be checked now.'));
+    }
     const message = parts.join(' ');
-    if (report.resumed && !report.orphan && !report.newToken?.id && report.stage !== 'verify' && report.stage !== 'store') {
+    if (report.resumed && !report.orphan && !report.newToken?.id && !unchecked && report.stage !== 'verify' && report.stage !== 'store') {
       this.log.info(message);
       void this.ui.prompter.info(message, {});
       return;
     }
-    const buttons = report.orphan ? [show, showLog] : [showLog];
+    const test = vscode.l10n.t('Test Authentication');
+    const update = vscode.l10n.t('Update Token');
+    const checks = unchecked ? [...(actions.testAuthentication ? [test] : []), ...(actions.updateToken ? [update] : [])] : [];
+    const buttons = [...checks, ...(report.orphan ? [show, showLog] : [showLog])];
     const answer = await (report.outcome === 'cancelled' ? this.ui.prompter.info(message, {}, ...buttons) : this.ui.prompter.error(message, {}, ...buttons));
     if (answer === showLog) {
       this.log.show();
     } else if (answer === show) {
       await actions.showTokens();
+    } else if (answer === test) {
+      await actions.testAuthentication?.();
+    } else if (answer === update) {
+      await actions.updateToken?.();
     }
   }
 }

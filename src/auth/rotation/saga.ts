@@ -597,24 +597,25 @@ export class RotationSaga {
     if (put === 'changed') {
       throw new RotationHalted();
     }
-    if (put === 'undone') {
-      log.warn(`The new token ${name} was deleted by the window that took over rotation ${journal.id} (401): the token stored before was put back; the rotation did not happen.`);
+    if (put === 'undone' || put === 'undoneUnchecked') {
+      log.warn(`The new token ${name} was deleted by the window that took over rotation ${journal.id} (401): the token stored before was put back${put === 'undoneUnchecked' ? ' (it could not be checked now)' : ''}; the rotation did not happen.`);
     }
-    return report({ lateSwap: put === 'undone' ? 'undone' : put === 'lost' ? 'lost' : 'unconfirmed', newToken: undefined, ...(typeof put === 'object' ? { errorKind: kindOf(put.error), ...why(put.error) } : {}) });
+    return report({ lateSwap: put, newToken: undefined });
   }
 
   /**
    * Puts `before` back as the connection's token, with its own facts, after a late swap stored a token
-   * that was deleted: only while the deleted token is still the stored one, and only when `before`
-   * answers 200. 'changed': the stored token is no longer the deleted one, left alone.
+   * that was deleted: only while the deleted token is still the stored one, and unless `before` gets a
+   * 401 too (a token whose check gave no clear answer beats one Qovery refuses: 'undoneUnchecked').
+   * 'changed': the stored token is no longer the deleted one, left alone.
    */
-  async #putBack(journal: RotationJournal, before: string | undefined): Promise<'undone' | 'lost' | 'changed' | { error: unknown }> {
+  async #putBack(journal: RotationJournal, before: string | undefined): Promise<'undone' | 'undoneUnchecked' | 'lost' | 'putBackFailed' | 'changed'> {
     const { secrets, log } = this.deps;
     if (before === undefined || fingerprint(before) === journal.newFingerprint) {
       log.error(`The connection ${journal.connectionId} holds a token Qovery deleted, and no token stored before it is known: sign in again.`);
       return 'lost';
     }
-    let organizations: Organization[];
+    let organizations: Organization[] | undefined;
     try {
       organizations = await this.deps.api(before).listOrganizations();
     } catch (error) {
@@ -622,15 +623,17 @@ export class RotationSaga {
         log.error(`The connection ${journal.connectionId} holds a token Qovery deleted, and the token stored before it is refused too (401): sign in again.`);
         return 'lost';
       }
-      log.error('Checking the token stored before gave no clear answer; nothing is put back', error);
-      return { error };
+      // Unclear (timeout, 5xx, the network coming back after a sleep): still better than a deleted token.
+      log.warn(`Checking the token stored before gave no clear answer (${kindOf(error)}); it is put back unchecked.`);
+      organizations = undefined;
     }
+    const done = organizations ? 'undone' : 'undoneUnchecked';
     if (!secrets.exists(journal.connectionId)) {
       return 'changed';
     }
     const now = await this.#current(journal.connectionId);
     if (fingerprint(now) === fingerprint(before)) {
-      return 'undone';
+      return done;
     }
     if (fingerprint(now) !== journal.newFingerprint) {
       log.warn(`The token of connection ${journal.connectionId} changed meanwhile: it is left as it is.`);
@@ -650,9 +653,9 @@ export class RotationSaga {
       await secrets.swap(journal.connectionId, before, facts);
     } catch (error) {
       log.error('Putting the token stored before back failed', error);
-      return 'lost';
+      return 'putBackFailed';
     }
-    return 'undone';
+    return done;
   }
 
   async #sleep(ms: number): Promise<void> {
@@ -784,10 +787,10 @@ export class RotationSaga {
       if (!('error' in check) && !check.works) {
         // A late swap stored the token this roll back deleted (Qovery refuses it: 401): nothing to finish.
         const put = await this.#putBack(journal, run.oldSecret);
-        log.warn(`The connection ${journal.connectionId} holds the new token of rotation ${journal.id}, which a roll back deleted (401)${put === 'undone' ? ': the token stored before was put back' : ''}.`);
+        log.warn(`The connection ${journal.connectionId} holds the new token of rotation ${journal.id}, which a roll back deleted (401)${put === 'undone' || put === 'undoneUnchecked' ? ': the token stored before was put back' : ''}.`);
         await this.#dropPending(journal.connectionId);
         await journals.clear(journal);
-        return report({ newToken: journal.newTokenId ? { id: journal.newTokenId, name: journal.newTokenName } : undefined, lateSwap: put === 'changed' ? undefined : put === 'undone' || put === 'lost' ? put : 'unconfirmed' });
+        return report({ newToken: journal.newTokenId ? { id: journal.newTokenId, name: journal.newTokenName } : undefined, lateSwap: put === 'changed' ? undefined : put });
       }
       log.info(`The new token of rotation ${journal.id} is already the connection's token: finishing instead of rolling back.`);
       journal.step = 'swapped';
@@ -856,10 +859,10 @@ export class RotationSaga {
         }
       }
       const put = await this.#putBack(journal, current);
-      if (put === 'undone') {
-        log.warn(`A late swap in another window stored the new token "${journal.newTokenName ?? ''}" (${target}) while it was being deleted: the token stored before was put back.`);
+      if (put === 'undone' || put === 'undoneUnchecked') {
+        log.warn(`A late swap in another window stored the new token "${journal.newTokenName ?? ''}" (${target}) while it was being deleted: the token stored before was put back${put === 'undoneUnchecked' ? ' (it could not be checked now)' : ''}.`);
       }
-      lateSwap = put === 'changed' ? undefined : put === 'undone' || put === 'lost' ? put : 'unconfirmed';
+      lateSwap = put === 'changed' ? undefined : put;
     }
     if (lastError !== undefined) {
       log.error(`Deleting the new token "${journal.newTokenName ?? ''}" (${target}) failed`, lastError);

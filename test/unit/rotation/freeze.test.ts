@@ -168,6 +168,62 @@ describe('token rotation, a window frozen right before its swap (saga, plain Nod
     expectNoSecretLogged(a);
   });
 
+  for (const [what, fault] of [
+    ['a 503', { status: 503 }],
+    ['a hang', { hang: true }],
+  ] as const) {
+    it(`the new token A stored is refused (401) and the old token's check gets ${what}: the old token is put back, and the report says it could not be checked`, async () => {
+      const a = new Window('A', world, {
+        freezeAt: {
+          call: beforeSwap,
+          during: async () => {
+            later();
+            world.echo();
+            server.setFault('GET /organization', { status: 403, times: 1 });
+            await new Window('B', world).recover();
+            // A's check of the new token gets its 401; every check after it (the old token's) gets no clear answer.
+            server.setFault('GET /organization', { ...fault, skip: 1 });
+          },
+        },
+      });
+      const report = (await a.rotate()) as RotationReport;
+      server.clearFaults();
+      assert.equal(created()[0].revoked, true, 'B deleted the new token');
+      assert.ok(stored() === server.tokens.admin, 'a token with no clear answer is better than a refused one: the old token is stored again');
+      assert.equal(report.lateSwap, 'undoneUnchecked', `the report says the old token was put back unchecked: ${JSON.stringify(report)}`);
+      assert.equal(report.outcome, 'failed');
+      await expectSafe();
+      expectNoSecretLogged(a);
+    });
+  }
+
+  it('putting the old token back fails in secret storage: the report says so, not that the old token is refused', async () => {
+    const set = world.secrets.set.bind(world.secrets);
+    const a = new Window('A', world, {
+      freezeAt: {
+        call: beforeSwap,
+        during: async () => {
+          later();
+          world.echo();
+          server.setFault('GET /organization', { status: 403, times: 1 });
+          await new Window('B', world).recover();
+          world.secrets.set = (key: string, value: string) => {
+            if (key === tokenKey(CONNECTION) && value === server.tokens.admin) {
+              throw new Error('The keyring refused the write.');
+            }
+            return set(key, value);
+          };
+        },
+      },
+    });
+    const report = (await a.rotate()) as RotationReport;
+    world.secrets.set = set;
+    assert.ok(stored() === created()[0].secret, 'the write failed: the refused token is still stored');
+    assert.equal(await world.works(server.tokens.admin), true, 'the old token works');
+    assert.equal(report.lateSwap, 'putBackFailed', `the report says the put back failed, not that the old token is refused: ${JSON.stringify(report)}`);
+    expectNoSecretLogged(a);
+  });
+
   it('A swaps after B finished the rotation itself: the new token works, A changes nothing', async () => {
     const a = new Window('A', world, {
       freezeAt: {
