@@ -28,11 +28,21 @@ export interface ActDeps {
   /** What Deploy HEAD would deploy (the linked service's HEAD, when Qovery sees it), or why not. */
   headPlan(service: ToolService): Promise<HeadPlan>;
   /**
-   * Runs the deploy feature's command; `confirmed`: the user confirmed this in VS Code's dialog, so the
-   * command's own modal is skipped for this mode; `commitId`: the commit a deploy sends.
+   * Runs the deploy feature's command; `confirmedMode`: the mode the user confirmed in VS Code's dialog for
+   * this very service, so the command's own modal is skipped for it; `commitId`: the commit a deploy sends.
    */
-  run(verb: ActVerb, service: ToolService, o?: { commitId?: string; confirmed?: boolean }): Promise<void>;
+  run(verb: ActVerb, service: ToolService, o: { commitId?: string; confirmedMode: string | undefined }): Promise<void>;
 }
+
+/** What a confirmation named: the tool acts only on the same service, in the same mode (and, to deploy, the same commit). */
+interface Confirmed {
+  serviceId: string;
+  environmentMode: string | undefined;
+  commitId?: string;
+}
+
+const sameTarget = (confirmed: Confirmed, service: ToolService): boolean =>
+  confirmed.serviceId === service.serviceId && confirmed.environmentMode === service.environmentMode;
 
 /** The confirmation VS Code shows before the tool runs. */
 export function actConfirmation(verb: ActVerb, service: ToolService, commit: string | undefined, dirty?: boolean | 'unknown'): { title: string; message: string } {
@@ -62,8 +72,22 @@ export function registerActTools(deps: ActDeps): IDisposable[] {
     return [];
   }
   const text = (answer: string): unknown => new api.LanguageModelToolResult([new api.LanguageModelTextPart(answer)]);
+  // What each tool's last confirmation named, per requested service (VS Code runs prepareInvocation, shows
+  // the confirmation, then invoke, with the same input): taken once by invoke, dropped when none was shown.
+  const confirmations = new Map<string, Confirmed>();
+  const keyOf = (verb: ActVerb, input: unknown): string => `${verb}\n${verb === 'deploy' ? '' : (inputOf(input).serviceId ?? '')}`;
+  const take = (key: string): Confirmed | undefined => {
+    const confirmed = confirmations.get(key);
+    confirmations.delete(key);
+    return confirmed;
+  };
+  const notConfirmed = (): unknown => text(vscode.l10n.t('Qovery: no confirmation was shown for this action, so nothing was done; ask again.'));
+  const changed = (service: ToolService): unknown =>
+    text(vscode.l10n.t('Qovery: the service changed since you confirmed; ask again. Nothing was done ({0} in {1} now).', oneLine(service.serviceName, 100), oneLine(service.environmentName, 100)));
   const tool = (verb: ActVerb) => ({
     prepareInvocation: async (options: { input: unknown }) => {
+      const key = keyOf(verb, options.input);
+      confirmations.delete(key);
       if (!deps.signedIn()) {
         return { invocationMessage: deps.notSignedIn?.() ?? needsConnection(vscode.l10n) };
       }
@@ -71,9 +95,12 @@ export function registerActTools(deps: ActDeps): IDisposable[] {
       if (!service) {
         return { invocationMessage: vscode.l10n.t('Qovery: no service to act on.') };
       }
-      return { invocationMessage: vscode.l10n.t('Qovery: {0} {1}…', verb, service.serviceName), confirmationMessages: actConfirmation(verb, service, await deps.commit(service).catch(() => undefined)) };
+      const confirmationMessages = actConfirmation(verb, service, await deps.commit(service).catch(() => undefined));
+      confirmations.set(key, { serviceId: service.serviceId, environmentMode: service.environmentMode });
+      return { invocationMessage: vscode.l10n.t('Qovery: {0} {1}…', verb, service.serviceName), confirmationMessages };
     },
     invoke: async (options: { input: unknown }) => {
+      const confirmed = take(keyOf(verb, options.input));
       if (!deps.signedIn()) {
         return text(deps.notSignedIn?.() ?? needsConnection(vscode.l10n));
       }
@@ -81,16 +108,22 @@ export function registerActTools(deps: ActDeps): IDisposable[] {
       if (!service) {
         return text(vscode.l10n.t('Qovery: this workspace is not linked to a service. Link it (Qovery: Link Workspace to Service) or name a service id.'));
       }
-      await deps.run(verb, service);
+      if (!confirmed) {
+        return notConfirmed();
+      }
+      if (!sameTarget(confirmed, service)) {
+        return changed(service);
+      }
+      await deps.run(verb, service, { confirmedMode: confirmed.environmentMode });
       return text(
         vscode.l10n.t('Qovery: {0} of {1} in {2} was handed to the extension, which follows it in a notification and the status bar (a refusal, such as a missing permission, is shown there; nothing is retried).', verb, service.serviceName, service.environmentName),
       );
     },
   });
-  // The commit each service's confirmation named: a HEAD that moved since is not deployed unasked.
-  const confirmedHeads = new Map<string, string>();
   const deployHead = {
-    prepareInvocation: async () => {
+    prepareInvocation: async (options: { input: unknown }) => {
+      const key = keyOf('deploy', options.input);
+      confirmations.delete(key);
       if (!deps.signedIn()) {
         return { invocationMessage: needsConnection(vscode.l10n) };
       }
@@ -100,14 +133,14 @@ export function registerActTools(deps: ActDeps): IDisposable[] {
       }
       const plan = await deps.headPlan(service).catch(() => undefined);
       if (plan?.kind !== 'deploy') {
-        // Nothing to confirm: the tool answers why it does not deploy.
-        confirmedHeads.delete(service.serviceId);
+        // Nothing to confirm: the tool answers why it does not deploy, and deploys nothing.
         return { invocationMessage: vscode.l10n.t('Qovery: checking the HEAD of {0}…', service.serviceName) };
       }
-      confirmedHeads.set(service.serviceId, plan.commitId);
+      confirmations.set(key, { serviceId: service.serviceId, environmentMode: service.environmentMode, commitId: plan.commitId });
       return { invocationMessage: vscode.l10n.t('Qovery: deploy {0} to {1}…', plan.commitText, service.serviceName), confirmationMessages: actConfirmation('deploy', service, plan.commitText, plan.dirty) };
     },
-    invoke: async () => {
+    invoke: async (options: { input: unknown }) => {
+      const confirmed = take(keyOf('deploy', options.input));
       if (!deps.signedIn()) {
         return text(needsConnection(vscode.l10n));
       }
@@ -115,17 +148,21 @@ export function registerActTools(deps: ActDeps): IDisposable[] {
       if (!service) {
         return text(vscode.l10n.t('Qovery: this workspace is not linked to a service. Link it (Qovery: Link Workspace to Service) first.'));
       }
+      if (confirmed && !sameTarget(confirmed, service)) {
+        return changed(service);
+      }
       const plan = await deps.headPlan(service);
       if (plan.kind === 'refuse') {
         return text(plan.message);
       }
-      const confirmed = confirmedHeads.get(service.serviceId);
-      confirmedHeads.delete(service.serviceId);
-      if (confirmed !== undefined && confirmed !== plan.commitId) {
+      // No confirmation was shown (the check failed or refused then): never deployed unasked.
+      if (!confirmed) {
+        return notConfirmed();
+      }
+      if (confirmed.commitId !== plan.commitId) {
         return text(vscode.l10n.t('Qovery: HEAD moved since you confirmed ({0} now). Nothing was deployed; ask again to deploy it.', plan.commitText));
       }
-      // Not prepared here (no confirmation seen): the Deploy command asks itself where it would.
-      await deps.run('deploy', service, { commitId: plan.commitId, confirmed: confirmed !== undefined });
+      await deps.run('deploy', service, { commitId: plan.commitId, confirmedMode: confirmed.environmentMode });
       return text(
         vscode.l10n.t('Qovery: the deployment of {0} ({1}) in {2} was handed to the extension, which follows it in a notification and the status bar (a refusal, such as a missing permission, is shown there; nothing is retried).', service.serviceName, plan.commitText, service.environmentName),
       );

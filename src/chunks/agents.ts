@@ -113,16 +113,16 @@ export function create(core: Core) {
       service,
       commit: commitOf,
       headPlan: planHead,
-      // The deploy feature's own path: its follow, notifications and error messages; the user confirmed for this mode.
+      // The deploy feature's own path: its follow, notifications and error messages; the mode the user confirmed for this service.
       run: (verb, s, o) => {
         const commands = core.load('deploy').commands;
         switch (verb) {
           case 'redeploy':
-            return commands.redeploy(s, s.environmentMode);
+            return commands.redeploy(s, o.confirmedMode);
           case 'restart':
-            return commands.restart(s, s.environmentMode);
+            return commands.restart(s, o.confirmedMode);
           case 'deploy':
-            return commands.deploy(s, o?.commitId, o?.confirmed ? s.environmentMode : undefined);
+            return commands.deploy(s, o.commitId, o.confirmedMode);
         }
       },
     }),

@@ -262,6 +262,16 @@ describe('agents: Deploy HEAD and @qovery /deploy', function () {
     assert.deepStrictEqual(deploys(), []);
   });
 
+  it('act tools: a check that failed before the confirmation (the commit list 503) deploys nothing, even when it answers at invoke', async () => {
+    server.deployments.pushCommit(service, { sha: head(), message: 'pushed' });
+    // Every attempt of the first read (the client retries a 503 three times) fails; the read at invoke answers.
+    server.setFault(`GET /application/{id}/commit`, { status: 503, times: 4 });
+    const text = await invoke('qovery_deployHead', {});
+    assert.ok(text.includes('no confirmation was shown') && text.includes('ask again'), text);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepStrictEqual(server.requests.filter((r) => r.method === 'POST').map((r) => `${r.method} ${r.path}`), [], 'no POST');
+  });
+
   it('a 403 is said as a permission, never retried, and the connection stays signed in', async () => {
     server.deployments.pushCommit(service, { sha: head(), message: 'not pushed' });
     server.setFault(`POST /application/{id}/deploy`, { status: 403, times: 1 });
