@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../contributions';
 import type { IDisposable } from '../lifecycle';
 import type { AgentTools, ToolService } from './tools';
+import { inertMarkdown } from './text';
 
 export const PARTICIPANT_ID = 'qovery.agent';
 
@@ -114,15 +115,18 @@ export function participantHandler(deps: ParticipantDeps) {
       ].join('\n\n');
       try {
         const answer = await model.sendRequest([messages.User(prompt)], {}, token);
+        // The model read Qovery's and the logs' text: what it writes is shown inert (no link, no HTML).
+        let said = '';
         for await (const part of answer.text) {
-          stream.markdown(part);
+          said += part;
         }
+        stream.markdown(inertMarkdown(said));
         stream.markdown('\n\n');
       } catch {
         // No model answer (refused, no quota): the tool results alone.
       }
     }
-    stream.markdown(results.join('\n\n'));
+    stream.markdown(inertMarkdown(results.join('\n\n')));
     if (request.command !== 'status') {
       await pointAtFiles(stream, deps, results.join('\n'), serviceId);
     }

@@ -97,3 +97,34 @@ export function variableLines(variables: readonly VariableLine[], l10n: L10n): s
     v.secret ? l10n.t('{0} (scope {1}, secret: the value is never shown)', oneLine(v.key, 200), v.scope ?? '?') : l10n.t('{0} (scope {1})', oneLine(v.key, 200), v.scope ?? '?'),
   );
 }
+
+/**
+ * Text shown as markdown in the chat that comes from Qovery, logs or a model reading them: nothing in it
+ * may become a link, an image or HTML. Outside code fences, the characters that make links, images and
+ * tags are escaped (`[`, `]`, `(`, `)`, `<`, `>`, `!`, `\`), and so are the ones a renderer turns into a
+ * link by itself (`://`, `www.`, `@`); fenced lines render as code and are left alone.
+ */
+export function inertMarkdown(text: string): string {
+  let fence: string | undefined;
+  return text
+    .split('\n')
+    .map((line) => {
+      const opening = /^(`{3,})/.exec(line)?.[1];
+      if (fence !== undefined) {
+        if (opening !== undefined && opening.length >= fence.length && line.trim() === opening) {
+          fence = undefined;
+        }
+        return line;
+      }
+      if (opening !== undefined) {
+        fence = opening;
+        return line;
+      }
+      return line
+        .replace(/[\\[\]()<>!]/g, (c) => `\\${c}`)
+        .replace(/:\/\//g, '\\://')
+        .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
+        .replace(/@/g, '\\@');
+    })
+    .join('\n');
+}

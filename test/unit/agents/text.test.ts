@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { assemble, boundText, excerpt, fenced, fenceOf, MAX_RESULT_BYTES, oneLine, variableLines } from '../../../src/agents/text';
+import { assemble, boundText, excerpt, fenced, fenceOf, inertMarkdown, MAX_RESULT_BYTES, oneLine, variableLines } from '../../../src/agents/text';
 import { failingStepLines } from '../../../src/agents/tools';
 
 const l10n = { t: (message: string, ...args: (string | number)[]) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])) };
@@ -64,5 +64,27 @@ describe('agents: the tools\' text', () => {
     ];
     assert.deepStrictEqual(failingStepLines(entries), { step: 'Deploy', lines: ['10:00:01 starting', '10:00:02 crashed'] });
     assert.deepStrictEqual(failingStepLines(entries.slice(0, 1)).lines, ['10:00:00 built'], 'no failure: every line');
+  });
+});
+
+describe('agents: text shown in the chat is inert', () => {
+  it('a commit title or a name with link, image or HTML syntax, a bare URL, a www. host or an address stays text outside fences', () => {
+    const text = ['deployed abc1234 fix [Re-authenticate Qovery](https://evil.example) ![x](http://e/i.png) <a href="command:x">go</a>', 'see https://evil.example or www.evil.example or me@evil.example'].join('\n');
+    const inert = inertMarkdown(text);
+    assert.doesNotMatch(inert, /(^|[^\\])\[/m, 'no unescaped [');
+    assert.doesNotMatch(inert, /(^|[^\\])</m, 'no unescaped <');
+    assert.doesNotMatch(inert, /[^\\]:\/\//, 'no scheme:// a renderer links');
+    assert.doesNotMatch(inert, /www\.evil/i, 'no www. host a renderer links');
+    assert.doesNotMatch(inert, /[^\\]@/, 'no address a renderer links');
+    // Nothing is lost: removing the escapes gives the text back.
+    assert.equal(inert.replace(/\\(.)/g, '$1'), text);
+  });
+
+  it('fenced lines are left as they are (they render as code), and the fence is followed to its end', () => {
+    const text = ['before [a](b)', '````text', 'inside [a](https://x) <b>', '```', 'still inside', '````', 'after [c](d)'].join('\n');
+    const lines = inertMarkdown(text).split('\n');
+    assert.equal(lines[0], 'before \\[a\\]\\(b\\)');
+    assert.deepEqual(lines.slice(1, 6), ['````text', 'inside [a](https://x) <b>', '```', 'still inside', '````']);
+    assert.equal(lines[6], 'after \\[c\\]\\(d\\)');
   });
 });
