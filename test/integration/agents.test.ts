@@ -109,6 +109,8 @@ describe('agents: language model tools', function () {
     assert.ok(refused.includes('refused the token (1008)'), refused);
     // The token check: GET /organization answers, so the connection stays signed in.
     await waitFor('the token checked', () => server.requests.some((r) => r.method === 'GET' && r.path === '/organization'), 20_000);
+    // The check's request is sent; its answer (200) settles the state a moment later.
+    await waitFor('the check settled', () => api.session.state.status !== 'checking', 20_000);
     assert.strictEqual(api.session.state.status, 'signedIn');
   });
 
