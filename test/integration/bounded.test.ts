@@ -137,6 +137,10 @@ describe('failures stay bounded', function () {
       await signInWith(api, server.tokens.admin);
       const prompter = new ScriptedPrompter();
       api.ui.prompter = prompter;
+      // The organizations were listed once (as the view does after a sign-in): what the view keeps is known.
+      await api.tree.refresh();
+      const listed = (await api.tree.getChildren()).map((n) => n.key);
+      assert.ok(listed.length > 0, 'the organizations were listed');
       server.setFault('GET /organization', { status: 404 });
       await api.session.check();
       assert.strictEqual(api.session.state.status, 'apiError');
@@ -144,7 +148,11 @@ describe('failures stay bounded', function () {
       assert.match(String(api.statusBar.item.tooltip), /The API URL answers 404: check qovery\.apiUrl/);
       assert.doesNotMatch(String(api.statusBar.item.tooltip), /cannot be reached/);
       await api.tree.refresh();
-      assert.deepStrictEqual(await api.tree.getChildren(), [], 'the welcome view for this state shows');
+      // The rows are kept under a row that says why they are old (the 404), not replaced by "unreachable".
+      const [stale, ...kept] = await api.tree.getChildren();
+      assert.strictEqual(stale.key, 'stale:root');
+      assert.strictEqual((stale as unknown as { error?: { kind?: string } }).error?.kind, 'notFound');
+      assert.deepStrictEqual(kept.map((n) => n.key), listed);
     });
 
     it('unreachable only when the network fails: a server error says so', async () => {
